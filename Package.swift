@@ -1,0 +1,127 @@
+// swift-tools-version:6.2
+import PackageDescription
+
+let swiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny")
+]
+
+let package = Package(
+    name: "commons",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "commons", targets: ["commons"])
+    ],
+    dependencies: [
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1", traits: ["FullFoundation"]),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
+        .package(url: "https://github.com/vapor/fluent-kit.git", from: "1.57.0"),
+        .package(url: "https://github.com/vapor/fluent-sqlite-driver.git", from: "4.9.0"),
+        .package(url: "https://github.com/vapor/fluent-postgres-driver.git", from: "2.14.0"),
+        .package(url: "https://github.com/vapor/sql-kit.git", from: "3.36.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/JohnSundell/Ink.git", from: "0.6.0"),
+        .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
+    ],
+    targets: [
+        // Shared vocabulary with no outside dependencies: clock, slugs, plain errors.
+        .target(
+            name: "CommonsCore",
+            swiftSettings: swiftSettings
+        ),
+        // Where the data lives: SQLite by default, PostgreSQL at scale, and the checks on both.
+        .target(
+            name: "CommonsStorage",
+            dependencies: [
+                "CommonsCore",
+                .product(name: "FluentKit", package: "fluent-kit"),
+                .product(name: "FluentSQLiteDriver", package: "fluent-sqlite-driver"),
+                .product(name: "FluentPostgresDriver", package: "fluent-postgres-driver"),
+                .product(name: "SQLKit", package: "sql-kit"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // Posts, pages, documents, categories, tags, site settings.
+        .target(
+            name: "CommonsContent",
+            dependencies: [
+                "CommonsCore",
+                .product(name: "FluentKit", package: "fluent-kit"),
+                .product(name: "SQLKit", package: "sql-kit"),
+                .product(name: "Ink", package: "Ink"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // Campaigns, and later events, supporters and their actions.
+        .target(
+            name: "CommonsOrganizing",
+            dependencies: [
+                "CommonsCore",
+                .product(name: "FluentKit", package: "fluent-kit"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // The CEJ seed site, loaded through the same domain code editors use.
+        .target(
+            name: "CommonsDemo",
+            dependencies: [
+                "CommonsCore",
+                "CommonsContent",
+                "CommonsOrganizing",
+                .product(name: "FluentKit", package: "fluent-kit"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // HTTP: settings, routes, views, strings, assets, and the application itself.
+        .target(
+            name: "CommonsWeb",
+            dependencies: [
+                "CommonsCore",
+                "CommonsStorage",
+                "CommonsContent",
+                "CommonsOrganizing",
+                "CommonsDemo",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Mustache", package: "swift-mustache"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "FluentKit", package: "fluent-kit"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            resources: [.copy("Resources")],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "commons",
+            dependencies: [
+                "CommonsWeb",
+                "CommonsStorage",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "CommonsTests",
+            dependencies: [
+                "CommonsCore",
+                "CommonsStorage",
+                "CommonsContent",
+                "CommonsOrganizing",
+                "CommonsDemo",
+                "CommonsWeb",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "FluentKit", package: "fluent-kit"),
+                .product(name: "SQLKit", package: "sql-kit"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+    ]
+)

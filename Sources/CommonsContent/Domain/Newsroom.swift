@@ -1,0 +1,223 @@
+import CommonsCore
+import FluentKit
+import Foundation
+
+/// What an editor fills in to write or change a post.
+public struct PostDraft: Sendable {
+    public var title: String
+    /// Nil or empty: made from the title.
+    public var slug: String?
+    public var summary: String
+    public var body: String
+    public var status: PublicationStatus
+    /// Required when scheduled; "now" when published without one.
+    public var publishAt: Date?
+    public var byline: String
+    /// Category names; missing categories are created.
+    public var categories: [String]
+    /// Tag names; missing tags are created.
+    public var tags: [String]
+
+    public init(
+        title: String,
+        slug: String? = nil,
+        summary: String = "",
+        body: String,
+        status: PublicationStatus = .draft,
+        publishAt: Date? = nil,
+        byline: String = "",
+        categories: [String] = [],
+        tags: [String] = []
+    ) {
+        self.title = title
+        self.slug = slug
+        self.summary = summary
+        self.body = body
+        self.status = status
+        self.publishAt = publishAt
+        self.byline = byline
+        self.categories = categories
+        self.tags = tags
+    }
+}
+
+/// One page of the public news list.
+public struct NewsPage: Sendable {
+    public let posts: [Post]
+    /// 1-based.
+    public let page: Int
+    public let pageCount: Int
+    public let total: Int
+
+    public var hasOlder: Bool { page < pageCount }
+    public var hasNewer: Bool { page > 1 }
+}
+
+/// The coalition's news: writing, scheduling and publishing posts, and reading them back as the public sees them.
+public struct Newsroom: Sendable {
+    public static let postsPerPage = 10
+    static let titleLimit = 200
+
+    let database: any Database
+    let clock: Clock
+    let markdown = MarkdownRenderer()
+
+    public init(database: any Database, clock: Clock) {
+        self.database = database
+        self.clock = clock
+    }
+
+    /// Creates a post; the categories and tags it names are created as needed, all in one transaction.
+    @discardableResult
+    public func create(_ draft: PostDraft) async throws -> Post {
+        let slug = try await validate(draft, existing: nil)
+        let now = clock.now
+        return try await database.transaction { db in
+            let post = Post()
+            apply(draft, slug: slug, to: post, now: now)
+            try await post.create(on: db)
+            try await attachTaxonomy(draft, to: post, on: db)
+            return post
+        }
+    }
+
+    /// Saves a new version of a post, keeping the previous one as a revision.
+    @discardableResult
+    public func update(_ postID: UUID, with draft: PostDraft) async throws -> Post {
+        guard let post = try await Post.find(postID, on: database) else { throw ContentError.notFound }
+        let slug = try await validate(draft, existing: post)
+        let now = clock.now
+        return try await database.transaction { db in
+            let revision = PostRevision()
+            revision.$post.id = postID
+            revision.title = post.title
+            revision.summary = post.summary
+            revision.body = post.body
+            revision.byline = post.byline
+            revision.slug = post.slug
+            try await revision.create(on: db)
+            apply(draft, slug: slug, to: post, now: now)
+            try await post.update(on: db)
+            try await post.$categories.detachAll(on: db)
+            try await post.$tags.detachAll(on: db)
+            try await attachTaxonomy(draft, to: post, on: db)
+            return post
+        }
+    }
+
+    /// The public news, newest first, `postsPerPage` a page; nil when `page` is beyond the last.
+    public func publicPosts(page: Int) async throws -> NewsPage? {
+        try await publicPosts(page: page, matching: { $0 })
+    }
+
+    /// The public posts of one category, paginated like the news.
+    public func publicPosts(inCategory category: Category, page: Int) async throws -> NewsPage? {
+        let categoryID = try category.requireID()
+        return try await publicPosts(page: page) { query in
+            query.join(PostCategory.self, on: \Post.$id == \PostCategory.$post.$id).filter(PostCategory.self, \.$category.$id == categoryID)
+        }
+    }
+
+    /// The public posts with one tag, paginated like the news.
+    public func publicPosts(withTag tag: Tag, page: Int) async throws -> NewsPage? {
+        let tagID = try tag.requireID()
+        return try await publicPosts(page: page) { query in
+            query.join(PostTag.self, on: \Post.$id == \PostTag.$post.$id).filter(PostTag.self, \.$tag.$id == tagID)
+        }
+    }
+
+    /// The newest public posts, for the home page and feeds.
+    public func latestPublicPosts(limit: Int) async throws -> [Post] {
+        try await publicQuery().with(\.$categories).limit(limit).all()
+    }
+
+    /// A post as the public may see it: nil when it does not exist, is a draft, or is not yet due.
+    public func publicPost(slug: String) async throws -> Post? {
+        try await publicQuery().filter(\.$slug == slug).with(\.$categories).with(\.$tags).first()
+    }
+
+    /// True when a post with this slug existed and was deleted (so its address answers 410).
+    public func wasDeleted(slug: String) async throws -> Bool {
+        try await Post.query(on: database).withDeleted().filter(\.$slug == slug).filter(\.$deletedAt != nil).first() != nil
+    }
+
+    /// The public posts just before and after one, in publishing order.
+    public func neighbours(of post: Post) async throws -> (older: Post?, newer: Post?) {
+        guard let publishAt = post.publishAt else { return (nil, nil) }
+        let older = try await publicQuery().filter(\.$publishAt < publishAt).first()
+        let newer = try await visible(Post.query(on: database)).filter(\.$publishAt > publishAt).sort(\.$publishAt, .ascending).first()
+        return (older, newer)
+    }
+
+    /// The previous versions of a post, newest first.
+    public func revisions(of postID: UUID) async throws -> [PostRevision] {
+        try await PostRevision.query(on: database).filter(\.$post.$id == postID).sort(\.$savedAt, .descending).all()
+    }
+
+    // MARK: -
+
+    private func publicPosts(page: Int, matching narrow: (QueryBuilder<Post>) -> QueryBuilder<Post>) async throws -> NewsPage? {
+        guard page >= 1 else { return nil }
+        let total = try await narrow(visible(Post.query(on: database))).count()
+        let pageCount = max(1, (total + Self.postsPerPage - 1) / Self.postsPerPage)
+        guard page <= pageCount else { return nil }
+        let start = (page - 1) * Self.postsPerPage
+        let posts = try await narrow(publicQuery()).with(\.$categories).range(start..<(start + Self.postsPerPage)).all()
+        return NewsPage(posts: posts, page: page, pageCount: pageCount, total: total)
+    }
+
+    private func visible(_ query: QueryBuilder<Post>) -> QueryBuilder<Post> {
+        query.filter(\.$status != .draft).filter(\.$publishAt <= clock.now)
+    }
+
+    private func publicQuery() -> QueryBuilder<Post> {
+        visible(Post.query(on: database)).sort(\.$publishAt, .descending).sort(\.$slug, .ascending)
+    }
+
+    private func validate(_ draft: PostDraft, existing: Post?) async throws -> String {
+        var errors = ValidationErrors()
+        let title = draft.title.trimmingCharacters(in: .whitespacesAndNewlines)
+        if title.isEmpty { errors.add(field: "title", message: "error.title_required") }
+        if title.count > Self.titleLimit { errors.add(field: "title", message: "error.title_too_long") }
+        let slug = Slug.resolve(typed: draft.slug, title: title, errors: &errors)
+        if !slug.isEmpty {
+            let clash = try await Post.query(on: database).withDeleted().filter(\.$slug == slug).first()
+            if let clash, clash.id != existing?.id { errors.add(field: "slug", message: "error.slug_taken") }
+        }
+        for problem in markdown.problems(in: draft.body) { errors.add(field: "body", message: problem) }
+        if draft.status == .scheduled && draft.publishAt == nil { errors.add(field: "publish_at", message: "error.publish_at_required") }
+        try errors.throwIfAny()
+        return slug
+    }
+
+    private func apply(_ draft: PostDraft, slug: String, to post: Post, now: Date) {
+        post.title = draft.title.trimmingCharacters(in: .whitespacesAndNewlines)
+        post.slug = slug
+        post.summary = draft.summary.trimmingCharacters(in: .whitespacesAndNewlines)
+        post.body = draft.body
+        post.status = draft.status
+        post.byline = draft.byline.trimmingCharacters(in: .whitespacesAndNewlines)
+        switch draft.status {
+        case .draft: post.publishAt = draft.publishAt
+        case .scheduled: post.publishAt = draft.publishAt
+        case .published: post.publishAt = draft.publishAt ?? post.publishAt ?? now
+        }
+    }
+
+    private func attachTaxonomy(_ draft: PostDraft, to post: Post, on db: any Database) async throws {
+        let taxonomy = Taxonomy(database: db)
+        for name in draft.categories {
+            let category = try await taxonomy.category(named: name)
+            try await post.$categories.attach(category, method: .ifNotExists, on: db)
+        }
+        for name in draft.tags {
+            let tag = try await taxonomy.tag(named: name)
+            try await post.$tags.attach(tag, method: .ifNotExists, on: db)
+        }
+    }
+}
+
+/// Errors of the content concern that are not about a field's value.
+public enum ContentError: Error, Equatable, Sendable {
+    case notFound
+}

@@ -1,0 +1,92 @@
+import CommonsCore
+import FluentKit
+import Foundation
+
+/// What an editor fills in to write or change a page.
+public struct PageDraft: Sendable {
+    public var title: String
+    public var slug: String?
+    public var summary: String
+    public var body: String
+    public var status: PublicationStatus
+
+    public init(title: String, slug: String? = nil, summary: String = "", body: String, status: PublicationStatus = .published) {
+        self.title = title
+        self.slug = slug
+        self.summary = summary
+        self.body = body
+        self.status = status
+    }
+}
+
+/// The site's standing pages: about, mission, platform, privacy.
+public struct Pages: Sendable {
+    /// First path segments the site itself answers; a page may not take one of them.
+    public static let reservedSlugs: Set<String> = [
+        "news", "category", "tag", "documents", "campaigns", "events", "search", "feed", "sitemap-xml",
+        "robots-txt", "healthz", "admin", "api", "assets", "page", "wp-content", "wp-admin", "wp-login-php",
+        "es", "zh", "bn", "ru", "ht", "ko", "ar", "fr", "ur", "sq", "uk", "uz", "en",
+    ]
+
+    let database: any Database
+    let clock: Clock
+    let markdown = MarkdownRenderer()
+
+    public init(database: any Database, clock: Clock) {
+        self.database = database
+        self.clock = clock
+    }
+
+    @discardableResult
+    public func create(_ draft: PageDraft) async throws -> Page {
+        let slug = try await validate(draft, existing: nil)
+        let page = Page()
+        apply(draft, slug: slug, to: page)
+        try await page.create(on: database)
+        return page
+    }
+
+    @discardableResult
+    public func update(_ pageID: UUID, with draft: PageDraft) async throws -> Page {
+        guard let page = try await Page.find(pageID, on: database) else { throw ContentError.notFound }
+        let slug = try await validate(draft, existing: page)
+        apply(draft, slug: slug, to: page)
+        try await page.update(on: database)
+        return page
+    }
+
+    /// A published page by slug.
+    public func publicPage(slug: String) async throws -> Page? {
+        try await Page.query(on: database).filter(\.$slug == slug).filter(\.$status == .published).first()
+    }
+
+    /// A published page by id (the home page finds its mission and platform this way).
+    public func publicPage(id: UUID) async throws -> Page? {
+        try await Page.query(on: database).filter(\.$id == id).filter(\.$status == .published).first()
+    }
+
+    private func validate(_ draft: PageDraft, existing: Page?) async throws -> String {
+        var errors = ValidationErrors()
+        let title = draft.title.trimmingCharacters(in: .whitespacesAndNewlines)
+        if title.isEmpty { errors.add(field: "title", message: "error.title_required") }
+        if title.count > Newsroom.titleLimit { errors.add(field: "title", message: "error.title_too_long") }
+        let slug = Slug.resolve(typed: draft.slug, title: title, errors: &errors)
+        if Self.reservedSlugs.contains(slug) { errors.add(field: "slug", message: "error.slug_reserved") }
+        if !slug.isEmpty {
+            let clash = try await Page.query(on: database).withDeleted().filter(\.$slug == slug).first()
+            if let clash, clash.id != existing?.id { errors.add(field: "slug", message: "error.slug_taken") }
+        }
+        for problem in markdown.problems(in: draft.body) { errors.add(field: "body", message: problem) }
+        try errors.throwIfAny()
+        return slug
+    }
+
+    private func apply(_ draft: PageDraft, slug: String, to page: Page) {
+        page.title = draft.title.trimmingCharacters(in: .whitespacesAndNewlines)
+        page.slug = slug
+        page.summary = draft.summary.trimmingCharacters(in: .whitespacesAndNewlines)
+        page.body = draft.body
+        page.status = draft.status
+        if draft.status == .published, page.publishedAt == nil { page.publishedAt = clock.now }
+    }
+}

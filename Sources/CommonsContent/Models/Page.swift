@@ -1,0 +1,20 @@
+import FluentKit
+import Foundation
+
+/// A standing page of the site: about, the mission, the platform.
+public final class Page: Model, @unchecked Sendable {
+    public static let schema = "pages"
+
+    @ID(key: .id) public var id: UUID?
+    @Field(key: "slug") public var slug: String
+    @Field(key: "title") public var title: String
+    @Field(key: "summary") public var summary: String
+    @Field(key: "body") public var body: String
+    @Field(key: "status") public var status: PublicationStatus
+    @Timestamp(key: "created_at", on: .create) public var createdAt: Date?
+    @Timestamp(key: "updated_at", on: .update) public var updatedAt: Date?
+    @OptionalField(key: "published_at") public var publishedAt: Date?
+    @Timestamp(key: "deleted_at", on: .delete) public var deletedAt: Date?
+
+    public init() {}
+}

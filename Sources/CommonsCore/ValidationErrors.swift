@@ -1,0 +1,30 @@
+/// What was wrong with a value someone typed, keyed by the form field it belongs to.
+///
+/// Each message is a key into the string catalogs (for example `error.title_required`), so the
+/// web layer can show it in the reader's language next to the field.
+public struct ValidationErrors: Error, Sendable, Equatable {
+    public private(set) var messages: [String: String] = [:]
+    /// Field names in the order their errors were found, so a summary reads top to bottom.
+    public private(set) var fields: [String] = []
+
+    public init() {}
+
+    public init(field: String, message: String) {
+        add(field: field, message: message)
+    }
+
+    public mutating func add(field: String, message: String) {
+        guard messages[field] == nil else { return }
+        messages[field] = message
+        fields.append(field)
+    }
+
+    public var isEmpty: Bool { messages.isEmpty }
+
+    public subscript(field: String) -> String? { messages[field] }
+
+    /// Throws self when any error was recorded.
+    public func throwIfAny() throws {
+        if !isEmpty { throw self }
+    }
+}

@@ -1,0 +1,96 @@
+import CommonsCore
+import FluentKit
+import Foundation
+
+/// What an organizer fills in to start or change a campaign.
+public struct CampaignDraft: Sendable {
+    public var title: String
+    public var slug: String?
+    public var kind: Campaign.Kind
+    public var description: String
+    public var petitionText: String
+    public var petitionTarget: String
+    public var goal: Int?
+    public var status: Campaign.Status
+    public var thankYou: String
+    public var featured: Bool
+
+    public init(
+        title: String,
+        slug: String? = nil,
+        kind: Campaign.Kind = .signup,
+        description: String,
+        petitionText: String = "",
+        petitionTarget: String = "",
+        goal: Int? = nil,
+        status: Campaign.Status = .open,
+        thankYou: String = "",
+        featured: Bool = false
+    ) {
+        self.title = title
+        self.slug = slug
+        self.kind = kind
+        self.description = description
+        self.petitionText = petitionText
+        self.petitionTarget = petitionTarget
+        self.goal = goal
+        self.status = status
+        self.thankYou = thankYou
+        self.featured = featured
+    }
+}
+
+/// The coalition's campaigns.
+public struct CampaignDirectory: Sendable {
+    let database: any Database
+
+    public init(database: any Database) {
+        self.database = database
+    }
+
+    /// Creates a campaign; featuring it un-features any other, in the same transaction.
+    @discardableResult
+    public func create(_ draft: CampaignDraft) async throws -> Campaign {
+        var errors = ValidationErrors()
+        let title = draft.title.trimmingCharacters(in: .whitespacesAndNewlines)
+        if title.isEmpty { errors.add(field: "title", message: "error.title_required") }
+        if title.count > 200 { errors.add(field: "title", message: "error.title_too_long") }
+        let slug = Slug.resolve(typed: draft.slug, title: title, errors: &errors)
+        if !slug.isEmpty, try await Campaign.query(on: database).filter(\.$slug == slug).first() != nil {
+            errors.add(field: "slug", message: "error.slug_taken")
+        }
+        if draft.kind == .petition && draft.petitionText.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
+            errors.add(field: "petition_text", message: "error.petition_text_required")
+        }
+        if let goal = draft.goal, goal < 1 { errors.add(field: "goal", message: "error.goal_invalid") }
+        try errors.throwIfAny()
+
+        return try await database.transaction { db in
+            if draft.featured {
+                try await Campaign.query(on: db).set(\.$featured, to: false).update()
+            }
+            let campaign = Campaign()
+            campaign.slug = slug
+            campaign.title = title
+            campaign.kind = draft.kind
+            campaign.description = draft.description
+            campaign.petitionText = draft.petitionText
+            campaign.petitionTarget = draft.petitionTarget
+            campaign.goal = draft.goal
+            campaign.status = draft.status
+            campaign.thankYou = draft.thankYou
+            campaign.featured = draft.featured
+            try await campaign.create(on: db)
+            return campaign
+        }
+    }
+
+    public func campaign(slug: String) async throws -> Campaign? {
+        try await Campaign.query(on: database).filter(\.$slug == slug).first()
+    }
+
+    /// The campaign shown on the home page, if one is featured.
+    public func featured() async throws -> Campaign? {
+        try await Campaign.query(on: database).filter(\.$featured == true).first()
+    }
+}

@@ -1,0 +1,31 @@
+import FluentKit
+
+public struct CreateCampaigns: AsyncMigration {
+    public init() {}
+    public func prepare(on database: any Database) async throws {
+        try await database.schema(Campaign.schema)
+            .id()
+            .field("slug", .string, .required)
+            .field("title", .string, .required)
+            .field("kind", .string, .required)
+            .field("description", .string, .required)
+            .field("petition_text", .string, .required)
+            .field("petition_target", .string, .required)
+            .field("goal", .int)
+            .field("status", .string, .required)
+            .field("thank_you", .string, .required)
+            .field("featured", .bool, .required)
+            .field("created_at", .datetime)
+            .field("updated_at", .datetime)
+            .unique(on: "slug")
+            .create()
+    }
+    public func revert(on database: any Database) async throws {
+        try await database.schema(Campaign.schema).delete()
+    }
+}
+
+/// The organizing migrations in the order they must run.
+public enum OrganizingMigrations {
+    public static var all: [any Migration] { [CreateCampaigns()] }
+}

@@ -1,0 +1,37 @@
+import FluentKit
+import Foundation
+
+/// A campaign people join from the site: a sign-up list or a petition.
+public final class Campaign: Model, @unchecked Sendable {
+    public static let schema = "campaigns"
+
+    public enum Kind: String, Codable, Sendable, CaseIterable {
+        case signup
+        case petition
+    }
+
+    public enum Status: String, Codable, Sendable, CaseIterable {
+        case open
+        case closed
+    }
+
+    @ID(key: .id) public var id: UUID?
+    @Field(key: "slug") public var slug: String
+    @Field(key: "title") public var title: String
+    @Field(key: "kind") public var kind: Kind
+    /// Markdown.
+    @Field(key: "description") public var description: String
+    /// The petition's words, for petitions.
+    @Field(key: "petition_text") public var petitionText: String
+    /// Whom the petition is addressed to, for petitions.
+    @Field(key: "petition_target") public var petitionTarget: String
+    @OptionalField(key: "goal") public var goal: Int?
+    @Field(key: "status") public var status: Status
+    @Field(key: "thank_you") public var thankYou: String
+    /// Shown on the home page; at most one campaign at a time.
+    @Field(key: "featured") public var featured: Bool
+    @Timestamp(key: "created_at", on: .create) public var createdAt: Date?
+    @Timestamp(key: "updated_at", on: .update) public var updatedAt: Date?
+
+    public init() {}
+}

@@ -1,0 +1,142 @@
+import FluentKit
+import FluentPostgresDriver
+import FluentSQLiteDriver
+import Foundation
+import Logging
+import NIOCore
+import NIOPosix
+import SQLKit
+
+/// The open data store of one Commons process: SQLite or PostgreSQL behind one Fluent `Database`.
+///
+/// SQLite gets exactly one connection per process (its own event loop), so the pragmas set on
+/// it hold for the life of the process and writes are serialized here rather than failing
+/// with "database is locked".
+public final class CommonsDatabase: Sendable {
+    public let location: DatabaseLocation
+    public let databases: Databases
+    public let logger: Logger
+    private let eventLoopGroup: MultiThreadedEventLoopGroup?
+    private let eventLoop: any EventLoop
+    private let state = OpenState()
+
+    /// The Fluent database every domain operation runs on. One value serves every request:
+    /// it holds only the connection pool, and fails each query once the pool is shut down.
+    public let database: any Database
+
+    /// SQLKit's view of the same database, for the few queries Fluent cannot express.
+    public var sql: any SQLDatabase {
+        database as! any SQLDatabase  // both drivers' databases are SQL databases
+    }
+
+    private init(
+        location: DatabaseLocation,
+        databases: Databases,
+        eventLoopGroup: MultiThreadedEventLoopGroup?,
+        eventLoop: any EventLoop,
+        logger: Logger
+    ) {
+        self.location = location
+        self.databases = databases
+        self.eventLoopGroup = eventLoopGroup
+        self.eventLoop = eventLoop
+        self.logger = logger
+        self.database = databases.database(logger: logger, on: eventLoop)!  // configured just before
+    }
+
+    /// Opens the store; for SQLite also creates the file's folder, sets and verifies the pragmas.
+    public static func open(_ location: DatabaseLocation, logger: Logger) async throws -> CommonsDatabase {
+        switch location {
+        case .sqlite(let path):
+            try prepareFolder(forSQLiteAt: path)
+            let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+            let databases = Databases(threadPool: NIOThreadPool.singleton, on: group)
+            databases.use(.sqlite(.init(storage: .file(path: path), enableForeignKeys: true), sqlLogLevel: .trace), as: .sqlite)
+            let store = CommonsDatabase(location: location, databases: databases, eventLoopGroup: group, eventLoop: group.next(), logger: logger)
+            do {
+                try await SQLitePragmas.apply(on: store.sql, path: path)
+            } catch {
+                await store.shutdown()
+                if error is StorageError { throw error }
+                throw StorageError.unreachable("SQLite at \(path): \(String(reflecting: error))")
+            }
+            return store
+        case .postgres(let url):
+            let configuration: SQLPostgresConfiguration
+            do {
+                configuration = try SQLPostgresConfiguration(url: url)
+            } catch {
+                throw StorageError.invalidDatabaseURL(String(describing: error))
+            }
+            let databases = Databases(threadPool: NIOThreadPool.singleton, on: MultiThreadedEventLoopGroup.singleton)
+            databases.use(
+                .postgres(configuration: configuration, maxConnectionsPerEventLoop: 4, connectionPoolTimeout: .seconds(10), sqlLogLevel: .trace),
+                as: .psql
+            )
+            let store = CommonsDatabase(
+                location: location,
+                databases: databases,
+                eventLoopGroup: nil,
+                eventLoop: MultiThreadedEventLoopGroup.singleton.next(),
+                logger: logger
+            )
+            do {
+                try await store.ping()
+            } catch {
+                await store.shutdown()
+                throw StorageError.unreachable("PostgreSQL: \(String(reflecting: error))")
+            }
+            return store
+        }
+    }
+
+    /// Applies every migration not yet applied, in order.
+    public func migrate(_ migrations: [any Migration]) async throws {
+        let list = Migrations()
+        list.add(migrations)
+        let migrator = Migrator(databases: databases, migrations: list, logger: logger, on: eventLoop, migrationLogLevel: .info)
+        try await migrator.setupIfNeeded().get()
+        try await migrator.prepareBatch().get()
+    }
+
+    /// A real round trip to the database; throws when it does not answer or is closed.
+    public func ping() async throws {
+        guard state.isOpen else { throw StorageError.unreachable("the database connection is closed") }
+        _ = try await sql.raw("SELECT 1 AS ok").first()
+    }
+
+    /// Closes every connection. Safe to call more than once.
+    public func shutdown() async {
+        guard state.close() else { return }
+        await databases.shutdownAsync()
+        if let eventLoopGroup {
+            try? await eventLoopGroup.shutdownGracefully()
+        }
+    }
+
+    private static func prepareFolder(forSQLiteAt path: String) throws {
+        guard !path.hasPrefix("file:") else { return }
+        let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
+        do {
+            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        } catch {
+            throw StorageError.dataDirectoryUnusable(path: folder, reason: error.localizedDescription)
+        }
+    }
+}
+
+/// Whether the store is still open, shared by every task that holds the store.
+private final class OpenState: @unchecked Sendable {
+    private let lock = NSLock()
+    private var open = true
+
+    var isOpen: Bool { lock.withLock { open } }
+
+    /// Marks the store closed; true for the one caller that closed it.
+    func close() -> Bool {
+        lock.withLock {
+            defer { open = false }
+            return open
+        }
+    }
+}

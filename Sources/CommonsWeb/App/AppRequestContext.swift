@@ -1,0 +1,15 @@
+import Hummingbird
+
+/// What every request carries through the site: Hummingbird's core, and the reader's language.
+public struct AppRequestContext: RequestContext {
+    public var coreContext: CoreRequestContextStorage
+    /// The language the page is served in, from its URL.
+    public var language: Language = .english
+
+    public init(source: ApplicationRequestContextSource) {
+        self.coreContext = .init(source: source)
+    }
+
+    /// Public forms are small; document uploads raise this on their own routes.
+    public var maxUploadSize: Int { 64 * 1024 }
+}

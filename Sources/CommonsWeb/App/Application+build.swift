@@ -1,0 +1,71 @@
+import CommonsContent
+import CommonsDemo
+import CommonsOrganizing
+import CommonsStorage
+import FluentKit
+import Foundation
+import Hummingbird
+import Logging
+
+/// The application type `serve` runs and tests drive.
+public typealias CommonsApplication = Application<RouterResponder<AppRequestContext>>
+
+/// Every migration of every concern, in the order they run. Landed migrations are never edited.
+public enum AllMigrations {
+    public static var list: [any Migration] {
+        ContentMigrations.all + OrganizingMigrations.all
+    }
+}
+
+/// Opens the data store, builds the site and its routes: what `commons serve` runs and what tests start.
+public func buildApplication(settings: Settings, services: Services = .live, logger: Logger? = nil) async throws -> CommonsApplication {
+    let logger = logger ?? makeLogger(settings: settings)
+    let store = try await CommonsDatabase.open(settings.database, logger: logger)
+    do {
+        return try await buildApplication(settings: settings, services: services, store: store, logger: logger)
+    } catch {
+        await store.shutdown()
+        throw error
+    }
+}
+
+/// Builds the site on a store that is already open; the application closes it on shutdown.
+public func buildApplication(settings: Settings, services: Services, store: CommonsDatabase, logger: Logger) async throws -> CommonsApplication {
+    try await store.migrate(AllMigrations.list)
+    if settings.loadDemoContent, try await DemoContent.loadIfEmpty(on: store.database, clock: services.clock) {
+        logger.info("Loaded the demo content (set COMMONS_DEMO=0 to start empty)")
+    }
+
+    // `.copy("Resources")` puts the folder itself inside the bundle.
+    let resources = Bundle.module.bundleURL.appendingPathComponent("Resources")
+    let site = Site(
+        settings: settings,
+        services: services,
+        store: store,
+        views: try await Views(directory: resources.appendingPathComponent("Templates")),
+        catalogs: try StringCatalogs(directory: resources.appendingPathComponent("Locales")),
+        assets: try Assets(directory: resources.appendingPathComponent("Assets"))
+    )
+
+    let router = Router(context: AppRequestContext.self)
+    router.add(middleware: RequestLogMiddleware())
+    router.add(middleware: SecurityHeadersMiddleware(isHTTPS: settings.baseURL.hasPrefix("https://")))
+    router.add(middleware: ErrorPageMiddleware(site: site))
+    SystemRoutes(site: site).register(on: router)
+    PublicRoutes(site: site).register(on: router)
+
+    var app = Application(
+        router: router,
+        configuration: .init(address: .hostname(settings.hostname, port: settings.port), serverName: nil),
+        logger: logger
+    )
+    app.addServices(DatabaseService(store: store))
+    return app
+}
+
+/// The process's logger, at the level `LOG_LEVEL` asks for.
+public func makeLogger(settings: Settings) -> Logger {
+    var logger = Logger(label: "commons")
+    logger.logLevel = settings.logLevel
+    return logger
+}

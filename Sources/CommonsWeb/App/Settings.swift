@@ -1,0 +1,104 @@
+import CommonsStorage
+import Foundation
+import Logging
+
+/// Everything the server is configured with, read once from the environment at start-up.
+/// Nothing else in Commons reads environment variables.
+public struct Settings: Sendable {
+    public var hostname: String
+    public var port: Int
+    public var dataDirectory: String
+    public var database: DatabaseLocation
+    /// Absolute URLs (feeds, sitemap, canonical links) start with this; no trailing slash.
+    public var baseURL: String
+    /// Load CEJ's demo content into an empty database.
+    public var loadDemoContent: Bool
+    public var logLevel: Logger.Level
+
+    public init(
+        hostname: String = "127.0.0.1",
+        port: Int = 8080,
+        dataDirectory: String = "./data",
+        database: DatabaseLocation? = nil,
+        baseURL: String? = nil,
+        loadDemoContent: Bool = true,
+        logLevel: Logger.Level = .info
+    ) {
+        self.hostname = hostname
+        self.port = port
+        self.dataDirectory = dataDirectory
+        self.database = database ?? .sqliteFile(inDataDirectory: dataDirectory)
+        self.baseURL = baseURL ?? "http://\(hostname):\(port)"
+        self.loadDemoContent = loadDemoContent
+        self.logLevel = logLevel
+    }
+
+    /// Reads `COMMONS_DATA_DIR`, `DATABASE_URL`, `HOST`, `PORT`, `COMMONS_BASE_URL`, `COMMONS_DEMO`
+    /// and `LOG_LEVEL`; throws a `SettingsError` naming the variable for a value it cannot use.
+    public static func fromEnvironment(_ environment: [String: String] = ProcessInfo.processInfo.environment) throws -> Settings {
+        func value(_ name: String) -> String? {
+            guard let raw = environment[name]?.trimmingCharacters(in: .whitespaces), !raw.isEmpty else { return nil }
+            return raw
+        }
+        let hostname = value("HOST") ?? "127.0.0.1"
+        var port = 8080
+        if let raw = value("PORT") {
+            guard let parsed = Int(raw), (1...65535).contains(parsed) else {
+                throw SettingsError(variable: "PORT", value: raw, expected: "a port number from 1 to 65535")
+            }
+            port = parsed
+        }
+        let dataDirectory = value("COMMONS_DATA_DIR") ?? "./data"
+        var database: DatabaseLocation?
+        if let url = value("DATABASE_URL") {
+            guard url.hasPrefix("postgres://") || url.hasPrefix("postgresql://") else {
+                throw SettingsError(variable: "DATABASE_URL", value: "(hidden)", expected: "a postgres://user:password@host:port/database URL")
+            }
+            database = .postgres(url: url)
+        }
+        var baseURL: String?
+        if let raw = value("COMMONS_BASE_URL") {
+            guard let url = URL(string: raw), let scheme = url.scheme, ["http", "https"].contains(scheme), url.host != nil else {
+                throw SettingsError(
+                    variable: "COMMONS_BASE_URL",
+                    value: raw,
+                    expected: "an absolute http:// or https:// URL, such as https://www.nyccej.org"
+                )
+            }
+            baseURL = raw.hasSuffix("/") ? String(raw.dropLast()) : raw
+        }
+        var loadDemoContent = true
+        if let raw = value("COMMONS_DEMO") {
+            switch raw.lowercased() {
+            case "0", "false", "no", "off": loadDemoContent = false
+            case "1", "true", "yes", "on": loadDemoContent = true
+            default: throw SettingsError(variable: "COMMONS_DEMO", value: raw, expected: "0 or 1")
+            }
+        }
+        var logLevel = Logger.Level.info
+        if let raw = value("LOG_LEVEL") {
+            guard let level = Logger.Level(rawValue: raw.lowercased()) else {
+                throw SettingsError(variable: "LOG_LEVEL", value: raw, expected: "one of trace, debug, info, notice, warning, error, critical")
+            }
+            logLevel = level
+        }
+        return Settings(
+            hostname: hostname,
+            port: port,
+            dataDirectory: dataDirectory,
+            database: database,
+            baseURL: baseURL,
+            loadDemoContent: loadDemoContent,
+            logLevel: logLevel
+        )
+    }
+}
+
+/// An environment variable whose value cannot be used.
+public struct SettingsError: Error, CustomStringConvertible {
+    public let variable: String
+    public let value: String
+    public let expected: String
+
+    public var description: String { "\(variable)=\(value) cannot be used: expected \(expected)." }
+}

@@ -1,0 +1,74 @@
+import CommonsContent
+import CommonsCore
+import CommonsOrganizing
+import CommonsStorage
+import FluentKit
+import Foundation
+import Hummingbird
+
+/// Everything a handler needs, built once at start-up and shared by every request.
+struct Site: Sendable {
+    let settings: Settings
+    let services: Services
+    let store: CommonsDatabase
+    let views: Views
+    let catalogs: StringCatalogs
+    let assets: Assets
+
+    var database: any Database { store.database }
+    var clock: Clock { services.clock }
+
+    var newsroom: Newsroom { Newsroom(database: database, clock: clock) }
+    var pages: Pages { Pages(database: database, clock: clock) }
+    var library: DocumentLibrary { DocumentLibrary(database: database, clock: clock) }
+    var campaigns: CampaignDirectory { CampaignDirectory(database: database) }
+    var siteSettings: SiteSettings { SiteSettings(database: database) }
+
+    func strings(_ language: Language) -> StringCatalog { catalogs[language] }
+
+    func formatting(_ language: Language) -> Formatting { Formatting(language: language, strings: catalogs[language]) }
+
+    /// The frame of a page in the reader's language.
+    func layout(_ meta: PageMeta, language: Language) async throws -> Layout {
+        let strings = catalogs[language]
+        let settings = try await siteSettings.all()
+        let siteName = settings[.siteName] ?? "Commons"
+        let tagline = settings[.tagline] ?? ""
+        let path = SitePath.localized(meta.path, in: language)
+        func item(_ key: String, _ target: String) -> Layout.NavigationItem {
+            let url = SitePath.localized(target, in: language)
+            let current = target == "/" ? meta.path == "/" : (meta.path == target || meta.path.hasPrefix(target + "/"))
+            return Layout.NavigationItem(label: strings[key], url: url, isCurrent: current)
+        }
+        return Layout(
+            lang: language.code,
+            dir: language.direction,
+            headTitle: meta.title.map { "\($0) – \(siteName)" } ?? siteName,
+            metaDescription: meta.description.map { Self.shorten($0, to: 160) } ?? tagline,
+            canonicalURL: self.settings.baseURL + path,
+            siteName: siteName,
+            tagline: tagline,
+            homeLinkLabel: strings.format("site.home_link", ["site": siteName]),
+            stylesheet: assets.path("site.css"),
+            ogType: meta.ogType,
+            navigation: [
+                item("nav.home", SitePath.home),
+                item("nav.news", SitePath.news),
+                item("nav.platform", SitePath.page("platform")),
+                item("nav.documents", SitePath.documents),
+            ],
+            footerNavigation: [
+                item("nav.mission", SitePath.page("mission"))
+            ],
+            t: strings.tree
+        )
+    }
+
+    /// Cuts text at a word boundary for descriptions and summaries.
+    static func shorten(_ text: String, to limit: Int) -> String {
+        guard text.count > limit else { return text }
+        let cut = text.prefix(limit)
+        let end = cut.lastIndex(of: " ") ?? cut.endIndex
+        return cut[..<end].trimmingCharacters(in: .punctuationCharacters.union(.whitespaces)) + "…"
+    }
+}

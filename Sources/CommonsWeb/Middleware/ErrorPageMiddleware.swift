@@ -1,0 +1,58 @@
+import Hummingbird
+import Logging
+
+/// Turns every error a handler throws into a page in the reader's language, in one place.
+/// Production error pages never show stack traces, SQL, file paths or secrets.
+struct ErrorPageMiddleware: RouterMiddleware {
+    typealias Context = AppRequestContext
+    let site: Site
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        do {
+            return try await next(request, context)
+        } catch SiteError.notFound {
+            return try await page(.notFound, context: context)
+        } catch SiteError.gone {
+            return try await page(.gone, context: context)
+        } catch let error as HTTPError where error.status == .notFound {
+            return try await page(.notFound, context: context)
+        } catch let error as any HTTPResponseError where error.status != .internalServerError {
+            // Hummingbird's own answers (405, 413, a malformed request): keep their status, plain text.
+            return try error.response(from: request, context: context)
+        } catch {
+            context.logger.error("request failed", metadata: ["error": "\(String(reflecting: type(of: error)))"])
+            return try await page(.internalServerError, context: context)
+        }
+    }
+
+    private func page(_ status: HTTPResponse.Status, context: Context) async throws -> Response {
+        let strings = site.strings(context.language)
+        let (titleKey, textKey): (String, String) =
+            switch status {
+            case .notFound: ("page.not_found_title", "page.not_found_text")
+            case .gone: ("page.gone_title", "page.gone_text")
+            default: ("page.error_title", "page.error_text")
+            }
+        let layout: Layout
+        do {
+            layout = try await site.layout(PageMeta(title: strings[titleKey], path: "/"), language: context.language)
+        } catch {
+            // The database itself may be what failed: a bare page still answers.
+            return Response(
+                status: status,
+                headers: [.contentType: "text/plain; charset=utf-8"],
+                body: .init(byteBuffer: ByteBuffer(string: strings[titleKey] + "\n" + strings[textKey] + "\n"))
+            )
+        }
+        let model = ErrorPage(
+            layout: layout,
+            heading: strings[titleKey],
+            text: strings[textKey],
+            homeURL: SitePath.localized(SitePath.home, in: context.language),
+            newsURL: SitePath.localized(SitePath.news, in: context.language)
+        )
+        var response = site.views.page("error", model, status: status)
+        response.headers[.cacheControl] = "no-store"
+        return response
+    }
+}

@@ -1,0 +1,24 @@
+import HTTPTypes
+import Hummingbird
+
+/// Headers every response carries: nothing may load from another origin, no page may be framed,
+/// no referrer leaves the site, and browsers may not guess content types.
+struct SecurityHeadersMiddleware: RouterMiddleware {
+    typealias Context = AppRequestContext
+    let isHTTPS: Bool
+
+    static let contentSecurityPolicy =
+        "default-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        var response = try await next(request, context)
+        response.headers[.contentSecurityPolicy] = Self.contentSecurityPolicy
+        response.headers[.xContentTypeOptions] = "nosniff"
+        response.headers[HTTPField.Name("Referrer-Policy")!] = "no-referrer"
+        response.headers[HTTPField.Name("Permissions-Policy")!] = "camera=(), microphone=(), geolocation=(), interest-cohort=()"
+        if isHTTPS {
+            response.headers[.strictTransportSecurity] = "max-age=31536000; includeSubDomains"
+        }
+        return response
+    }
+}

@@ -1,0 +1,66 @@
+import CommonsContent
+import Foundation
+
+/// `/documents/SLUG`: what a document is, and the button to download it.
+struct DocumentShow {
+    let layout: Layout
+    let title: String
+    let description: String?
+    let typeLabel: String
+    let sizeText: String
+    let dateISO: String
+    let dateText: String
+    let fileURL: String
+    let downloadLabel: String
+
+    init(_ document: Document, layout: Layout, formatting: Formatting) {
+        self.layout = layout
+        title = document.title
+        description = document.description.isEmpty ? nil : document.description
+        typeLabel = FileType(contentType: document.contentType)?.label ?? document.contentType
+        sizeText = formatting.size(document.byteCount)
+        let date = document.publishedAt ?? document.createdAt ?? Date(timeIntervalSince1970: 0)
+        dateISO = formatting.machineDate(date)
+        dateText = formatting.date(date)
+        fileURL = SitePath.documentFile(document.slug)
+        downloadLabel = formatting.strings.format("documents.download_label", ["title": document.title, "type": typeLabel, "size": sizeText])
+    }
+}
+
+/// `/documents` and `/documents/page/N`: the library, newest first.
+struct DocumentList {
+    struct Item {
+        let title: String
+        let url: String
+        let details: String
+        let dateISO: String
+        let dateText: String
+    }
+
+    let layout: Layout
+    let heading: String
+    let documents: [Item]
+    let hasDocuments: Bool
+    let olderURL: String?
+    let newerURL: String?
+
+    init(documents: [Document], page: Int, pageCount: Int, layout: Layout, formatting: Formatting) {
+        let language = formatting.language
+        self.layout = layout
+        heading = page == 1 ? formatting.strings["documents.title"] : formatting.strings.format("documents.page_title", ["page": String(page)])
+        self.documents = documents.map { document in
+            let type = FileType(contentType: document.contentType)?.label ?? document.contentType
+            let date = document.publishedAt ?? Date(timeIntervalSince1970: 0)
+            return Item(
+                title: document.title,
+                url: SitePath.localized(SitePath.document(document.slug), in: language),
+                details: "\(type), \(formatting.size(document.byteCount))",
+                dateISO: formatting.machineDate(date),
+                dateText: formatting.date(date)
+            )
+        }
+        hasDocuments = !documents.isEmpty
+        olderURL = page < pageCount ? SitePath.localized(SitePath.documents(page: page + 1), in: language) : nil
+        newerURL = page > 1 ? SitePath.localized(SitePath.documents(page: page - 1), in: language) : nil
+    }
+}

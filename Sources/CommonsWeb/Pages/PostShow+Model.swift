@@ -1,0 +1,62 @@
+import CommonsContent
+import Foundation
+
+/// `/news/SLUG`: one post with its byline, date, categories, tags, documents and neighbours.
+struct PostShow {
+    struct Link {
+        let label: String
+        let url: String
+    }
+
+    struct DocumentLink {
+        let title: String
+        let url: String
+        let details: String
+    }
+
+    let layout: Layout
+    let title: String
+    let dateISO: String
+    let dateText: String
+    let byline: String?
+    let bodyHTML: String
+    let categories: [Link]
+    let tags: [Link]
+    let documents: [DocumentLink]
+    let older: Link?
+    let newer: Link?
+    // Stored, not computed: templates see only stored properties.
+    let hasCategories: Bool
+    let hasTags: Bool
+    let hasDocuments: Bool
+    let hasNeighbours: Bool
+
+    init(_ query: Query, layout: Layout, formatting: Formatting) {
+        let post = query.post
+        let language = formatting.language
+        let strings = formatting.strings
+        self.layout = layout
+        title = post.title
+        let date = post.publishAt ?? Date(timeIntervalSince1970: 0)
+        dateISO = formatting.machineDate(date)
+        dateText = formatting.date(date)
+        byline = post.byline.isEmpty ? nil : strings.format("news.by", ["byline": post.byline])
+        bodyHTML = MarkdownRenderer().html(from: post.body)
+        categories = post.categories.map { Link(label: $0.name, url: SitePath.localized(SitePath.category($0.slug), in: language)) }
+        tags = post.tags.map { Link(label: $0.name, url: SitePath.localized(SitePath.tag($0.slug), in: language)) }
+        documents = query.documents.map { document in
+            let type = FileType(contentType: document.contentType)?.label ?? document.contentType
+            return DocumentLink(
+                title: document.title,
+                url: SitePath.localized(SitePath.document(document.slug), in: language),
+                details: "\(type), \(formatting.size(document.byteCount))"
+            )
+        }
+        older = query.older.map { Link(label: $0.title, url: SitePath.localized(SitePath.post($0.slug), in: language)) }
+        hasCategories = !categories.isEmpty
+        hasTags = !tags.isEmpty
+        hasDocuments = !documents.isEmpty
+        newer = query.newer.map { Link(label: $0.title, url: SitePath.localized(SitePath.post($0.slug), in: language)) }
+        hasNeighbours = older != nil || newer != nil
+    }
+}

@@ -1,0 +1,36 @@
+import Foundation
+
+/// Dates and sizes as a reader of a given language expects them.
+struct Formatting: Sendable {
+    let language: Language
+    let strings: StringCatalog
+
+    /// The coalition works in New York; dates are New York dates.
+    static let timeZone = TimeZone(identifier: "America/New_York")!
+
+    /// "December 8, 2016".
+    func date(_ date: Date) -> String {
+        var style = Date.FormatStyle(date: .long, time: .omitted, locale: Locale(identifier: language.localeIdentifier), timeZone: Self.timeZone)
+        style.calendar = Calendar(identifier: .gregorian)
+        return date.formatted(style)
+    }
+
+    /// "2016-12-08", for `<time datetime>`.
+    func machineDate(_ date: Date) -> String {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = Self.timeZone
+        let parts = calendar.dateComponents([.year, .month, .day], from: date)
+        return String(format: "%04d-%02d-%02d", parts.year ?? 0, parts.month ?? 0, parts.day ?? 0)
+    }
+
+    /// "12 KB", "1.4 MB".
+    func size(_ bytes: Int) -> String {
+        let locale = Locale(identifier: language.localeIdentifier)
+        if bytes < 1024 { return strings.format("size.bytes", ["count": bytes.formatted(.number.locale(locale))]) }
+        if bytes < 1024 * 1024 {
+            return strings.format("size.kb", ["count": (bytes / 1024).formatted(.number.locale(locale))])
+        }
+        let megabytes = Double(bytes) / 1_048_576
+        return strings.format("size.mb", ["count": megabytes.formatted(.number.precision(.fractionLength(1)).locale(locale))])
+    }
+}

@@ -1,0 +1,35 @@
+import CommonsContent
+
+/// What every page's frame shows: head, header, navigation and footer.
+struct Layout {
+    struct NavigationItem {
+        let label: String
+        let url: String
+        let isCurrent: Bool
+    }
+
+    let lang: String
+    let dir: String
+    /// The full `<title>`: the page's title and the site's name. Layout fields have names no
+    /// page model uses, since a page's template sees both.
+    let headTitle: String
+    let metaDescription: String
+    let canonicalURL: String
+    let siteName: String
+    let tagline: String
+    let homeLinkLabel: String
+    let stylesheet: String
+    let ogType: String
+    let navigation: [NavigationItem]
+    let footerNavigation: [NavigationItem]
+    /// The interface strings of the page's language, as `{{t.section.key}}`.
+    let t: [String: any Sendable]
+}
+
+/// What a handler says about its page so the layout can be built.
+struct PageMeta {
+    var title: String?
+    var description: String?
+    var path: String
+    var ogType = "website"
+}

@@ -1,0 +1,81 @@
+import CommonsContent
+import Testing
+
+@Suite("Markdown")
+struct MarkdownTests {
+    let renderer = MarkdownRenderer()
+
+    @Test func test_paragraphs_lists_and_emphasis_render() {
+        let html = renderer.html(from: "Parents **lead**.\n\n1. One\n2. Two\n")
+        #expect(html == "<p>Parents <strong>lead</strong>.</p><ol><li>One</li><li>Two</li></ol>")
+    }
+
+    @Test func test_raw_html_block_comes_out_as_visible_text() {
+        let html = renderer.html(from: "<script>alert('x')</script>\n\nAfter.")
+        #expect(!html.contains("<script"))
+        #expect(html.contains("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;"))
+        #expect(html.contains("<p>After.</p>"))
+    }
+
+    @Test func test_inline_html_with_event_handler_is_inert() {
+        let html = renderer.html(from: "Look <img src=x onerror=\"alert(1)\"> here and <b onclick=\"x()\">bold</b>.")
+        #expect(!html.contains("<img"))
+        #expect(!html.contains("<b "))
+        #expect(html.contains("&lt;img src=x onerror=&quot;alert(1)&quot;&gt;"))
+    }
+
+    @Test(arguments: [
+        "[click](javascript:alert(1))", "[click](JavaScript:alert(1))", "[click](java\tscript:alert(1))",
+        "[click](data:text/html;base64,PHNjcmlwdD4=)",
+        "[click](vbscript:msgbox)", "[click][evil]\n\n[evil]: javascript:alert(1)",
+    ])
+    func test_dangerous_links_render_as_text(markdown: String) {
+        let html = renderer.html(from: markdown)
+        #expect(!html.contains("href"), "\(html)")
+        #expect(html.contains("click"))
+    }
+
+    @Test(arguments: [
+        ("[a](https://www.nyccej.org/x)", "https://www.nyccej.org/x"), ("[a](http://example.org)", "http://example.org"),
+        ("[a](mailto:info@nyccej.org)", "mailto:info@nyccej.org"), ("[a](tel:+12125551234)", "tel:+12125551234"),
+        ("[a](/documents/x)", "/documents/x"), ("[a](#top)", "#top"), ("[a](page?x=a:b)", "page?x=a:b"),
+    ])
+    func test_safe_links_keep_their_target(markdown: String, href: String) {
+        #expect(renderer.html(from: markdown) == "<p><a href=\"\(href)\">a</a></p>")
+    }
+
+    @Test func test_quotes_in_a_link_cannot_break_out_of_the_attribute() {
+        let html = renderer.html(from: "[x](https://a.org/\"onmouseover=\"alert(1))")
+        #expect(!html.contains("\"onmouseover"))
+        #expect(html.contains("&quot;onmouseover=&quot;"))
+    }
+
+    @Test func test_image_alt_and_source_are_escaped_and_checked() {
+        #expect(renderer.html(from: "![A \"quoted\" alt](/a.png)") == "<img src=\"/a.png\" alt=\"A &quot;quoted&quot; alt\" loading=\"lazy\">")
+        let evil = renderer.html(from: "![pic](javascript:alert(1))")
+        #expect(!evil.contains("<img"))
+    }
+
+    @Test func test_image_without_alt_text_is_a_problem_for_the_editor() {
+        #expect(renderer.problems(in: "![](/a.png)") == ["error.image_alt_missing"])
+        #expect(renderer.problems(in: "![  ](/a.png)") == ["error.image_alt_missing"])
+        #expect(renderer.problems(in: "![Parents at City Hall](/a.png)").isEmpty)
+    }
+
+    @Test func test_headings_get_unique_ids() {
+        let html = renderer.html(from: "## Our Demands\n\n## Our Demands\n\n### Qué pedimos")
+        #expect(html.contains("<h2 id=\"our-demands\">Our Demands</h2>"))
+        #expect(html.contains("<h2 id=\"our-demands-2\">Our Demands</h2>"))
+        #expect(html.contains("<h3 id=\"qué-pedimos\">Qué pedimos</h3>"))
+    }
+
+    @Test func test_code_block_language_cannot_inject_attributes() {
+        let html = renderer.html(from: "```swift\"onclick=\"x\nlet a = \"<b>\"\n```")
+        #expect(html.contains("<pre><code class=\"language-swiftonclickx\">"))
+        #expect(html.contains("&lt;b&gt;"))
+    }
+
+    @Test func test_plain_text_drops_markup() {
+        #expect(renderer.plainText(from: "Read **the** [proposal](/documents/p).") == "Read the proposal .")
+    }
+}

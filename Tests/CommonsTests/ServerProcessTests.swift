@@ -1,0 +1,79 @@
+import Foundation
+import Testing
+
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+
+/// The real `commons` binary, started as a child process, as an operator runs it.
+@Suite("Server process")
+struct ServerProcessTests {
+    /// The `commons` executable `swift build` put beside this test bundle.
+    static var executable: URL? {
+        var folder = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+        for _ in 0..<4 {
+            let candidate = folder.appendingPathComponent("commons")
+            if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
+            folder = folder.deletingLastPathComponent()
+        }
+        return nil
+    }
+
+    static func freePort() -> Int { Int.random(in: 20000..<40000) }
+
+    @Test(.enabled(if: executable != nil, "the commons executable is not built (run swift build first)"))
+    func test_sigterm_shuts_down_cleanly_and_serves_until_then() async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("commons-proc-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let port = Self.freePort()
+        let process = Process()
+        process.executableURL = Self.executable
+        process.arguments = ["serve", "--port", String(port)]
+        process.environment = ["COMMONS_DATA_DIR": folder.path, "LOG_LEVEL": "info", "PATH": "/usr/bin:/bin"]
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = output
+        try process.run()
+
+        var healthy = false
+        for _ in 0..<100 where !healthy {
+            try await Task.sleep(for: .milliseconds(100))
+            healthy = (try? await get("http://127.0.0.1:\(port)/healthz"))?.0 == 200
+        }
+        #expect(healthy)
+        let (status, body) = try await get("http://127.0.0.1:\(port)/")
+        #expect(status == 200)
+        #expect(body.contains("Our Mission"))
+
+        process.terminate()  // SIGTERM
+        let deadline = Date().addingTimeInterval(15)
+        while process.isRunning && Date() < deadline { try await Task.sleep(for: .milliseconds(50)) }
+        #expect(!process.isRunning)
+        #expect(process.terminationReason == .exit)
+        #expect(process.terminationStatus == 0)
+        let log = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        #expect(log.contains("GET / 200"))
+        #expect(log.contains("GET /healthz 200"))
+    }
+
+    @Test(.enabled(if: executable != nil, "the commons executable is not built (run swift build first)"))
+    func test_bad_environment_value_stops_start_up_with_its_name() async throws {
+        let process = Process()
+        process.executableURL = Self.executable
+        process.arguments = ["migrate"]
+        process.environment = ["PORT": "eighty", "PATH": "/usr/bin:/bin"]
+        let output = Pipe()
+        process.standardError = output
+        process.standardOutput = output
+        try process.run()
+        process.waitUntilExit()
+        #expect(process.terminationStatus != 0)
+        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        #expect(text.contains("PORT=eighty cannot be used"))
+    }
+
+    func get(_ url: String) async throws -> (Int, String) {
+        let (data, response) = try await URLSession.shared.data(from: URL(string: url)!)
+        return ((response as? HTTPURLResponse)?.statusCode ?? 0, String(decoding: data, as: UTF8.self))
+    }
+}

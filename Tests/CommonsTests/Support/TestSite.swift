@@ -1,0 +1,77 @@
+import CommonsCore
+import CommonsStorage
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import Testing
+
+@testable import CommonsWeb
+
+/// Builds the real application on a test's own database, as `serve` does, and drives it over HTTP.
+struct TestSite {
+    let database: TestDatabase
+    var settings: Settings
+    var services: Services
+
+    static func make(_ backend: TestDatabase.Backend = .sqlite, demo: Bool = true, clock: Clock = .system) async throws -> TestSite {
+        let database = try await TestDatabase.make(backend)
+        let settings = Settings(
+            dataDirectory: database.folder.path,
+            database: database.location,
+            baseURL: "https://commons.test",
+            loadDemoContent: demo,
+            logLevel: .warning
+        )
+        return TestSite(database: database, settings: settings, services: Services(clock: clock))
+    }
+
+    /// Starts the application, runs `body` with a client, shuts the application down.
+    func run<Value>(_ body: @Sendable (any TestClientProtocol) async throws -> Value) async throws -> Value {
+        let app = try await buildApplication(settings: settings, services: services, logger: TestDatabase.logger)
+        return try await app.test(.router, body)
+    }
+
+    /// Opens the database directly, for arranging data and checking what was stored.
+    func withStore<Value>(_ body: (CommonsDatabase) async throws -> Value) async throws -> Value {
+        let store = try await CommonsDatabase.open(database.location, logger: TestDatabase.logger)
+        do {
+            let value = try await body(store)
+            await store.shutdown()
+            return value
+        } catch {
+            await store.shutdown()
+            throw error
+        }
+    }
+
+    func destroy() async {
+        await database.destroy()
+    }
+}
+
+extension TestResponse {
+    var text: String { String(buffer: body) }
+}
+
+extension TestClientProtocol {
+    func get(_ uri: String, headers: HTTPFields = [:]) async throws -> TestResponse {
+        try await execute(uri: uri, method: .get, headers: headers)
+    }
+}
+
+/// The `href` values of `<a>` elements inside the first element that starts with `marker`.
+func links(in html: String, within marker: String) -> [String] {
+    guard let start = html.range(of: marker) else { return [] }
+    let section = html[start.lowerBound...]
+    let end = section.range(of: "</section>") ?? section.range(of: "</article>") ?? section.range(of: "</main>")
+    let scope = end.map { section[..<$0.upperBound] } ?? section
+    var result: [String] = []
+    var rest = scope
+    while let anchor = rest.range(of: "<a href=\"") {
+        let after = rest[anchor.upperBound...]
+        guard let close = after.firstIndex(of: "\"") else { break }
+        result.append(String(after[..<close]))
+        rest = after[close...]
+    }
+    return result
+}

@@ -1,0 +1,136 @@
+import CommonsContent
+import CommonsCore
+import Foundation
+import Testing
+
+@testable import CommonsDemo
+@testable import CommonsWeb
+
+@Suite("Slugs")
+struct SlugTests {
+    @Test(arguments: [
+        ("CEJ Calls For “Sanctuary Schools”", "cej-calls-for-sanctuary-schools"), ("What's New", "whats-new"),
+        ("Educación para todos", "educacion-para-todos"), ("  --Hello,   World--  ", "hello-world"),
+        ("12/8/16 CEJ Press Release", "12-8-16-cej-press-release"),
+    ])
+    func test_slug_from_title(title: String, slug: String) {
+        #expect(Slug.from(title: title)?.value == slug)
+    }
+
+    @Test func test_slug_from_title_without_letters_is_nil() {
+        #expect(Slug.from(title: "!!!") == nil)
+    }
+
+    @Test(arguments: ["a", "sanctuary-schools", "12-8-16"])
+    func test_valid_slugs(value: String) { #expect(Slug.isValid(value)) }
+
+    @Test(arguments: ["", "-a", "a-", "a--b", "A", "a b", "a/b", "ä", String(repeating: "a", count: 121)])
+    func test_invalid_slugs(value: String) { #expect(!Slug.isValid(value)) }
+}
+
+@Suite("File types")
+struct FileTypeTests {
+    @Test func test_types_are_recognised_by_their_bytes() {
+        #expect(FileType.sniff(Data("%PDF-1.7\n".utf8)) == .pdf)
+        #expect(FileType.sniff(Data([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0])) == .png)
+        #expect(FileType.sniff(Data([0xFF, 0xD8, 0xFF, 0xE0])) == .jpeg)
+        #expect(FileType.sniff(Data("RIFF\u{0}\u{0}\u{0}\u{0}WEBPVP8 ".utf8)) == .webp)
+    }
+
+    @Test func test_office_files_are_told_apart_by_their_entries() {
+        #expect(FileType.sniff(zip(entries: ["[Content_Types].xml", "word/document.xml"])) == .docx)
+        #expect(FileType.sniff(zip(entries: ["[Content_Types].xml", "xl/workbook.xml"])) == .xlsx)
+        #expect(FileType.sniff(zip(entries: ["[Content_Types].xml", "ppt/presentation.xml"])) == .pptx)
+        #expect(FileType.sniff(zip(entries: ["notes.txt"])) == nil)
+    }
+
+    @Test func test_a_file_whose_bytes_lie_about_its_type_is_refused() {
+        // An HTML page named like a PDF is still HTML.
+        #expect(FileType.sniff(Data("<html><script>alert(1)</script>".utf8)) == nil)
+        #expect(FileType.sniff(Data("MZ\u{90}\u{0}".utf8)) == nil)
+        #expect(FileType.sniff(Data()) == nil)
+    }
+
+    /// A ZIP holding empty stored entries with these names.
+    func zip(entries: [String]) -> Data {
+        var data = Data()
+        for name in entries {
+            var header: [UInt8] = [0x50, 0x4B, 0x03, 0x04, 20, 0, 0, 0, 0, 0, 0, 0, 0, 0]
+            header += [0, 0, 0, 0]  // crc
+            header += [0, 0, 0, 0]  // compressed size
+            header += [0, 0, 0, 0]  // uncompressed size
+            header += [UInt8(name.utf8.count & 0xFF), UInt8(name.utf8.count >> 8), 0, 0]
+            data.append(contentsOf: header)
+            data.append(contentsOf: Array(name.utf8))
+        }
+        return data
+    }
+}
+
+@Suite("Settings")
+struct SettingsTests {
+    @Test func test_defaults() throws {
+        let settings = try Settings.fromEnvironment([:])
+        #expect(settings.hostname == "127.0.0.1")
+        #expect(settings.port == 8080)
+        #expect(settings.dataDirectory == "./data")
+        #expect(settings.database == .sqliteFile(inDataDirectory: "./data"))
+        #expect(settings.loadDemoContent)
+        #expect(settings.baseURL == "http://127.0.0.1:8080")
+        #expect(settings.logLevel == .info)
+    }
+
+    @Test func test_environment_overrides() throws {
+        let settings = try Settings.fromEnvironment([
+            "HOST": "0.0.0.0", "PORT": "9000", "COMMONS_DATA_DIR": "/srv/commons", "DATABASE_URL": "postgres://u:p@db:5432/commons",
+            "COMMONS_BASE_URL": "https://www.nyccej.org/", "COMMONS_DEMO": "0", "LOG_LEVEL": "debug",
+        ])
+        #expect(settings.hostname == "0.0.0.0")
+        #expect(settings.port == 9000)
+        #expect(settings.database == .postgres(url: "postgres://u:p@db:5432/commons"))
+        #expect(settings.baseURL == "https://www.nyccej.org")
+        #expect(!settings.loadDemoContent)
+        #expect(settings.logLevel == .debug)
+    }
+
+    @Test(arguments: [
+        ("PORT", "eighty"), ("PORT", "70000"), ("COMMONS_DEMO", "maybe"), ("LOG_LEVEL", "loud"), ("COMMONS_BASE_URL", "www.nyccej.org"),
+        ("DATABASE_URL", "mysql://x"),
+    ])
+    func test_bad_values_name_the_variable(variable: String, value: String) {
+        #expect {
+            _ = try Settings.fromEnvironment([variable: value])
+        } throws: { error in
+            (error as? SettingsError)?.variable == variable
+        }
+    }
+
+    @Test func test_a_bad_database_url_does_not_echo_its_password() {
+        do {
+            _ = try Settings.fromEnvironment(["DATABASE_URL": "mysql://user:secret@host/db"])
+        } catch {
+            #expect(!"\(error)".contains("secret"))
+        }
+    }
+}
+
+@Suite("Placeholder PDF")
+struct PlaceholderPDFTests {
+    @Test func test_placeholder_pdf_has_a_correct_cross_reference_table() throws {
+        let data = PlaceholderPDF.make(title: "Proposal (draft)", lines: ["This file stands in for the proposal."])
+        let text = String(decoding: data, as: UTF8.self)
+        #expect(text.hasPrefix("%PDF-1.4\n"))
+        #expect(text.hasSuffix("%%EOF\n"))
+        #expect(text.contains("(Proposal \\(draft\\))"))
+        // startxref points at the xref table, and each entry at its object.
+        let startxref = try #require(text.range(of: "startxref\n"))
+        let offset = try #require(Int(text[startxref.upperBound...].prefix { $0.isNumber }))
+        let bytes = [UInt8](data)
+        #expect(String(decoding: bytes[offset..<offset + 4], as: UTF8.self) == "xref")
+        let entries = text[text.range(of: "0000000000 65535 f \n")!.upperBound...].split(separator: "\n").prefix(6)
+        for (index, entry) in entries.enumerated() {
+            let objectOffset = try #require(Int(entry.prefix(10)))
+            #expect(String(decoding: bytes[objectOffset..<objectOffset + 8], as: UTF8.self) == "\(index + 1) 0 obj\n")
+        }
+    }
+}
