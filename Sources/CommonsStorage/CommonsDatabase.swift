@@ -46,6 +46,10 @@ public final class CommonsDatabase: Sendable {
 
     /// Opens the store; for SQLite also creates the file's folder, sets and verifies the pragmas.
     public static func open(_ location: DatabaseLocation, logger: Logger) async throws -> CommonsDatabase {
+        // The drivers log each query with its bound values at debug and trace; those values are
+        // supporters' names and emails, so the database never logs below info, whatever LOG_LEVEL says.
+        var logger = logger
+        logger.logLevel = max(logger.logLevel, .info)
         switch location {
         case .sqlite(let path):
             try prepareFolder(forSQLiteAt: path)

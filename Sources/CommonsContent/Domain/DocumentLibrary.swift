@@ -78,6 +78,8 @@ public struct DocumentLibrary: Sendable {
             document.fileName = Self.safeFileName(upload.fileName, slug: slug, type: type)
             document.publishedAt = now
             try await document.create(on: db)
+            let text = [document.description, document.fileName].joined(separator: " ")
+            try await SearchIndex(database: db, clock: clock).index(.document, id: document.requireID(), title: document.title, body: text)
             return document
         }
     }
@@ -85,6 +87,20 @@ public struct DocumentLibrary: Sendable {
     /// A published document by slug.
     public func publicDocument(slug: String) async throws -> Document? {
         try await Document.query(on: database).filter(\.$slug == slug).filter(\.$publishedAt <= clock.now).first()
+    }
+
+    /// Every published document, for the sitemap.
+    public func allPublicDocuments() async throws -> [Document] {
+        try await Document.query(on: database).filter(\.$publishedAt <= clock.now).sort(\.$slug).all()
+    }
+
+    /// Takes a document down; its page and file then answer 410 Gone.
+    public func delete(_ documentID: UUID) async throws {
+        guard let document = try await Document.find(documentID, on: database) else { throw ContentError.notFound }
+        try await database.transaction { db in
+            try await document.delete(on: db)
+            try await SearchIndex(database: db, clock: clock).remove(.document, id: documentID)
+        }
     }
 
     /// True when a document with this slug existed and was deleted.

@@ -77,32 +77,81 @@ public struct Newsroom: Sendable {
             apply(draft, slug: slug, to: post, now: now)
             try await post.create(on: db)
             try await attachTaxonomy(draft, to: post, on: db)
+            try await indexForSearch(post, on: db)
             return post
         }
     }
 
-    /// Saves a new version of a post, keeping the previous one as a revision.
+    /// Saves a new version of a post, keeping the previous one as a revision. A changed slug
+    /// leaves a redirect from the old address, so links already shared keep working.
     @discardableResult
     public func update(_ postID: UUID, with draft: PostDraft) async throws -> Post {
         guard let post = try await Post.find(postID, on: database) else { throw ContentError.notFound }
         let slug = try await validate(draft, existing: post)
         let now = clock.now
         return try await database.transaction { db in
-            let revision = PostRevision()
-            revision.$post.id = postID
-            revision.title = post.title
-            revision.summary = post.summary
-            revision.body = post.body
-            revision.byline = post.byline
-            revision.slug = post.slug
-            try await revision.create(on: db)
+            try await keepRevision(of: post, on: db)
+            let oldSlug = post.slug
             apply(draft, slug: slug, to: post, now: now)
             try await post.update(on: db)
             try await post.$categories.detachAll(on: db)
             try await post.$tags.detachAll(on: db)
             try await attachTaxonomy(draft, to: post, on: db)
+            try await Redirects(database: db).add(from: ContentPath.post(oldSlug), to: ContentPath.post(slug))
+            try await indexForSearch(post, on: db)
             return post
         }
+    }
+
+    /// Brings back a post's text as it stood in one of its revisions; the text it replaces
+    /// becomes a revision in turn, so a restore can itself be undone. The slug stays as it is.
+    @discardableResult
+    public func restore(revision revisionID: UUID) async throws -> Post {
+        guard let revision = try await PostRevision.find(revisionID, on: database),
+            let post = try await Post.find(revision.$post.id, on: database)
+        else { throw ContentError.notFound }
+        return try await database.transaction { db in
+            try await keepRevision(of: post, on: db)
+            post.title = revision.title
+            post.summary = revision.summary
+            post.body = revision.body
+            post.byline = revision.byline
+            try await post.update(on: db)
+            try await indexForSearch(post, on: db)
+            return post
+        }
+    }
+
+    /// Takes a post down; its address then answers 410 Gone. The row stays (soft delete) so
+    /// the slug is never reused for something else.
+    public func delete(_ postID: UUID) async throws {
+        guard let post = try await Post.find(postID, on: database) else { throw ContentError.notFound }
+        try await database.transaction { db in
+            try await post.delete(on: db)
+            try await SearchIndex(database: db, clock: clock).remove(.post, id: postID)
+        }
+    }
+
+    /// The public posts whose text links to a document, newest first.
+    public func publicPosts(linkingToDocument slug: String) async throws -> [Post] {
+        let candidates = try await publicQuery().filter(\.$body, .contains(inverse: false, .anywhere), ContentPath.document(slug)).all()
+        return candidates.filter { DocumentLinks.slugs(in: $0.body).contains(slug) }
+    }
+
+    /// Every public post, for the sitemap.
+    public func allPublicPosts() async throws -> [Post] {
+        try await publicQuery().all()
+    }
+
+    /// The newest public posts of one category, for its feed.
+    public func latestPublicPosts(inCategory category: Category, limit: Int) async throws -> [Post] {
+        let categoryID = try category.requireID()
+        return try await publicQuery()
+            .join(PostCategory.self, on: \Post.$id == \PostCategory.$post.$id)
+            .filter(PostCategory.self, \.$category.$id == categoryID)
+            .with(\.$categories)
+            .limit(limit)
+            .all()
     }
 
     /// The public news, newest first, `postsPerPage` a page; nil when `page` is beyond the last.
@@ -188,6 +237,22 @@ public struct Newsroom: Sendable {
         if draft.status == .scheduled && draft.publishAt == nil { errors.add(field: "publish_at", message: "error.publish_at_required") }
         try errors.throwIfAny()
         return slug
+    }
+
+    private func keepRevision(of post: Post, on db: any Database) async throws {
+        let revision = PostRevision()
+        revision.$post.id = try post.requireID()
+        revision.title = post.title
+        revision.summary = post.summary
+        revision.body = post.body
+        revision.byline = post.byline
+        revision.slug = post.slug
+        try await revision.create(on: db)
+    }
+
+    private func indexForSearch(_ post: Post, on db: any Database) async throws {
+        let text = [post.summary, markdown.plainText(from: post.body)].filter { !$0.isEmpty }.joined(separator: " ")
+        try await SearchIndex(database: db, clock: clock).index(.post, id: post.requireID(), title: post.title, body: text)
     }
 
     private func apply(_ draft: PostDraft, slug: String, to post: Post, now: Date) {

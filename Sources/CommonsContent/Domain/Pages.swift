@@ -40,19 +40,42 @@ public struct Pages: Sendable {
     @discardableResult
     public func create(_ draft: PageDraft) async throws -> Page {
         let slug = try await validate(draft, existing: nil)
-        let page = Page()
-        apply(draft, slug: slug, to: page)
-        try await page.create(on: database)
-        return page
+        return try await database.transaction { db in
+            let page = Page()
+            apply(draft, slug: slug, to: page)
+            try await page.create(on: db)
+            try await indexForSearch(page, on: db)
+            return page
+        }
     }
 
     @discardableResult
     public func update(_ pageID: UUID, with draft: PageDraft) async throws -> Page {
         guard let page = try await Page.find(pageID, on: database) else { throw ContentError.notFound }
         let slug = try await validate(draft, existing: page)
-        apply(draft, slug: slug, to: page)
-        try await page.update(on: database)
-        return page
+        return try await database.transaction { db in
+            let oldSlug = page.slug
+            apply(draft, slug: slug, to: page)
+            try await page.update(on: db)
+            try await Redirects(database: db).add(from: ContentPath.page(oldSlug), to: ContentPath.page(slug))
+            try await indexForSearch(page, on: db)
+            return page
+        }
+    }
+
+    /// Every published page, for the sitemap.
+    public func allPublicPages() async throws -> [Page] {
+        try await Page.query(on: database).filter(\.$status == .published).sort(\.$slug).all()
+    }
+
+    private func indexForSearch(_ page: Page, on db: any Database) async throws {
+        let search = SearchIndex(database: db, clock: clock)
+        if page.status == .published {
+            let text = [page.summary, markdown.plainText(from: page.body)].filter { !$0.isEmpty }.joined(separator: " ")
+            try await search.index(.page, id: page.requireID(), title: page.title, body: text)
+        } else {
+            try await search.remove(.page, id: page.requireID())
+        }
     }
 
     /// A published page by slug.

@@ -89,6 +89,11 @@ public struct CampaignDirectory: Sendable {
         try await Campaign.query(on: database).filter(\.$slug == slug).first()
     }
 
+    /// Every campaign, for the sitemap.
+    public func all() async throws -> [Campaign] {
+        try await Campaign.query(on: database).sort(\.$slug).all()
+    }
+
     /// The campaign shown on the home page, if one is featured.
     public func featured() async throws -> Campaign? {
         try await Campaign.query(on: database).filter(\.$featured == true).first()

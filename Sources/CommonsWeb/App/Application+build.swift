@@ -51,7 +51,9 @@ public func buildApplication(settings: Settings, services: Services, store: Comm
     router.add(middleware: RequestLogMiddleware())
     router.add(middleware: SecurityHeadersMiddleware(isHTTPS: settings.baseURL.hasPrefix("https://")))
     router.add(middleware: ErrorPageMiddleware(site: site))
+    router.add(middleware: RedirectMiddleware(site: site))
     SystemRoutes(site: site).register(on: router)
+    FeedRoutes(site: site).register(on: router)
     PublicRoutes(site: site).register(on: router)
 
     var app = Application(

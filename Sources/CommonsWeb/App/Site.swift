@@ -51,6 +51,11 @@ struct Site: Sendable {
             homeLinkLabel: strings.format("site.home_link", ["site": siteName]),
             stylesheet: assets.path("site.css"),
             ogType: meta.ogType,
+            relNext: meta.next.map { SitePath.localized($0, in: language) },
+            relPrev: meta.prev.map { SitePath.localized($0, in: language) },
+            feeds: [Feed(title: strings.format("site.feed_title", ["site": siteName]), url: SitePath.localized(SitePath.feed, in: language))]
+                + (meta.feed.map { [$0] } ?? []),
+            searchURL: SitePath.localized(SitePath.search, in: language),
             navigation: [
                 item("nav.home", SitePath.home),
                 item("nav.news", SitePath.news),

@@ -12,8 +12,10 @@ struct DocumentShow {
     let dateText: String
     let fileURL: String
     let downloadLabel: String
+    let linkingPosts: [PostTeaser]
+    let hasLinkingPosts: Bool
 
-    init(_ document: Document, layout: Layout, formatting: Formatting) {
+    init(_ document: Document, linkingPosts: [Post], layout: Layout, formatting: Formatting) {
         self.layout = layout
         title = document.title
         description = document.description.isEmpty ? nil : document.description
@@ -24,6 +26,8 @@ struct DocumentShow {
         dateText = formatting.date(date)
         fileURL = SitePath.documentFile(document.slug)
         downloadLabel = formatting.strings.format("documents.download_label", ["title": document.title, "type": typeLabel, "size": sizeText])
+        self.linkingPosts = linkingPosts.map { PostTeaser($0, formatting: formatting, showBodyWithoutSummary: false) }
+        hasLinkingPosts = !linkingPosts.isEmpty
     }
 }
 

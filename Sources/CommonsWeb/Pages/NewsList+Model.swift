@@ -1,21 +1,24 @@
 import CommonsContent
 
-/// `/news` and `/news/page/N`: ten posts a page, newest first, with older and newer links.
+/// `/news`, `/category/SLUG` and `/tag/SLUG`, each with `/page/N`: ten posts a page, newest
+/// first, with older and newer links.
 struct NewsList {
     let layout: Layout
     let heading: String
+    let introduction: String?
     let posts: [PostTeaser]
     let pageLabel: String
     let olderURL: String?
     let newerURL: String?
 
-    init(_ news: NewsPage, layout: Layout, formatting: Formatting) {
+    init(_ news: NewsPage, heading: String, introduction: String? = nil, pagePath: (Int) -> String, layout: Layout, formatting: Formatting) {
         let language = formatting.language
         self.layout = layout
-        heading = news.page == 1 ? formatting.strings["news.title"] : formatting.strings.format("news.page_title", ["page": String(news.page)])
+        self.heading = heading
+        self.introduction = introduction
         posts = news.posts.map { PostTeaser($0, formatting: formatting, showBodyWithoutSummary: false) }
         pageLabel = formatting.strings.format("news.page_of", ["page": String(news.page), "count": String(news.pageCount)])
-        olderURL = news.hasOlder ? SitePath.localized(SitePath.news(page: news.page + 1), in: language) : nil
-        newerURL = news.hasNewer ? SitePath.localized(SitePath.news(page: news.page - 1), in: language) : nil
+        olderURL = news.hasOlder ? SitePath.localized(pagePath(news.page + 1), in: language) : nil
+        newerURL = news.hasNewer ? SitePath.localized(pagePath(news.page - 1), in: language) : nil
     }
 }

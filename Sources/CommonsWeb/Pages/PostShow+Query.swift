@@ -14,23 +14,11 @@ extension PostShow {
             guard let post = try await site.newsroom.publicPost(slug: slug) else { return nil }
             let (older, newer) = try await site.newsroom.neighbours(of: post)
             var documents: [Document] = []
-            for documentSlug in linkedDocumentSlugs(in: post.body) {
+            for documentSlug in DocumentLinks.slugs(in: post.body) {
                 if let document = try await site.library.publicDocument(slug: documentSlug) { documents.append(document) }
             }
             return Query(post: post, older: older, newer: newer, documents: documents)
         }
 
-        /// Slugs of `/documents/SLUG` links in Markdown, first mention first.
-        static func linkedDocumentSlugs(in markdown: String) -> [String] {
-            var slugs: [String] = []
-            var rest = Substring(markdown)
-            while let range = rest.range(of: "/documents/") {
-                let tail = rest[range.upperBound...]
-                let slug = String(tail.prefix { $0.isLetter || $0.isNumber || $0 == "-" })
-                if !slug.isEmpty, !slugs.contains(slug) { slugs.append(slug) }
-                rest = tail
-            }
-            return slugs
-        }
     }
 }

@@ -1,4 +1,5 @@
 import CommonsContent
+import CommonsCore
 import Foundation
 import Hummingbird
 
@@ -8,12 +9,13 @@ struct PublicRoutes {
 
     func register(on router: Router<AppRequestContext>) {
         router.get(SitePath.Pattern.home) { _, context in try await home(context) }
-        router.get(SitePath.Pattern.news) { _, context in try await news(page: 1, context) }
-        router.get(SitePath.Pattern.newsPage) { _, context in
-            let page = try pageNumber(context)
-            if page == 1 { return Response.redirect(to: SitePath.localized(SitePath.news, in: context.language), type: .permanent) }
-            return try await news(page: page, context)
-        }
+        router.get(SitePath.Pattern.news) { _, context in try await news(.all, page: 1, context) }
+        router.get(SitePath.Pattern.newsPage) { _, context in try await news(.all, page: pageNumber(context), context) }
+        router.get(SitePath.Pattern.category) { _, context in try await news(category(context), page: 1, context) }
+        router.get(SitePath.Pattern.categoryPage) { _, context in try await news(category(context), page: pageNumber(context), context) }
+        router.get(SitePath.Pattern.tag) { _, context in try await news(tag(context), page: 1, context) }
+        router.get(SitePath.Pattern.tagPage) { _, context in try await news(tag(context), page: pageNumber(context), context) }
+        router.get(SitePath.Pattern.search) { request, context in try await search(request, context) }
         router.get(SitePath.Pattern.post) { _, context in try await post(slug: context.parameters.require("slug"), context) }
         router.get(SitePath.Pattern.documents) { _, context in try await documents(page: 1, context) }
         router.get(SitePath.Pattern.documentsPage) { _, context in
@@ -40,12 +42,71 @@ struct PublicRoutes {
         return site.views.page("home", HomePage(query, layout: layout, formatting: site.formatting(context.language)))
     }
 
-    func news(page: Int, _ context: AppRequestContext) async throws -> Response {
-        guard let news = try await NewsList.Query.run(site: site, page: page) else { throw SiteError.notFound }
+    private func category(_ context: AppRequestContext) async throws -> NewsList.Source {
+        guard let category = try await Taxonomy(database: site.database).category(slug: context.parameters.require("slug")) else {
+            throw SiteError.notFound
+        }
+        return .category(category)
+    }
+
+    private func tag(_ context: AppRequestContext) async throws -> NewsList.Source {
+        guard let tag = try await Taxonomy(database: site.database).tag(slug: context.parameters.require("slug")) else { throw SiteError.notFound }
+        return .tag(tag)
+    }
+
+    /// A list of posts: the news, a category or a tag. Page 1 has no number in its address.
+    func news(_ source: NewsList.Source, page: Int, _ context: AppRequestContext) async throws -> Response {
+        if page == 1, context.parameters.get("page") != nil {
+            return Response.redirect(to: SitePath.localized(source.path(1), in: context.language), type: .permanent)
+        }
+        guard let news = try await NewsList.Query.run(site: site, source: source, page: page) else { throw SiteError.notFound }
         let strings = site.strings(context.language)
-        let title = page == 1 ? strings["news.title"] : strings.format("news.page_title", ["page": String(page)])
-        let layout = try await site.layout(PageMeta(title: title, path: SitePath.news(page: page)), language: context.language)
-        return site.views.page("news-list", NewsList(news, layout: layout, formatting: site.formatting(context.language)))
+        var heading: String
+        var introduction: String?
+        var feed: Feed?
+        switch source {
+        case .all:
+            heading = strings["news.title"]
+        case .category(let category):
+            heading = strings.format("news.category_title", ["name": category.name])
+            introduction = category.description.isEmpty ? nil : category.description
+            feed = Feed(
+                title: strings.format("news.category_feed", ["name": category.name]),
+                url: SitePath.localized(SitePath.categoryFeed(category.slug), in: context.language))
+        case .tag(let tag):
+            heading = strings.format("news.tag_title", ["name": tag.name])
+        }
+        let title = page == 1 ? heading : strings.format("news.numbered_page", ["title": heading, "page": String(page)])
+        let meta = PageMeta(
+            title: title, description: introduction, path: source.path(page),
+            next: news.hasOlder ? source.path(page + 1) : nil, prev: news.hasNewer ? source.path(page - 1) : nil, feed: feed)
+        let layout = try await site.layout(meta, language: context.language)
+        let model = NewsList(
+            news, heading: title, introduction: introduction, pagePath: source.path, layout: layout, formatting: site.formatting(context.language))
+        return site.views.page("news-list", model)
+    }
+
+    func search(_ request: Request, _ context: AppRequestContext) async throws -> Response {
+        let query = request.formQueryValue("q") ?? ""
+        let page = max(1, Int(request.formQueryValue("page") ?? "") ?? 1)
+        let strings = site.strings(context.language)
+        var found: [SearchPage.Found] = []
+        var hasMore = false
+        var error: String?
+        var status = HTTPResponse.Status.ok
+        do {
+            (found, hasMore) = try await SearchPage.Query.run(site: site, query: query, page: page)
+        } catch let problems as ValidationErrors {
+            error = problems["q"].map { strings.format($0, ["limit": String(SearchIndex.maximumQueryLength)]) }
+            status = .unprocessableContent
+        }
+        let layout = try await site.layout(PageMeta(title: strings["search.title"], path: SitePath.search), language: context.language)
+        let model = SearchPage(
+            query: query, page: page, found: found, hasMore: hasMore, error: error, layout: layout, formatting: site.formatting(context.language))
+        var response = site.views.page("search", model, status: status)
+        // The words someone looked for are theirs: no shared cache keeps them.
+        response.headers[.cacheControl] = "private, no-store"
+        return response
     }
 
     func post(slug: String, _ context: AppRequestContext) async throws -> Response {
@@ -79,7 +140,9 @@ struct PublicRoutes {
         }
         let meta = PageMeta(title: document.title, description: document.description, path: SitePath.document(slug))
         let layout = try await site.layout(meta, language: context.language)
-        return site.views.page("document-show", DocumentShow(document, layout: layout, formatting: site.formatting(context.language)))
+        let linkingPosts = try await site.newsroom.publicPosts(linkingToDocument: slug)
+        let model = DocumentShow(document, linkingPosts: linkingPosts, layout: layout, formatting: site.formatting(context.language))
+        return site.views.page("document-show", model)
     }
 
     func documentFile(slug: String, request: Request) async throws -> Response {

@@ -1,3 +1,5 @@
+import CommonsContent
+import Foundation
 import Hummingbird
 
 /// Every public address of the site, in one place: routes are registered from these patterns
@@ -6,16 +8,28 @@ public enum SitePath {
     public static let home = "/"
     public static let news = "/news"
     public static func news(page: Int) -> String { page <= 1 ? news : "/news/page/\(page)" }
-    public static func post(_ slug: String) -> String { "/news/\(slug)" }
+    public static func post(_ slug: String) -> String { ContentPath.post(slug) }
     public static let documents = "/documents"
     public static func documents(page: Int) -> String { page <= 1 ? documents : "/documents/page/\(page)" }
-    public static func document(_ slug: String) -> String { "/documents/\(slug)" }
-    public static func documentFile(_ slug: String) -> String { "/documents/\(slug)/file" }
+    public static func document(_ slug: String) -> String { ContentPath.document(slug) }
+    public static func documentFile(_ slug: String) -> String { ContentPath.documentFile(slug) }
     public static func campaign(_ slug: String) -> String { "/campaigns/\(slug)" }
-    public static func category(_ slug: String) -> String { "/category/\(slug)" }
-    public static func tag(_ slug: String) -> String { "/tag/\(slug)" }
-    public static func page(_ slug: String) -> String { "/\(slug)" }
+    public static func category(_ slug: String, page: Int = 1) -> String {
+        page <= 1 ? ContentPath.category(slug) : "\(ContentPath.category(slug))/page/\(page)"
+    }
+    public static func categoryFeed(_ slug: String) -> String { "\(ContentPath.category(slug))/feed" }
+    public static func tag(_ slug: String, page: Int = 1) -> String { page <= 1 ? ContentPath.tag(slug) : "\(ContentPath.tag(slug))/page/\(page)" }
+    public static func page(_ slug: String) -> String { ContentPath.page(slug) }
     public static let feed = "/feed"
+    public static let sitemap = "/sitemap.xml"
+    public static let robots = "/robots.txt"
+    public static let search = "/search"
+    public static func search(_ query: String, page: Int) -> String {
+        var components = URLComponents()
+        components.path = search
+        components.queryItems = [URLQueryItem(name: "q", value: query)] + (page > 1 ? [URLQueryItem(name: "page", value: String(page))] : [])
+        return components.string ?? search
+    }
     public static let health = "/healthz"
 
     /// The same path in another language.
@@ -34,6 +48,15 @@ public enum SitePath {
         static let document: RouterPath = "/documents/:slug"
         static let documentFile: RouterPath = "/documents/:slug/file"
         static let campaign: RouterPath = "/campaigns/:slug"
+        static let category: RouterPath = "/category/:slug"
+        static let categoryPage: RouterPath = "/category/:slug/page/:page"
+        static let categoryFeed: RouterPath = "/category/:slug/feed"
+        static let tag: RouterPath = "/tag/:slug"
+        static let tagPage: RouterPath = "/tag/:slug/page/:page"
+        static let feed: RouterPath = "/feed"
+        static let sitemap: RouterPath = "/sitemap.xml"
+        static let robots: RouterPath = "/robots.txt"
+        static let search: RouterPath = "/search"
         static let page: RouterPath = "/:slug"
         static let health: RouterPath = "/healthz"
         static let asset: RouterPath = "/assets/:name"

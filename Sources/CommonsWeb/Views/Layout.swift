@@ -20,10 +20,21 @@ struct Layout {
     let homeLinkLabel: String
     let stylesheet: String
     let ogType: String
+    /// `<link rel="next">` and `<link rel="prev">` on paginated lists.
+    let relNext: String?
+    let relPrev: String?
+    /// The site's news feed, and another one this page offers (a category's).
+    let feeds: [Feed]
+    let searchURL: String
     let navigation: [NavigationItem]
     let footerNavigation: [NavigationItem]
     /// The interface strings of the page's language, as `{{t.section.key}}`.
     let t: [String: any Sendable]
+}
+
+struct Feed {
+    let title: String
+    let url: String
 }
 
 /// What a handler says about its page so the layout can be built.
@@ -32,4 +43,8 @@ struct PageMeta {
     var description: String?
     var path: String
     var ogType = "website"
+    var next: String? = nil
+    var prev: String? = nil
+    /// A feed of this page's own, beside the site's.
+    var feed: Feed? = nil
 }

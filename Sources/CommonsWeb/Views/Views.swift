@@ -23,9 +23,14 @@ public struct Views: Sendable {
 
     /// An HTML response.
     func page(_ template: String, _ model: Any, status: HTTPResponse.Status = .ok) -> Response {
-        let html = render(template, model)
+        document(template, model, contentType: "text/html; charset=utf-8", status: status)
+    }
+
+    /// Any rendered text: HTML, RSS, a sitemap.
+    func document(_ template: String, _ model: Any, contentType: String, status: HTTPResponse.Status = .ok) -> Response {
+        let text = render(template, model)
         var headers = HTTPFields()
-        headers[.contentType] = "text/html; charset=utf-8"
-        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: html)))
+        headers[.contentType] = contentType
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: text)))
     }
 }

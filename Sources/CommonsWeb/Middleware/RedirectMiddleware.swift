@@ -1,0 +1,41 @@
+import CommonsContent
+import Hummingbird
+
+/// Old addresses keep working: a trailing slash is dropped, and a path the site no longer
+/// answers is looked up in the redirects table (renamed posts, the old WordPress site).
+struct RedirectMiddleware: RouterMiddleware {
+    typealias Context = AppRequestContext
+    let site: Site
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        let path = request.uri.path
+        if path.count > 1, path.hasSuffix("/"), request.method == .get || request.method == .head {
+            var target = String(path.drop(while: { $0 == "/" }).reversed().drop(while: { $0 == "/" }).reversed())
+            target = "/" + target
+            // The same query, if any, goes along (WordPress archives carry none, searches do).
+            if let query = request.uri.query, !query.isEmpty { target += "?" + query }
+            return Response.redirect(to: target, type: .permanent)
+        }
+        do {
+            return try await next(request, context)
+        } catch let error where Self.isNotFound(error) {
+            guard request.method == .get || request.method == .head else { throw error }
+            let redirects = Redirects(database: site.database)
+            // WordPress's `/?p=123` lives in the query; other old paths are paths alone.
+            let withQuery = request.uri.query.map { "\(path)?\($0)" }
+            if let withQuery, let target = try await redirects.target(for: withQuery) {
+                return Response.redirect(to: target, type: .permanent)
+            }
+            if let target = try await redirects.target(for: path) {
+                return Response.redirect(to: target, type: .permanent)
+            }
+            throw error
+        }
+    }
+
+    static func isNotFound(_ error: any Error) -> Bool {
+        if case SiteError.notFound = error { return true }
+        if let error = error as? HTTPError, error.status == .notFound { return true }
+        return false
+    }
+}
