@@ -111,7 +111,8 @@ public struct SearchIndex: Sendable {
                     id: try row.decode(column: "ref_id", as: UUID.self),
                     markedTitle: try row.decode(column: "marked_title", as: String.self),
                     markedSnippet: try row.decode(column: "marked_snippet", as: String.self)
-                ))
+                )
+            )
         }
         return SearchResults(hits: hits, page: page, hasMore: rows.count > Self.resultsPerPage)
     }

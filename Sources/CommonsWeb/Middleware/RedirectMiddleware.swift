@@ -16,17 +16,18 @@ struct RedirectMiddleware: RouterMiddleware {
             if let query = request.uri.query, !query.isEmpty { target += "?" + query }
             return Response.redirect(to: target, type: .permanent)
         }
+        // WordPress's `/?p=123`, `/?page_id=7`, `/?cat=3` name old items by query on the home
+        // path, which the site answers itself: those are looked up before routing.
+        if path == "/", let query = request.uri.query, !query.isEmpty, request.method == .get || request.method == .head,
+            let target = try await Redirects(database: site.database).target(for: "/?\(query)")
+        {
+            return Response.redirect(to: target, type: .permanent)
+        }
         do {
             return try await next(request, context)
         } catch let error where Self.isNotFound(error) {
             guard request.method == .get || request.method == .head else { throw error }
-            let redirects = Redirects(database: site.database)
-            // WordPress's `/?p=123` lives in the query; other old paths are paths alone.
-            let withQuery = request.uri.query.map { "\(path)?\($0)" }
-            if let withQuery, let target = try await redirects.target(for: withQuery) {
-                return Response.redirect(to: target, type: .permanent)
-            }
-            if let target = try await redirects.target(for: path) {
+            if let target = try await Redirects(database: site.database).target(for: path) {
                 return Response.redirect(to: target, type: .permanent)
             }
             throw error

@@ -41,8 +41,11 @@ struct SearchPage {
                 case .document: strings["search.kind_document"]
                 }
             return Result(
-                kindLabel: kind, titleHTML: Self.markedHTML(found.hit.markedTitle), snippetHTML: Self.markedHTML(found.hit.markedSnippet),
-                url: SitePath.localized(found.path, in: language))
+                kindLabel: kind,
+                titleHTML: Self.markedHTML(found.hit.markedTitle),
+                snippetHTML: Self.markedHTML(found.hit.markedSnippet),
+                url: SitePath.localized(found.path, in: language)
+            )
         }
         hasResults = !results.isEmpty
         noResults = !trimmed.isEmpty && error == nil && results.isEmpty ? strings["search.no_results"] : nil

@@ -20,9 +20,14 @@ struct FeedRoutes {
         let siteName = settings[.siteName] ?? "Commons"
         let posts = try await site.newsroom.latestPublicPosts(limit: RSSFeed.itemCount)
         let feed = RSSFeed(
-            title: siteName, link: baseURL + SitePath.localized(SitePath.home, in: context.language),
-            selfURL: baseURL + SitePath.localized(SitePath.feed, in: context.language), description: settings[.tagline] ?? siteName,
-            language: context.language, posts: posts, baseURL: baseURL)
+            title: siteName,
+            link: baseURL + SitePath.localized(SitePath.home, in: context.language),
+            selfURL: baseURL + SitePath.localized(SitePath.feed, in: context.language),
+            description: settings[.tagline] ?? siteName,
+            language: context.language,
+            posts: posts,
+            baseURL: baseURL
+        )
         return site.views.document("rss", feed, contentType: "application/rss+xml; charset=utf-8")
     }
 
@@ -31,10 +36,14 @@ struct FeedRoutes {
         let siteName = try await site.siteSettings.value(.siteName) ?? "Commons"
         let posts = try await site.newsroom.latestPublicPosts(inCategory: category, limit: RSSFeed.itemCount)
         let feed = RSSFeed(
-            title: "\(siteName): \(category.name)", link: baseURL + SitePath.localized(SitePath.category(slug), in: context.language),
+            title: "\(siteName): \(category.name)",
+            link: baseURL + SitePath.localized(SitePath.category(slug), in: context.language),
             selfURL: baseURL + SitePath.localized(SitePath.categoryFeed(slug), in: context.language),
             description: category.description.isEmpty ? category.name : category.description,
-            language: context.language, posts: posts, baseURL: baseURL)
+            language: context.language,
+            posts: posts,
+            baseURL: baseURL
+        )
         return site.views.document("rss", feed, contentType: "application/rss+xml; charset=utf-8")
     }
 
@@ -51,7 +60,9 @@ struct FeedRoutes {
             entries.append(.init(loc: baseURL + SitePath.post(post.slug), lastmod: Sitemap.w3cDate(post.updatedAt ?? post.publishAt)))
         }
         for document in try await site.library.allPublicDocuments() {
-            entries.append(.init(loc: baseURL + SitePath.document(document.slug), lastmod: Sitemap.w3cDate(document.updatedAt ?? document.publishedAt)))
+            entries.append(
+                .init(loc: baseURL + SitePath.document(document.slug), lastmod: Sitemap.w3cDate(document.updatedAt ?? document.publishedAt))
+            )
         }
         for campaign in try await site.campaigns.all() {
             entries.append(.init(loc: baseURL + SitePath.campaign(campaign.slug), lastmod: Sitemap.w3cDate(campaign.updatedAt)))
@@ -62,6 +73,9 @@ struct FeedRoutes {
     func robots() -> Response {
         let text = "User-agent: *\nDisallow: /admin\nDisallow: /api\nDisallow: /search\n\nSitemap: \(baseURL)\(SitePath.sitemap)\n"
         return Response(
-            status: .ok, headers: [.contentType: "text/plain; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: text)))
+            status: .ok,
+            headers: [.contentType: "text/plain; charset=utf-8"],
+            body: .init(byteBuffer: ByteBuffer(string: text))
+        )
     }
 }

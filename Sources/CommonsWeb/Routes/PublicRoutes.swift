@@ -72,17 +72,29 @@ struct PublicRoutes {
             introduction = category.description.isEmpty ? nil : category.description
             feed = Feed(
                 title: strings.format("news.category_feed", ["name": category.name]),
-                url: SitePath.localized(SitePath.categoryFeed(category.slug), in: context.language))
+                url: SitePath.localized(SitePath.categoryFeed(category.slug), in: context.language)
+            )
         case .tag(let tag):
             heading = strings.format("news.tag_title", ["name": tag.name])
         }
         let title = page == 1 ? heading : strings.format("news.numbered_page", ["title": heading, "page": String(page)])
         let meta = PageMeta(
-            title: title, description: introduction, path: source.path(page),
-            next: news.hasOlder ? source.path(page + 1) : nil, prev: news.hasNewer ? source.path(page - 1) : nil, feed: feed)
+            title: title,
+            description: introduction,
+            path: source.path(page),
+            next: news.hasOlder ? source.path(page + 1) : nil,
+            prev: news.hasNewer ? source.path(page - 1) : nil,
+            feed: feed
+        )
         let layout = try await site.layout(meta, language: context.language)
         let model = NewsList(
-            news, heading: title, introduction: introduction, pagePath: source.path, layout: layout, formatting: site.formatting(context.language))
+            news,
+            heading: title,
+            introduction: introduction,
+            pagePath: source.path,
+            layout: layout,
+            formatting: site.formatting(context.language)
+        )
         return site.views.page("news-list", model)
     }
 
@@ -102,7 +114,14 @@ struct PublicRoutes {
         }
         let layout = try await site.layout(PageMeta(title: strings["search.title"], path: SitePath.search), language: context.language)
         let model = SearchPage(
-            query: query, page: page, found: found, hasMore: hasMore, error: error, layout: layout, formatting: site.formatting(context.language))
+            query: query,
+            page: page,
+            found: found,
+            hasMore: hasMore,
+            error: error,
+            layout: layout,
+            formatting: site.formatting(context.language)
+        )
         var response = site.views.page("search", model, status: status)
         // The words someone looked for are theirs: no shared cache keeps them.
         response.headers[.cacheControl] = "private, no-store"
