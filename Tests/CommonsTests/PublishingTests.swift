@@ -434,4 +434,30 @@ struct PublishingTests {
             #expect(html.contains("<form class=\"search-form\" role=\"search\" action=\"/search\" method=\"get\">"))
         }
     }
+
+    @Test func test_featured_image_shows_on_the_post_and_in_link_previews() async throws {
+        let site = try await TestSite.make()
+        defer { Task { await site.destroy() } }
+        try await site.run { client async throws in _ = try await client.get("/healthz") }
+        try await site.withStore { store async throws in
+            let library = DocumentLibrary(database: store.database, clock: .system)
+            let png = Data([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 9, 9])
+            let image = try await library.add(
+                DocumentUpload(title: "Rally photo", description: "Parents with signs outside Tweed Courthouse", fileName: "rally.png", bytes: png)
+            )
+            let newsroom = Newsroom(database: store.database, clock: .system)
+            try await newsroom.create(
+                PostDraft(title: "Rally report", body: "We were many.", status: .published, featuredDocumentID: image.requireID())
+            )
+            let pdf = try #require(try await Document.query(on: store.database).filter(\.$slug == "12-8-16-cej-press-release").first())
+            await #expect(throws: ValidationErrors(field: "featured_document", message: "error.featured_image_invalid")) {
+                try await newsroom.create(PostDraft(title: "Not an image", body: "x", status: .published, featuredDocumentID: pdf.requireID()))
+            }
+        }
+        try await site.run { client async throws in
+            let html = try await client.get("/news/rally-report").text
+            #expect(html.contains("<img src=\"/documents/rally-photo/file\" alt=\"Parents with signs outside Tweed Courthouse\">"))
+            #expect(html.contains("<meta property=\"og:image\" content=\"https://commons.test/documents/rally-photo/file\">"))
+        }
+    }
 }

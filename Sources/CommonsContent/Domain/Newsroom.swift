@@ -17,6 +17,8 @@ public struct PostDraft: Sendable {
     public var categories: [String]
     /// Tag names; missing tags are created.
     public var tags: [String]
+    /// An image from the document library shown at the top of the post and in link previews.
+    public var featuredDocumentID: UUID?
 
     public init(
         title: String,
@@ -27,7 +29,8 @@ public struct PostDraft: Sendable {
         publishAt: Date? = nil,
         byline: String = "",
         categories: [String] = [],
-        tags: [String] = []
+        tags: [String] = [],
+        featuredDocumentID: UUID? = nil
     ) {
         self.title = title
         self.slug = slug
@@ -38,6 +41,7 @@ public struct PostDraft: Sendable {
         self.byline = byline
         self.categories = categories
         self.tags = tags
+        self.featuredDocumentID = featuredDocumentID
     }
 }
 
@@ -182,7 +186,7 @@ public struct Newsroom: Sendable {
 
     /// A post as the public may see it: nil when it does not exist, is a draft, or is not yet due.
     public func publicPost(slug: String) async throws -> Post? {
-        try await publicQuery().filter(\.$slug == slug).with(\.$categories).with(\.$tags).first()
+        try await publicQuery().filter(\.$slug == slug).with(\.$categories).with(\.$tags).with(\.$featuredDocument).first()
     }
 
     /// True when a post with this slug existed and was deleted (so its address answers 410).
@@ -235,6 +239,12 @@ public struct Newsroom: Sendable {
         }
         for problem in markdown.problems(in: draft.body) { errors.add(field: "body", message: problem) }
         if draft.status == .scheduled && draft.publishAt == nil { errors.add(field: "publish_at", message: "error.publish_at_required") }
+        if let imageID = draft.featuredDocumentID {
+            let image = try await Document.find(imageID, on: database)
+            if image.flatMap({ FileType(contentType: $0.contentType) }).map({ [.png, .jpeg, .webp].contains($0) }) != true {
+                errors.add(field: "featured_document", message: "error.featured_image_invalid")
+            }
+        }
         try errors.throwIfAny()
         return slug
     }
@@ -262,6 +272,7 @@ public struct Newsroom: Sendable {
         post.body = draft.body
         post.status = draft.status
         post.byline = draft.byline.trimmingCharacters(in: .whitespacesAndNewlines)
+        post.$featuredDocument.id = draft.featuredDocumentID
         switch draft.status {
         case .draft: post.publishAt = draft.publishAt
         case .scheduled: post.publishAt = draft.publishAt

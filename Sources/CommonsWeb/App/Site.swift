@@ -51,6 +51,7 @@ struct Site: Sendable {
             homeLinkLabel: strings.format("site.home_link", ["site": siteName]),
             stylesheet: assets.path("site.css"),
             ogType: meta.ogType,
+            ogImage: meta.image.map { self.settings.baseURL + $0 },
             relNext: meta.next.map { SitePath.localized($0, in: language) },
             relPrev: meta.prev.map { SitePath.localized($0, in: language) },
             feeds: [Feed(title: strings.format("site.feed_title", ["site": siteName]), url: SitePath.localized(SitePath.feed, in: language))]

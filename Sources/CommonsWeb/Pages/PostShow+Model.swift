@@ -8,6 +8,11 @@ struct PostShow {
         let url: String
     }
 
+    struct Image {
+        let src: String
+        let alt: String
+    }
+
     struct DocumentLink {
         let title: String
         let url: String
@@ -20,6 +25,7 @@ struct PostShow {
     let dateText: String
     let byline: String?
     let bodyHTML: String
+    let image: Image?
     let categories: [Link]
     let tags: [Link]
     let documents: [DocumentLink]
@@ -42,6 +48,8 @@ struct PostShow {
         dateText = formatting.date(date)
         byline = post.byline.isEmpty ? nil : strings.format("news.by", ["byline": post.byline])
         bodyHTML = MarkdownRenderer().html(from: post.body)
+        // The library's description of an image is its alt text; its title when it has none.
+        image = post.featuredDocument.map { Image(src: SitePath.documentFile($0.slug), alt: $0.description.isEmpty ? $0.title : $0.description) }
         categories = post.categories.map { Link(label: $0.name, url: SitePath.localized(SitePath.category($0.slug), in: language)) }
         tags = post.tags.map { Link(label: $0.name, url: SitePath.localized(SitePath.tag($0.slug), in: language)) }
         documents = query.documents.map { document in

@@ -133,7 +133,8 @@ struct PublicRoutes {
             throw try await site.newsroom.wasDeleted(slug: slug) ? SiteError.gone : SiteError.notFound
         }
         let description = query.post.summary.isEmpty ? MarkdownRenderer().plainText(from: query.post.body) : query.post.summary
-        let meta = PageMeta(title: query.post.title, description: description, path: SitePath.post(slug), ogType: "article")
+        let image = query.post.featuredDocument.map { SitePath.documentFile($0.slug) }
+        let meta = PageMeta(title: query.post.title, description: description, path: SitePath.post(slug), ogType: "article", image: image)
         let layout = try await site.layout(meta, language: context.language)
         return site.views.page("post-show", PostShow(query, layout: layout, formatting: site.formatting(context.language)))
     }

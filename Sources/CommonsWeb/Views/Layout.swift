@@ -20,6 +20,8 @@ struct Layout {
     let homeLinkLabel: String
     let stylesheet: String
     let ogType: String
+    /// An absolute image URL for link previews.
+    let ogImage: String?
     /// `<link rel="next">` and `<link rel="prev">` on paginated lists.
     let relNext: String?
     let relPrev: String?
@@ -43,6 +45,8 @@ struct PageMeta {
     var description: String?
     var path: String
     var ogType = "website"
+    /// A path on this site to an image for link previews.
+    var image: String? = nil
     var next: String? = nil
     var prev: String? = nil
     /// A feed of this page's own, beside the site's.
