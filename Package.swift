@@ -45,6 +45,14 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // Keys, field encryption and blind indexes for supporters' personal data; signed form tokens.
+        .target(
+            name: "CommonsPrivacy",
+            dependencies: [
+                .product(name: "Crypto", package: "swift-crypto")
+            ],
+            swiftSettings: swiftSettings
+        ),
         // Posts, pages, documents, categories, tags, site settings.
         .target(
             name: "CommonsContent",
@@ -62,6 +70,8 @@ let package = Package(
             name: "CommonsOrganizing",
             dependencies: [
                 "CommonsCore",
+                "CommonsPrivacy",
+                "CommonsContent",
                 .product(name: "FluentKit", package: "fluent-kit"),
             ],
             swiftSettings: swiftSettings
@@ -85,6 +95,7 @@ let package = Package(
                 "CommonsStorage",
                 "CommonsContent",
                 "CommonsOrganizing",
+                "CommonsPrivacy",
                 "CommonsDemo",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Mustache", package: "swift-mustache"),
@@ -114,6 +125,7 @@ let package = Package(
                 "CommonsStorage",
                 "CommonsContent",
                 "CommonsOrganizing",
+                "CommonsPrivacy",
                 "CommonsDemo",
                 "CommonsWeb",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),

@@ -87,7 +87,22 @@ public enum DemoContent {
                 kind: .signup,
                 description: sanctuaryCampaignText,
                 thankYou: "Thank you for joining the Sanctuary Schools campaign. We will be in touch about the next action.",
-                featured: true
+                featured: true,
+                supporterTags: ["sanctuary-schools"],
+                askedFields: [.phone, .postalCode, .role, .school, .preferredLanguage]
+            )
+        )
+
+        try await EventDirectory(database: db, clock: clock).create(
+            EventDraft(
+                title: "Press conference: CEJ calls for Sanctuary Schools",
+                slug: "sanctuary-schools-press-conference",
+                description:
+                    "CEJ parents call on the NYC Department of Education to make schools a refuge from racism, sexism, xenophobia and homophobia for students and families.",
+                startsAt: pressConference,
+                endsAt: pressConference.addingTimeInterval(3600),
+                venue: "NYC Department of Education, Tweed Courthouse",
+                address: "52 Chambers Street, New York, NY 10007"
             )
         )
 

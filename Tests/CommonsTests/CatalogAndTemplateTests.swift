@@ -39,6 +39,7 @@ struct CatalogAndTemplateTests {
                 "page-show.mustache": ["bodyHTML"],
                 "campaign-show.mustache": ["descriptionHTML"],
                 "search.mustache": ["titleHTML", "snippetHTML"],
+                "event-show.mustache": ["descriptionHTML"],
             ]
         )
     }

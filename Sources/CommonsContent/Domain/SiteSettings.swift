@@ -11,6 +11,8 @@ public enum SiteSettingKey: String, Sendable, CaseIterable {
     case platformPage = "platform_page_id"
     /// Set once the demo content has been loaded, so it never loads twice.
     case demoLoadedAt = "demo_loaded_at"
+    /// Proves the data key in use is the one the supporter data was written with.
+    case dataKeyCheck = "data_key_check"
 }
 
 /// Reads and writes the site's settings.

@@ -14,6 +14,9 @@ public struct CampaignDraft: Sendable {
     public var status: Campaign.Status
     public var thankYou: String
     public var featured: Bool
+    public var supporterTags: [String]
+    public var askedFields: Set<PersonField>
+    public var requiredFields: Set<PersonField>
 
     public init(
         title: String,
@@ -25,7 +28,10 @@ public struct CampaignDraft: Sendable {
         goal: Int? = nil,
         status: Campaign.Status = .open,
         thankYou: String = "",
-        featured: Bool = false
+        featured: Bool = false,
+        supporterTags: [String] = [],
+        askedFields: Set<PersonField> = [],
+        requiredFields: Set<PersonField> = []
     ) {
         self.title = title
         self.slug = slug
@@ -37,6 +43,9 @@ public struct CampaignDraft: Sendable {
         self.status = status
         self.thankYou = thankYou
         self.featured = featured
+        self.supporterTags = supporterTags
+        self.askedFields = askedFields
+        self.requiredFields = requiredFields
     }
 }
 
@@ -63,6 +72,9 @@ public struct CampaignDirectory: Sendable {
             errors.add(field: "petition_text", message: "error.petition_text_required")
         }
         if let goal = draft.goal, goal < 1 { errors.add(field: "goal", message: "error.goal_invalid") }
+        if !draft.requiredFields.isSubset(of: PersonField.optional) || !draft.askedFields.isSubset(of: PersonField.optional) {
+            errors.add(field: "asked_fields", message: "error.asked_fields_invalid")
+        }
         try errors.throwIfAny()
 
         return try await database.transaction { db in
@@ -80,6 +92,9 @@ public struct CampaignDirectory: Sendable {
             campaign.status = draft.status
             campaign.thankYou = draft.thankYou
             campaign.featured = draft.featured
+            campaign.supporterTags = draft.supporterTags.map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }.joined(separator: ",")
+            campaign.askedFields = PersonField.list(draft.askedFields.union(draft.requiredFields))
+            campaign.requiredFields = PersonField.list(draft.requiredFields)
             try await campaign.create(on: db)
             return campaign
         }
@@ -87,6 +102,11 @@ public struct CampaignDirectory: Sendable {
 
     public func campaign(slug: String) async throws -> Campaign? {
         try await Campaign.query(on: database).filter(\.$slug == slug).first()
+    }
+
+    /// How many people have signed a petition (or joined a sign-up): the public count.
+    public func actionCount(for campaign: Campaign) async throws -> Int {
+        try await Action.query(on: database).filter(\.$campaign.$id == campaign.requireID()).count()
     }
 
     /// Every campaign, for the sitemap.

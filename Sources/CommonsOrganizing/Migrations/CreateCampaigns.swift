@@ -15,6 +15,9 @@ public struct CreateCampaigns: AsyncMigration {
             .field("status", .string, .required)
             .field("thank_you", .string, .required)
             .field("featured", .bool, .required)
+            .field("supporter_tags", .string, .required)
+            .field("asked_fields", .string, .required)
+            .field("required_fields", .string, .required)
             .field("created_at", .datetime)
             .field("updated_at", .datetime)
             .unique(on: "slug")
@@ -27,5 +30,5 @@ public struct CreateCampaigns: AsyncMigration {
 
 /// The organizing migrations in the order they must run.
 public enum OrganizingMigrations {
-    public static var all: [any Migration] { [CreateCampaigns()] }
+    public static var all: [any Migration] { [CreateCampaigns(), CreateEvents(), CreateSupporters()] }
 }

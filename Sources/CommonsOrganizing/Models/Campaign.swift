@@ -30,8 +30,20 @@ public final class Campaign: Model, @unchecked Sendable {
     @Field(key: "thank_you") public var thankYou: String
     /// Shown on the home page; at most one campaign at a time.
     @Field(key: "featured") public var featured: Bool
+    /// Tags every person who joins gets, comma-separated.
+    @Field(key: "supporter_tags") public var supporterTags: String
+    /// The optional fields the form asks for, comma-separated (`phone,postal_code,school`).
+    @Field(key: "asked_fields") public var askedFields: String
+    /// Which of the asked fields must be filled in.
+    @Field(key: "required_fields") public var requiredFields: String
     @Timestamp(key: "created_at", on: .create) public var createdAt: Date?
     @Timestamp(key: "updated_at", on: .update) public var updatedAt: Date?
 
     public init() {}
+}
+
+extension Campaign {
+    public var tagList: [String] { supporterTags.split(separator: ",").map(String.init) }
+    public var asked: Set<PersonField> { PersonField.set(askedFields) }
+    public var required: Set<PersonField> { PersonField.set(requiredFields) }
 }

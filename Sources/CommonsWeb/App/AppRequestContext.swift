@@ -6,8 +6,12 @@ public struct AppRequestContext: RequestContext {
     /// The language the page is served in, from its URL.
     public var language: Language = .english
 
+    /// The client's IP address, for the in-memory rate limits only: never logged or stored.
+    public var clientAddress: String?
+
     public init(source: ApplicationRequestContextSource) {
         self.coreContext = .init(source: source)
+        self.clientAddress = source.channel.remoteAddress?.ipAddress
     }
 
     /// Public forms are small; document uploads raise this on their own routes.

@@ -1,6 +1,7 @@
 import CommonsContent
 import CommonsDemo
 import CommonsOrganizing
+import CommonsPrivacy
 import CommonsStorage
 import FluentKit
 import Foundation
@@ -32,6 +33,7 @@ public func buildApplication(settings: Settings, services: Services = .live, log
 /// Builds the site on a store that is already open; the application closes it on shutdown.
 public func buildApplication(settings: Settings, services: Services, store: CommonsDatabase, logger: Logger) async throws -> CommonsApplication {
     try await store.migrate(AllMigrations.list)
+    let keys = try await loadDataKeys(settings: settings, store: store, logger: logger)
     if settings.loadDemoContent, try await DemoContent.loadIfEmpty(on: store.database, clock: services.clock) {
         logger.info("Loaded the demo content (set COMMONS_DEMO=0 to start empty)")
     }
@@ -44,7 +46,9 @@ public func buildApplication(settings: Settings, services: Services, store: Comm
         store: store,
         views: try await Views(directory: resources.appendingPathComponent("Templates")),
         catalogs: try StringCatalogs(directory: resources.appendingPathComponent("Locales")),
-        assets: try Assets(directory: resources.appendingPathComponent("Assets"))
+        assets: try Assets(directory: resources.appendingPathComponent("Assets")),
+        keys: keys,
+        formLimiter: RateLimiter(limit: settings.formRateLimit, window: .seconds(600))
     )
 
     let router = Router(context: AppRequestContext.self)
@@ -55,6 +59,7 @@ public func buildApplication(settings: Settings, services: Services, store: Comm
     SystemRoutes(site: site).register(on: router)
     FeedRoutes(site: site).register(on: router)
     PublicRoutes(site: site).register(on: router)
+    ActionRoutes(site: site).register(on: router)
 
     var app = Application(
         router: router,
@@ -63,6 +68,25 @@ public func buildApplication(settings: Settings, services: Services, store: Comm
     )
     app.addServices(DatabaseService(store: store))
     return app
+}
+
+/// The data key, checked against the one the database was written with: a different key would
+/// make every supporter unreadable, so it stops the server instead.
+func loadDataKeys(settings: Settings, store: CommonsDatabase, logger: Logger) async throws -> DataKeys {
+    let (keys, created) = try DataKeys.load(environmentValue: settings.dataKey, dataDirectory: settings.dataDirectory)
+    let siteSettings = SiteSettings(database: store.database)
+    if let check = try await siteSettings.value(.dataKeyCheck) {
+        guard check == keys.checkValue else { throw DataKeyError.mismatch }
+    } else {
+        if try await Supporter.query(on: store.database).count() > 0 { throw DataKeyError.mismatch }
+        try await siteSettings.set(.dataKeyCheck, to: keys.checkValue)
+    }
+    if created {
+        logger.notice(
+            "Created a new data key in \(settings.dataDirectory)/keys/data.key (mode 0600). Back it up: without it supporter data cannot be read."
+        )
+    }
+    return keys
 }
 
 /// The process's logger, at the level `LOG_LEVEL` asks for.

@@ -14,6 +14,10 @@ public struct Settings: Sendable {
     /// Load CEJ's demo content into an empty database.
     public var loadDemoContent: Bool
     public var logLevel: Logger.Level
+    /// `COMMONS_DATA_KEY`: base64 of 32 bytes; nil to use (or create) `keys/data.key` in the data directory.
+    public var dataKey: String?
+    /// Public form submissions allowed per client in ten minutes; 0 turns the limit off.
+    public var formRateLimit: Int
 
     public init(
         hostname: String = "127.0.0.1",
@@ -22,7 +26,9 @@ public struct Settings: Sendable {
         database: DatabaseLocation? = nil,
         baseURL: String? = nil,
         loadDemoContent: Bool = true,
-        logLevel: Logger.Level = .info
+        logLevel: Logger.Level = .info,
+        dataKey: String? = nil,
+        formRateLimit: Int = 10
     ) {
         self.hostname = hostname
         self.port = port
@@ -31,9 +37,12 @@ public struct Settings: Sendable {
         self.baseURL = baseURL ?? "http://\(hostname):\(port)"
         self.loadDemoContent = loadDemoContent
         self.logLevel = logLevel
+        self.dataKey = dataKey
+        self.formRateLimit = formRateLimit
     }
 
-    /// Reads `COMMONS_DATA_DIR`, `DATABASE_URL`, `HOST`, `PORT`, `COMMONS_BASE_URL`, `COMMONS_DEMO`
+    /// Reads `COMMONS_DATA_DIR`, `DATABASE_URL`, `HOST`, `PORT`, `COMMONS_BASE_URL`, `COMMONS_DEMO`,
+    /// `COMMONS_DATA_KEY`, `COMMONS_FORM_RATE_LIMIT`
     /// and `LOG_LEVEL`; throws a `SettingsError` naming the variable for a value it cannot use.
     public static func fromEnvironment(_ environment: [String: String] = ProcessInfo.processInfo.environment) throws -> Settings {
         func value(_ name: String) -> String? {
@@ -82,6 +91,17 @@ public struct Settings: Sendable {
             }
             logLevel = level
         }
+        var formRateLimit = 10
+        if let raw = value("COMMONS_FORM_RATE_LIMIT") {
+            guard let limit = Int(raw), limit >= 0 else {
+                throw SettingsError(
+                    variable: "COMMONS_FORM_RATE_LIMIT",
+                    value: raw,
+                    expected: "a whole number of submissions per client per ten minutes, 0 for no limit"
+                )
+            }
+            formRateLimit = limit
+        }
         return Settings(
             hostname: hostname,
             port: port,
@@ -89,7 +109,9 @@ public struct Settings: Sendable {
             database: database,
             baseURL: baseURL,
             loadDemoContent: loadDemoContent,
-            logLevel: logLevel
+            logLevel: logLevel,
+            dataKey: value("COMMONS_DATA_KEY"),
+            formRateLimit: formRateLimit
         )
     }
 }

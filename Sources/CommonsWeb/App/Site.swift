@@ -1,6 +1,7 @@
 import CommonsContent
 import CommonsCore
 import CommonsOrganizing
+import CommonsPrivacy
 import CommonsStorage
 import FluentKit
 import Foundation
@@ -14,6 +15,9 @@ struct Site: Sendable {
     let views: Views
     let catalogs: StringCatalogs
     let assets: Assets
+    let keys: DataKeys
+    /// Public form submissions per client; held in memory only, never written anywhere.
+    let formLimiter: RateLimiter
 
     var database: any Database { store.database }
     var clock: Clock { services.clock }
@@ -22,6 +26,9 @@ struct Site: Sendable {
     var pages: Pages { Pages(database: database, clock: clock) }
     var library: DocumentLibrary { DocumentLibrary(database: database, clock: clock) }
     var campaigns: CampaignDirectory { CampaignDirectory(database: database) }
+    var events: EventDirectory { EventDirectory(database: database, clock: clock) }
+    var actionDesk: ActionDesk { ActionDesk(database: database, keys: keys, clock: clock) }
+    var formTokens: FormToken.Signer { FormToken.Signer(keys: keys) }
     var siteSettings: SiteSettings { SiteSettings(database: database) }
 
     func strings(_ language: Language) -> StringCatalog { catalogs[language] }
@@ -61,6 +68,7 @@ struct Site: Sendable {
                 item("nav.home", SitePath.home),
                 item("nav.news", SitePath.news),
                 item("nav.platform", SitePath.page("platform")),
+                item("nav.events", SitePath.events),
                 item("nav.documents", SitePath.documents),
             ],
             footerNavigation: [

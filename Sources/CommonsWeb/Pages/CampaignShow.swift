@@ -1,23 +1,52 @@
 import CommonsContent
 import CommonsOrganizing
+import Foundation
 
-/// `/campaigns/SLUG`: what the campaign asks for.
+/// `/campaigns/SLUG`: what the campaign asks for, and its form.
 struct CampaignShow {
     let layout: Layout
     let title: String
     let kindLabel: String
     let descriptionHTML: String
     let petitionText: String?
+    let petitionTarget: String?
+    /// "1,204 people have signed", for petitions only; never who.
+    let signatureCount: String?
+    let goalText: String?
+    let progressValue: Int?
+    let progressMax: Int?
     let isClosed: Bool
+    let form: ActionForm?
 
-    init(_ campaign: Campaign, layout: Layout, formatting: Formatting) {
+    init(_ campaign: Campaign, signatures: Int, form: ActionForm?, layout: Layout, formatting: Formatting) {
+        let strings = formatting.strings
+        let locale = Locale(identifier: formatting.language.localeIdentifier)
         self.layout = layout
+        self.form = form
         title = campaign.title
-        kindLabel = formatting.strings[campaign.kind == .petition ? "campaign.kind_petition" : "campaign.kind_signup"]
+        kindLabel = strings[campaign.kind == .petition ? "campaign.kind_petition" : "campaign.kind_signup"]
         descriptionHTML = MarkdownRenderer().html(from: campaign.description)
-        petitionText = campaign.kind == .petition && !campaign.petitionText.isEmpty ? campaign.petitionText : nil
+        let isPetition = campaign.kind == .petition
+        petitionText = isPetition && !campaign.petitionText.isEmpty ? campaign.petitionText : nil
+        petitionTarget = isPetition && !campaign.petitionTarget.isEmpty ? strings.format("campaign.target", ["target": campaign.petitionTarget]) : nil
+        signatureCount = isPetition ? strings.format("campaign.signatures", ["count": signatures.formatted(.number.locale(locale))]) : nil
+        goalText = isPetition ? campaign.goal.map { strings.format("campaign.goal", ["goal": $0.formatted(.number.locale(locale))]) } : nil
+        progressValue = isPetition && campaign.goal != nil ? min(signatures, campaign.goal ?? 0) : nil
+        progressMax = isPetition ? campaign.goal : nil
         isClosed = campaign.status == .closed
     }
+}
+
+/// `/campaigns/SLUG/thanks` and `/events/SLUG/thanks`.
+struct ThanksPage {
+    let layout: Layout
+    let heading: String
+    let message: String
+    let detail: String?
+    /// An event's online link, shown only to the person who answered.
+    let onlineURL: String?
+    let backURL: String
+    let backLabel: String
 }
 
 /// `/SLUG`: a standing page.
@@ -33,7 +62,7 @@ struct PageShow {
     }
 }
 
-/// The page shown for 404, 410 and 500 answers.
+/// The page shown for 404, 410, 429 and 500 answers.
 struct ErrorPage {
     let layout: Layout
     let heading: String

@@ -64,6 +64,10 @@ struct FeedRoutes {
                 .init(loc: baseURL + SitePath.document(document.slug), lastmod: Sitemap.w3cDate(document.updatedAt ?? document.publishedAt))
             )
         }
+        entries.append(.init(loc: baseURL + SitePath.events, lastmod: nil))
+        for event in try await site.events.all() {
+            entries.append(.init(loc: baseURL + SitePath.event(event.slug), lastmod: Sitemap.w3cDate(event.updatedAt)))
+        }
         for campaign in try await site.campaigns.all() {
             entries.append(.init(loc: baseURL + SitePath.campaign(campaign.slug), lastmod: Sitemap.w3cDate(campaign.updatedAt)))
         }

@@ -27,7 +27,6 @@ struct PublicRoutes {
         router.get(SitePath.Pattern.documentFile) { request, context in
             try await documentFile(slug: context.parameters.require("slug"), request: request)
         }
-        router.get(SitePath.Pattern.campaign) { _, context in try await campaign(slug: context.parameters.require("slug"), context) }
         router.get(SitePath.Pattern.page) { _, context in try await page(slug: context.parameters.require("slug"), context) }
     }
 
@@ -171,17 +170,6 @@ struct PublicRoutes {
         }
         let file = try await site.library.file(of: document)
         return FileResponse.make(for: request, bytes: file.bytes, document: document)
-    }
-
-    func campaign(slug: String, _ context: AppRequestContext) async throws -> Response {
-        guard let campaign = try await site.campaigns.campaign(slug: slug) else { throw SiteError.notFound }
-        let meta = PageMeta(
-            title: campaign.title,
-            description: MarkdownRenderer().plainText(from: campaign.description),
-            path: SitePath.campaign(slug)
-        )
-        let layout = try await site.layout(meta, language: context.language)
-        return site.views.page("campaign-show", CampaignShow(campaign, layout: layout, formatting: site.formatting(context.language)))
     }
 
     func page(slug: String, _ context: AppRequestContext) async throws -> Response {

@@ -14,6 +14,14 @@ public enum SitePath {
     public static func document(_ slug: String) -> String { ContentPath.document(slug) }
     public static func documentFile(_ slug: String) -> String { ContentPath.documentFile(slug) }
     public static func campaign(_ slug: String) -> String { "/campaigns/\(slug)" }
+    public static func campaignThanks(_ slug: String) -> String { "/campaigns/\(slug)/thanks" }
+    public static let events = "/events"
+    public static let pastEvents = "/events/past"
+    public static func event(_ slug: String) -> String { "/events/\(slug)" }
+    public static func eventCalendar(_ slug: String) -> String { "/events/\(slug).ics" }
+    /// The thanks page names the answer's one-time form id, so only the person who answered
+    /// sees what is kept for them (an online meeting's link).
+    public static func eventThanks(_ slug: String, formID: String) -> String { "/events/\(slug)/thanks?r=\(formID)" }
     public static func category(_ slug: String, page: Int = 1) -> String {
         page <= 1 ? ContentPath.category(slug) : "\(ContentPath.category(slug))/page/\(page)"
     }
@@ -48,6 +56,11 @@ public enum SitePath {
         static let document: RouterPath = "/documents/:slug"
         static let documentFile: RouterPath = "/documents/:slug/file"
         static let campaign: RouterPath = "/campaigns/:slug"
+        static let campaignThanks: RouterPath = "/campaigns/:slug/thanks"
+        static let events: RouterPath = "/events"
+        static let pastEvents: RouterPath = "/events/past"
+        static let event: RouterPath = "/events/:slug"
+        static let eventThanks: RouterPath = "/events/:slug/thanks"
         static let category: RouterPath = "/category/:slug"
         static let categoryPage: RouterPath = "/category/:slug/page/:page"
         static let categoryFeed: RouterPath = "/category/:slug/feed"

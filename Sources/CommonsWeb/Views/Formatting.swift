@@ -23,6 +23,22 @@ struct Formatting: Sendable {
         return String(format: "%04d-%02d-%02d", parts.year ?? 0, parts.month ?? 0, parts.day ?? 0)
     }
 
+    /// "Thursday, December 8, 2016, 12:00 – 1:00 PM EST", in the event's own zone.
+    func eventTime(start: Date, end: Date, timeZone identifier: String) -> String {
+        let zone = TimeZone(identifier: identifier) ?? Self.timeZone
+        let locale = Locale(identifier: language.localeIdentifier)
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = zone
+        var day = Date.FormatStyle(date: .complete, time: .omitted, locale: locale, calendar: calendar, timeZone: zone)
+        day.calendar = calendar
+        let time = Date.FormatStyle(date: .omitted, time: .shortened, locale: locale, calendar: calendar, timeZone: zone)
+        let zoneName = zone.abbreviation(for: start) ?? identifier
+        if calendar.isDate(start, inSameDayAs: end) {
+            return "\(start.formatted(day)), \(start.formatted(time)) – \(end.formatted(time)) \(zoneName)"
+        }
+        return "\(start.formatted(day)), \(start.formatted(time)) – \(end.formatted(day)), \(end.formatted(time)) \(zoneName)"
+    }
+
     /// "12 KB", "1.4 MB".
     func size(_ bytes: Int) -> String {
         let locale = Locale(identifier: language.localeIdentifier)

@@ -1,0 +1,166 @@
+import CommonsCore
+import CommonsPrivacy
+import FluentKit
+import Foundation
+import SQLKit
+
+/// A checked submission of a public form.
+public struct ActionSubmission: Sendable {
+    public var person: Person
+    public var emailOptIn: Bool
+    public var smsOptIn: Bool
+    /// The one-time id of the form that was shown.
+    public var formToken: String
+    /// People coming along, for an RSVP.
+    public var guests: Int
+
+    public init(person: Person, emailOptIn: Bool, smsOptIn: Bool, formToken: String, guests: Int = 0) {
+        self.person = person
+        self.emailOptIn = emailOptIn
+        self.smsOptIn = smsOptIn
+        self.formToken = formToken
+        self.guests = guests
+    }
+}
+
+/// What became of a submission.
+public enum ActionOutcome: Sendable, Equatable {
+    /// Stored now.
+    case recorded(waitlisted: Bool)
+    /// This form was already sent; nothing new was stored.
+    case alreadyRecorded(waitlisted: Bool)
+}
+
+public enum ActionError: Error, Equatable {
+    /// The campaign no longer takes sign-ups.
+    case campaignClosed
+    /// The event was cancelled.
+    case eventCancelled
+    /// The event is over.
+    case eventPast
+}
+
+/// Records what people do on the public forms: one transaction that finds or creates the
+/// supporter (by email, else phone), merges what they told us, and records the action.
+/// The caller answers only after it returns, so an acknowledged action is committed.
+public struct ActionDesk: Sendable {
+    public static let maximumGuests = 10
+
+    let database: any Database
+    let vault: SupporterVault
+    let clock: Clock
+
+    public init(database: any Database, keys: DataKeys, clock: Clock) {
+        self.database = database
+        self.vault = SupporterVault(keys: keys)
+        self.clock = clock
+    }
+
+    /// Joins a sign-up or signs a petition.
+    public func sign(_ campaign: Campaign, _ submission: ActionSubmission) async throws -> ActionOutcome {
+        guard campaign.status == .open else { throw ActionError.campaignClosed }
+        let campaignID = try campaign.requireID()
+        let kind: Action.Kind = campaign.kind == .petition ? .petition : .signup
+        return try await record(submission, tags: campaign.tagList) { action, _ in
+            action.$campaign.id = campaignID
+            action.kind = kind
+            return false
+        }
+    }
+
+    /// Answers an event; beyond its capacity the person joins the waitlist.
+    public func rsvp(_ event: Event, _ submission: ActionSubmission) async throws -> ActionOutcome {
+        guard event.status == .scheduled else { throw ActionError.eventCancelled }
+        guard event.endsAt > clock.now else { throw ActionError.eventPast }
+        guard (0...Self.maximumGuests).contains(submission.guests) else { throw ValidationErrors(field: "guests", message: "error.guests_invalid") }
+        let eventID = try event.requireID()
+        let capacity = event.capacity
+        return try await record(submission, tags: []) { action, db in
+            action.$event.id = eventID
+            action.kind = .rsvp
+            action.guests = submission.guests
+            guard let capacity else { return false }
+            // Seats are counted inside the transaction; PostgreSQL also locks the event row so
+            // two RSVPs for the last seat cannot both get it.
+            let sql = db as! any SQLDatabase
+            if sql.dialect.name == "postgresql" {
+                _ = try await sql.raw("SELECT id FROM events WHERE id = \(bind: eventID) FOR UPDATE").all()
+            }
+            let taken = try await Action.query(on: db).filter(\.$event.$id == eventID).filter(\.$waitlisted == false).all(\.$guests)
+                .reduce(0) { $0 + 1 + $1 }
+            return taken + 1 + submission.guests > capacity
+        }
+    }
+
+    /// The shared path of every action. `configure` fills in what kind of action it is and
+    /// answers whether it goes on a waitlist.
+    private func record(
+        _ submission: ActionSubmission,
+        tags: [String],
+        configure: @escaping @Sendable (Action, any Database) async throws -> Bool
+    ) async throws -> ActionOutcome {
+        if let existing = try await Action.query(on: database).filter(\.$formToken == submission.formToken).first() {
+            return .alreadyRecorded(waitlisted: existing.waitlisted)
+        }
+        let now = clock.now
+        do {
+            return try await database.transaction { db in
+                let supporter = try await upsertSupporter(submission, now: now, on: db)
+                let action = Action()
+                action.$supporter.id = try supporter.requireID()
+                action.formToken = submission.formToken
+                action.emailOptIn = submission.emailOptIn
+                action.smsOptIn = submission.smsOptIn
+                let consented = submission.emailOptIn || submission.smsOptIn
+                action.consentVersion = consented ? ConsentText.version : nil
+                action.consentedAt = consented ? now : nil
+                action.guests = 0
+                action.createdAt = now
+                action.waitlisted = try await configure(action, db)
+                try await action.create(on: db)
+                for tag in tags {
+                    let exists =
+                        try await SupporterTag.query(on: db).filter(\.$supporter.$id == supporter.requireID()).filter(\.$name == tag).count() > 0
+                    if !exists {
+                        let label = SupporterTag()
+                        label.$supporter.id = try supporter.requireID()
+                        label.name = tag
+                        try await label.create(on: db)
+                    }
+                }
+                return .recorded(waitlisted: action.waitlisted)
+            }
+        } catch  where (error as? any DatabaseError)?.isConstraintFailure == true {
+            // The same form sent twice at once: the other request stored it.
+            if let existing = try await Action.query(on: database).filter(\.$formToken == submission.formToken).first() {
+                return .alreadyRecorded(waitlisted: existing.waitlisted)
+            }
+            throw error
+        }
+    }
+
+    private func upsertSupporter(_ submission: ActionSubmission, now: Date, on db: any Database) async throws -> Supporter {
+        let person = submission.person
+        if let supporter = try await vault.find(email: person.email, phone: person.phone, on: db) {
+            let older = try vault.open(supporter)
+            var merged = person.merged(over: older)
+            // Matched by phone with a new email: the email they gave now is the one to keep.
+            if person.email == nil { merged.email = older.email }
+            try vault.seal(merged, into: supporter)
+            // An unchecked box never takes back an earlier yes.
+            supporter.emailOptIn = supporter.emailOptIn || submission.emailOptIn
+            supporter.smsOptIn = supporter.smsOptIn || submission.smsOptIn
+            supporter.lastActionAt = now
+            try await supporter.update(on: db)
+            return supporter
+        }
+        let supporter = Supporter()
+        supporter.id = UUID()
+        try vault.seal(person, into: supporter)
+        supporter.emailOptIn = submission.emailOptIn
+        supporter.smsOptIn = submission.smsOptIn
+        supporter.lastActionAt = now
+        try await supporter.create(on: db)
+        return supporter
+    }
+}

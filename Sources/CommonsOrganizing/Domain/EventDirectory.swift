@@ -1,0 +1,118 @@
+import CommonsCore
+import FluentKit
+import Foundation
+
+/// What an organizer fills in to announce an event.
+public struct EventDraft: Sendable {
+    public var title: String
+    public var slug: String?
+    public var description: String
+    public var startsAt: Date
+    public var endsAt: Date
+    public var timeZone: String
+    public var venue: String
+    public var address: String
+    public var onlineURL: String?
+    public var capacity: Int?
+    public var status: Event.Status
+
+    public init(
+        title: String,
+        slug: String? = nil,
+        description: String,
+        startsAt: Date,
+        endsAt: Date,
+        timeZone: String = "America/New_York",
+        venue: String = "",
+        address: String = "",
+        onlineURL: String? = nil,
+        capacity: Int? = nil,
+        status: Event.Status = .scheduled
+    ) {
+        self.title = title
+        self.slug = slug
+        self.description = description
+        self.startsAt = startsAt
+        self.endsAt = endsAt
+        self.timeZone = timeZone
+        self.venue = venue
+        self.address = address
+        self.onlineURL = onlineURL
+        self.capacity = capacity
+        self.status = status
+    }
+}
+
+/// The coalition's events.
+public struct EventDirectory: Sendable {
+    public static let eventsPerPage = 20
+
+    let database: any Database
+    let clock: Clock
+
+    public init(database: any Database, clock: Clock) {
+        self.database = database
+        self.clock = clock
+    }
+
+    @discardableResult
+    public func create(_ draft: EventDraft) async throws -> Event {
+        var errors = ValidationErrors()
+        let title = draft.title.trimmingCharacters(in: .whitespacesAndNewlines)
+        if title.isEmpty { errors.add(field: "title", message: "error.title_required") }
+        let slug = Slug.resolve(typed: draft.slug, title: title, errors: &errors)
+        if !slug.isEmpty, try await Event.query(on: database).filter(\.$slug == slug).first() != nil {
+            errors.add(field: "slug", message: "error.slug_taken")
+        }
+        if draft.endsAt < draft.startsAt { errors.add(field: "ends_at", message: "error.ends_before_start") }
+        if TimeZone(identifier: draft.timeZone) == nil { errors.add(field: "time_zone", message: "error.time_zone_invalid") }
+        if let capacity = draft.capacity, capacity < 1 { errors.add(field: "capacity", message: "error.capacity_invalid") }
+        if let url = draft.onlineURL, !(url.hasPrefix("https://") || url.hasPrefix("http://")) {
+            errors.add(field: "online_url", message: "error.online_url_invalid")
+        }
+        try errors.throwIfAny()
+        let event = Event()
+        event.slug = slug
+        event.title = title
+        event.description = draft.description
+        event.startsAt = draft.startsAt
+        event.endsAt = draft.endsAt
+        event.timeZone = draft.timeZone
+        event.venue = draft.venue
+        event.address = draft.address
+        event.onlineURL = draft.onlineURL
+        event.capacity = draft.capacity
+        event.status = draft.status
+        try await event.create(on: database)
+        return event
+    }
+
+    public func event(slug: String) async throws -> Event? {
+        try await Event.query(on: database).filter(\.$slug == slug).first()
+    }
+
+    /// Events not yet over, soonest first.
+    public func upcoming() async throws -> [Event] {
+        try await Event.query(on: database).filter(\.$endsAt >= clock.now).sort(\.$startsAt, .ascending).all()
+    }
+
+    /// Events that are over, most recent first.
+    public func past() async throws -> [Event] {
+        try await Event.query(on: database).filter(\.$endsAt < clock.now).sort(\.$startsAt, .descending).all()
+    }
+
+    public func all() async throws -> [Event] {
+        try await Event.query(on: database).sort(\.$slug).all()
+    }
+
+    /// The RSVP a form with this one-time id sent to this event, if any.
+    public func answer(formID: String, to event: Event) async throws -> Action? {
+        try await Action.query(on: database).filter(\.$formToken == formID).filter(\.$event.$id == event.requireID()).first()
+    }
+
+    /// Seats taken by confirmed RSVPs (each person and their guests).
+    public func seatsTaken(_ event: Event) async throws -> Int {
+        try await Action.query(on: database).filter(\.$event.$id == event.requireID()).filter(\.$waitlisted == false).all(\.$guests)
+            .reduce(0) { $0 + 1 + $1 }
+    }
+}

@@ -1,0 +1,53 @@
+import Foundation
+
+/// How values people type are cleaned before they are compared or stored.
+public enum Normalization {
+    /// Trimmed and lowercased: `  Maria@Example.org ` and `maria@example.org` are one person.
+    public static func email(_ raw: String) -> String {
+        raw.trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
+    }
+
+    /// A plausible address: one `@`, something before it, a dotted domain after, no spaces,
+    /// at most 254 characters.
+    public static func isValidEmail(_ email: String) -> Bool {
+        guard email.count <= 254, !email.contains(where: { $0.isWhitespace || $0 == "<" || $0 == ">" || $0 == "," || $0 == ";" }) else {
+            return false
+        }
+        let parts = email.split(separator: "@", omittingEmptySubsequences: false)
+        guard parts.count == 2, !parts[0].isEmpty, parts[0].count <= 64 else { return false }
+        let domain = parts[1]
+        let labels = domain.split(separator: ".", omittingEmptySubsequences: false)
+        guard labels.count >= 2, labels.allSatisfy({ !$0.isEmpty && $0.first != "-" && $0.last != "-" }) else { return false }
+        return labels.last!.count >= 2
+    }
+
+    /// E.164 (`+12125550123`): ten digits are a US number, eleven starting with 1 too; a
+    /// leading `+` keeps its country code. Nil when it cannot be a phone number.
+    public static func phone(_ raw: String) -> String? {
+        let trimmed = raw.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard trimmed.allSatisfy({ $0.isNumber || " ()-.+".contains($0) }) else { return nil }
+        let digits = trimmed.filter(\.isNumber).compactMap(\.wholeNumberValue).map(String.init).joined()
+        if trimmed.hasPrefix("+") {
+            guard (8...15).contains(digits.count), digits.first != "0" else { return nil }
+            if digits.hasPrefix("1") && digits.count != 11 { return nil }
+            return "+" + digits
+        }
+        if digits.count == 10, !digits.hasPrefix("0"), !digits.hasPrefix("1") { return "+1" + digits }
+        if digits.count == 11, digits.hasPrefix("1") { return "+" + digits }
+        return nil
+    }
+
+    /// A US ZIP code or ZIP+4.
+    public static func postalCode(_ raw: String) -> String? {
+        let code = raw.trimmingCharacters(in: .whitespacesAndNewlines)
+        let ascii = code.allSatisfy { $0.isASCII }
+        guard ascii, code.range(of: #"^[0-9]{5}(-[0-9]{4})?$"#, options: .regularExpression) != nil else { return nil }
+        return code
+    }
+
+    /// Text from a form: trimmed, inner runs of white space and control characters folded to one space.
+    public static func text(_ raw: String) -> String {
+        raw.split(whereSeparator: { $0.isWhitespace || $0.unicodeScalars.allSatisfy { $0.properties.generalCategory == .control } })
+            .joined(separator: " ")
+    }
+}

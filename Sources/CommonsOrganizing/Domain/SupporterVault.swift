@@ -1,0 +1,71 @@
+import CommonsPrivacy
+import FluentKit
+import Foundation
+
+/// Seals a supporter's personal values into their row and opens them again; finds a
+/// supporter by email or phone through blind indexes, without decrypting the table.
+public struct SupporterVault: Sendable {
+    let cipher: FieldCipher
+    let index: BlindIndex
+
+    public init(keys: DataKeys) {
+        cipher = FieldCipher(keys: keys)
+        index = BlindIndex(keys: keys)
+    }
+
+    public func emailIndex(_ normalizedEmail: String) -> String { index.hash(normalizedEmail, purpose: "email") }
+    public func phoneIndex(_ e164: String) -> String { index.hash(e164, purpose: "phone") }
+
+    /// Writes `person` into `supporter`, which must already have its id.
+    func seal(_ person: Person, into supporter: Supporter) throws {
+        let id = try supporter.requireID()
+        func sealed(_ value: String?, _ column: String) throws -> Data? {
+            try value.map { try cipher.seal($0, table: Supporter.schema, column: column, rowID: id) }
+        }
+        supporter.givenName = try sealed(person.givenName, "given_name")
+        supporter.familyName = try sealed(person.familyName, "family_name")
+        supporter.email = try sealed(person.email, "email")
+        supporter.emailIndex = person.email.map(emailIndex)
+        supporter.phone = try sealed(person.phone, "phone")
+        supporter.phoneIndex = person.phone.map(phoneIndex)
+        supporter.school = try sealed(person.school, "school")
+        supporter.postalCode = person.postalCode
+        supporter.preferredLanguage = person.preferredLanguage
+        supporter.role = person.role
+    }
+
+    /// The supporter's values in the clear. Throws when a value was moved from another row
+    /// or written with another key.
+    public func open(_ supporter: Supporter) throws -> Person {
+        let id = try supporter.requireID()
+        func opened(_ value: Data?, _ column: String) throws -> String? {
+            try value.map { try cipher.open($0, table: Supporter.schema, column: column, rowID: id) }
+        }
+        return Person(
+            givenName: try opened(supporter.givenName, "given_name"),
+            familyName: try opened(supporter.familyName, "family_name"),
+            email: try opened(supporter.email, "email"),
+            phone: try opened(supporter.phone, "phone"),
+            postalCode: supporter.postalCode,
+            preferredLanguage: supporter.preferredLanguage,
+            role: supporter.role,
+            school: try opened(supporter.school, "school")
+        )
+    }
+
+    /// The supporter with this email, else the one with this phone.
+    func find(email: String?, phone: String?, on database: any Database) async throws -> Supporter? {
+        if let email, let found = try await Supporter.query(on: database).filter(\.$emailIndex == emailIndex(email)).first() {
+            return found
+        }
+        if let phone, let found = try await Supporter.query(on: database).filter(\.$phoneIndex == phoneIndex(phone)).first() {
+            return found
+        }
+        return nil
+    }
+
+    /// Looks a supporter up by email, for staff search and tests.
+    public func supporter(withEmail email: String, on database: any Database) async throws -> Supporter? {
+        try await Supporter.query(on: database).filter(\.$emailIndex == emailIndex(Normalization.email(email))).first()
+    }
+}

@@ -1,0 +1,62 @@
+import Crypto
+import Foundation
+
+/// Encrypts one personal value for one place: AES-256-GCM with a fresh nonce, the key version
+/// in front, and the table, column and row id bound in as associated data, so a value copied
+/// to another row or column no longer decrypts.
+public struct FieldCipher: Sendable {
+    let keys: DataKeys
+
+    public init(keys: DataKeys) {
+        self.keys = keys
+    }
+
+    /// `[version][nonce 12][ciphertext][tag 16]`.
+    public func seal(_ value: String, table: String, column: String, rowID: UUID) throws -> Data {
+        let sealed = try AES.GCM.seal(
+            Data(value.utf8),
+            using: keys.encryptionKey,
+            authenticating: Self.context(table: table, column: column, rowID: rowID, version: keys.version)
+        )
+        guard let combined = sealed.combined else { throw FieldCipherError.cannotSeal }
+        return Data([keys.version]) + combined
+    }
+
+    public func open(_ stored: Data, table: String, column: String, rowID: UUID) throws -> String {
+        guard let version = stored.first, stored.count > 1 + 12 + 16 else { throw FieldCipherError.malformed }
+        guard version == keys.version else { throw FieldCipherError.unknownKeyVersion(version) }
+        let box = try AES.GCM.SealedBox(combined: stored.dropFirst())
+        let plain = try AES.GCM.open(
+            box,
+            using: keys.encryptionKey,
+            authenticating: Self.context(table: table, column: column, rowID: rowID, version: version)
+        )
+        guard let text = String(data: plain, encoding: .utf8) else { throw FieldCipherError.malformed }
+        return text
+    }
+
+    static func context(table: String, column: String, rowID: UUID, version: UInt8) -> Data {
+        Data("commons|\(table)|\(column)|\(rowID.uuidString.lowercased())|v\(version)".utf8)
+    }
+}
+
+public enum FieldCipherError: Error, Equatable {
+    case cannotSeal
+    case malformed
+    case unknownKeyVersion(UInt8)
+}
+
+/// A keyed hash of a normalized value, so equal emails or phones can be found without
+/// decrypting anything. Used only for high-variety values (emails, phone numbers).
+public struct BlindIndex: Sendable {
+    let keys: DataKeys
+
+    public init(keys: DataKeys) {
+        self.keys = keys
+    }
+
+    public func hash(_ normalizedValue: String, purpose: String) -> String {
+        let mac = HMAC<SHA256>.authenticationCode(for: Data("\(purpose)|\(normalizedValue)".utf8), using: keys.indexKey)
+        return Data(mac).map { String(format: "%02x", $0) }.joined()
+    }
+}

@@ -1,0 +1,45 @@
+import CommonsContent
+import CommonsOrganizing
+import Foundation
+
+/// An event as lists and pages show its time and place, in the event's own time zone.
+struct EventSummary {
+    let title: String
+    let url: String
+    let whenText: String
+    let startISO: String
+    let place: String?
+    let isCancelled: Bool
+
+    init(_ event: Event, formatting: Formatting) {
+        title = event.title
+        url = SitePath.localized(SitePath.event(event.slug), in: formatting.language)
+        whenText = formatting.eventTime(start: event.startsAt, end: event.endsAt, timeZone: event.timeZone)
+        startISO = ISO8601DateFormatter().string(from: event.startsAt)
+        let place = [event.venue, event.address].filter { !$0.isEmpty }.joined(separator: ", ")
+        self.place = place.isEmpty ? nil : place
+        isCancelled = event.status == .cancelled
+    }
+}
+
+/// `/events` and `/events/past`.
+struct EventList {
+    let layout: Layout
+    let heading: String
+    let events: [EventSummary]
+    let hasEvents: Bool
+    let emptyText: String
+    let otherListURL: String
+    let otherListLabel: String
+}
+
+/// `/events/SLUG`: the event, its calendar file and its RSVP form.
+struct EventShow {
+    let layout: Layout
+    let summary: EventSummary
+    let descriptionHTML: String
+    let calendarURL: String
+    let notice: String?
+    let seatsText: String?
+    let form: ActionForm?
+}

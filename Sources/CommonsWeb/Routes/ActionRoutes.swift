@@ -1,0 +1,336 @@
+import CommonsContent
+import CommonsCore
+import CommonsOrganizing
+import CommonsPrivacy
+import Foundation
+import Hummingbird
+
+/// Campaigns and events: their pages, their forms, and what happens when someone sends one.
+struct ActionRoutes {
+    let site: Site
+
+    /// Faster than a person fills a form: a bot. It sees the thanks page and nothing is stored.
+    static let minimumFillTime: TimeInterval = 3
+    /// A form open longer than this is shown again with a fresh token.
+    static let maximumFormAge: TimeInterval = 48 * 3600
+    /// The field people never see; only bots fill it in.
+    static let honeypotField = "website"
+
+    func register(on router: Router<AppRequestContext>) {
+        router.get(SitePath.Pattern.campaign) { _, context in try await campaignPage(slug: context.parameters.require("slug"), context) }
+        router.post(SitePath.Pattern.campaign) { request, context in try await sign(slug: context.parameters.require("slug"), request, context) }
+        router.get(SitePath.Pattern.campaignThanks) { _, context in try await campaignThanks(slug: context.parameters.require("slug"), context) }
+        router.get(SitePath.Pattern.events) { _, context in try await eventList(past: false, context) }
+        router.get(SitePath.Pattern.pastEvents) { _, context in try await eventList(past: true, context) }
+        router.get(SitePath.Pattern.event) { _, context in
+            let slug = try context.parameters.require("slug")
+            if slug.hasSuffix(".ics") { return try await calendar(slug: String(slug.dropLast(4))) }
+            return try await eventPage(slug: slug, context)
+        }
+        router.post(SitePath.Pattern.event) { request, context in try await rsvp(slug: context.parameters.require("slug"), request, context) }
+        router.get(SitePath.Pattern.eventThanks) { request, context in
+            try await eventThanks(slug: context.parameters.require("slug"), formID: request.formQueryValue("r"), context)
+        }
+    }
+
+    // MARK: Campaigns
+
+    func campaignPage(
+        slug: String,
+        _ context: AppRequestContext,
+        values: [String: String] = [:],
+        errors: ValidationErrors = .init(),
+        status: HTTPResponse.Status = .ok
+    ) async throws -> Response {
+        guard let campaign = try await site.campaigns.campaign(slug: slug) else { throw SiteError.notFound }
+        let strings = site.strings(context.language)
+        let form =
+            campaign.status == .open
+            ? ActionForm(
+                action: SitePath.localized(SitePath.campaign(slug), in: context.language),
+                token: site.formTokens.issue(at: site.clock.now),
+                asked: campaign.asked,
+                required: campaign.required,
+                includeGuests: false,
+                values: values,
+                errors: errors,
+                submitLabel: strings[campaign.kind == .petition ? "form.sign" : "form.join"],
+                strings: strings,
+                language: context.language
+            )
+            : nil
+        let signatures = campaign.kind == .petition ? try await site.campaigns.actionCount(for: campaign) : 0
+        let meta = PageMeta(
+            title: errors.isEmpty ? campaign.title : strings.format("form.error_title", ["title": campaign.title]),
+            description: MarkdownRenderer().plainText(from: campaign.description),
+            path: SitePath.campaign(slug)
+        )
+        let layout = try await site.layout(meta, language: context.language)
+        var response = site.views.page(
+            "campaign-show",
+            CampaignShow(campaign, signatures: signatures, form: form, layout: layout, formatting: site.formatting(context.language)),
+            status: status
+        )
+        // A page with a form token or a person's typed values is never kept by a shared cache.
+        response.headers[.cacheControl] = "private, no-store"
+        return response
+    }
+
+    func sign(slug: String, _ request: Request, _ context: AppRequestContext) async throws -> Response {
+        guard let campaign = try await site.campaigns.campaign(slug: slug) else { throw SiteError.notFound }
+        if let wait = await site.formLimiter.check(context.clientAddress ?? "unknown") { return try await tooManyRequests(wait, context) }
+        let thanks = Response.redirect(to: SitePath.localized(SitePath.campaignThanks(slug), in: context.language), type: .normal)
+        guard campaign.status == .open else { return try await campaignPage(slug: slug, context, status: .gone) }
+        let fields = try await request.formFields(context: context)
+        switch checkToken(fields) {
+        case .bot: return thanks
+        case .invalid:
+            return try await campaignPage(
+                slug: slug,
+                context,
+                values: fields,
+                errors: ValidationErrors(field: "form", message: "form.expired"),
+                status: .unprocessableContent
+            )
+        case .valid(let tokenID):
+            let submission: ActionSubmission
+            do {
+                submission = try self.submission(fields, asked: campaign.asked, required: campaign.required, tokenID: tokenID, guests: false)
+            } catch let errors as ValidationErrors {
+                return try await campaignPage(slug: slug, context, values: fields, errors: errors, status: .unprocessableContent)
+            }
+            do {
+                _ = try await site.actionDesk.sign(campaign, submission)
+            } catch ActionError.campaignClosed {
+                return try await campaignPage(slug: slug, context, status: .gone)
+            }
+            return thanks
+        }
+    }
+
+    func campaignThanks(slug: String, _ context: AppRequestContext) async throws -> Response {
+        guard let campaign = try await site.campaigns.campaign(slug: slug) else { throw SiteError.notFound }
+        let strings = site.strings(context.language)
+        let locale = Locale(identifier: context.language.localeIdentifier)
+        let detail: String? =
+            campaign.kind == .petition
+            ? strings.format("campaign.signatures", ["count": try await site.campaigns.actionCount(for: campaign).formatted(.number.locale(locale))])
+            : nil
+        let layout = try await site.layout(PageMeta(title: strings["thanks.title"], path: SitePath.campaignThanks(slug)), language: context.language)
+        let model = ThanksPage(
+            layout: layout,
+            heading: strings["thanks.title"],
+            message: campaign.thankYou.isEmpty ? strings["thanks.default"] : campaign.thankYou,
+            detail: detail,
+            onlineURL: nil,
+            backURL: SitePath.localized(SitePath.campaign(slug), in: context.language),
+            backLabel: strings.format("thanks.back", ["title": campaign.title])
+        )
+        var response = site.views.page("thanks", model)
+        response.headers[.cacheControl] = "private, no-store"
+        return response
+    }
+
+    // MARK: Events
+
+    func eventList(past: Bool, _ context: AppRequestContext) async throws -> Response {
+        let strings = site.strings(context.language)
+        let events = past ? try await site.events.past() : try await site.events.upcoming()
+        let formatting = site.formatting(context.language)
+        let heading = strings[past ? "events.past_title" : "events.title"]
+        let layout = try await site.layout(PageMeta(title: heading, path: past ? SitePath.pastEvents : SitePath.events), language: context.language)
+        let model = EventList(
+            layout: layout,
+            heading: heading,
+            events: events.map { EventSummary($0, formatting: formatting) },
+            hasEvents: !events.isEmpty,
+            emptyText: strings[past ? "events.no_past" : "events.none"],
+            otherListURL: SitePath.localized(past ? SitePath.events : SitePath.pastEvents, in: context.language),
+            otherListLabel: strings[past ? "events.upcoming_link" : "events.past_link"]
+        )
+        return site.views.page("event-list", model)
+    }
+
+    func eventPage(
+        slug: String,
+        _ context: AppRequestContext,
+        values: [String: String] = [:],
+        errors: ValidationErrors = .init(),
+        status: HTTPResponse.Status = .ok
+    ) async throws -> Response {
+        guard let event = try await site.events.event(slug: slug) else { throw SiteError.notFound }
+        let strings = site.strings(context.language)
+        let formatting = site.formatting(context.language)
+        let isPast = event.endsAt <= site.clock.now
+        let notice: String? = event.status == .cancelled ? strings["events.cancelled"] : (isPast ? strings["events.past"] : nil)
+        var seatsText: String?
+        if let capacity = event.capacity, notice == nil {
+            let left = max(0, capacity - (try await site.events.seatsTaken(event)))
+            seatsText = left > 0 ? strings.format("events.seats_left", ["count": String(left)]) : strings["events.full"]
+        }
+        let form =
+            notice == nil
+            ? ActionForm(
+                action: SitePath.localized(SitePath.event(slug), in: context.language),
+                token: site.formTokens.issue(at: site.clock.now),
+                asked: [.phone],
+                required: [],
+                includeGuests: true,
+                values: values,
+                errors: errors,
+                submitLabel: strings["form.rsvp"],
+                strings: strings,
+                language: context.language
+            )
+            : nil
+        let meta = PageMeta(
+            title: errors.isEmpty ? event.title : strings.format("form.error_title", ["title": event.title]),
+            description: MarkdownRenderer().plainText(from: event.description),
+            path: SitePath.event(slug)
+        )
+        let layout = try await site.layout(meta, language: context.language)
+        let model = EventShow(
+            layout: layout,
+            summary: EventSummary(event, formatting: formatting),
+            descriptionHTML: MarkdownRenderer().html(from: event.description),
+            calendarURL: SitePath.eventCalendar(slug),
+            notice: notice,
+            seatsText: seatsText,
+            form: form
+        )
+        var response = site.views.page("event-show", model, status: status)
+        response.headers[.cacheControl] = "private, no-store"
+        return response
+    }
+
+    func rsvp(slug: String, _ request: Request, _ context: AppRequestContext) async throws -> Response {
+        guard let event = try await site.events.event(slug: slug) else { throw SiteError.notFound }
+        if let wait = await site.formLimiter.check(context.clientAddress ?? "unknown") { return try await tooManyRequests(wait, context) }
+        guard event.status == .scheduled, event.endsAt > site.clock.now else { return try await eventPage(slug: slug, context, status: .gone) }
+        let fields = try await request.formFields(context: context)
+        switch checkToken(fields) {
+        case .bot:
+            return Response.redirect(to: SitePath.localized(SitePath.eventThanks(slug, formID: "-"), in: context.language), type: .normal)
+        case .invalid:
+            return try await eventPage(
+                slug: slug,
+                context,
+                values: fields,
+                errors: ValidationErrors(field: "form", message: "form.expired"),
+                status: .unprocessableContent
+            )
+        case .valid(let tokenID):
+            let submission: ActionSubmission
+            do {
+                submission = try self.submission(fields, asked: [.phone], required: [], tokenID: tokenID, guests: true)
+            } catch let errors as ValidationErrors {
+                return try await eventPage(slug: slug, context, values: fields, errors: errors, status: .unprocessableContent)
+            }
+            do {
+                _ = try await site.actionDesk.rsvp(event, submission)
+            } catch ActionError.eventCancelled, ActionError.eventPast {
+                return try await eventPage(slug: slug, context, status: .gone)
+            }
+            return Response.redirect(to: SitePath.localized(SitePath.eventThanks(slug, formID: tokenID), in: context.language), type: .normal)
+        }
+    }
+
+    func eventThanks(slug: String, formID: String?, _ context: AppRequestContext) async throws -> Response {
+        guard let event = try await site.events.event(slug: slug) else { throw SiteError.notFound }
+        let strings = site.strings(context.language)
+        var answer: Action?
+        if let formID { answer = try await site.events.answer(formID: formID, to: event) }
+        let waitlisted = answer?.waitlisted == true
+        let layout = try await site.layout(
+            PageMeta(title: strings["thanks.title"], path: SitePath.event(slug) + "/thanks"),
+            language: context.language
+        )
+        let model = ThanksPage(
+            layout: layout,
+            heading: strings[waitlisted ? "events.waitlisted_title" : "thanks.title"],
+            message: strings[waitlisted ? "events.waitlisted" : "events.confirmed"],
+            detail: EventSummary(event, formatting: site.formatting(context.language)).whenText,
+            onlineURL: answer != nil && !waitlisted ? event.onlineURL : nil,
+            backURL: SitePath.localized(SitePath.event(slug), in: context.language),
+            backLabel: strings.format("thanks.back", ["title": event.title])
+        )
+        var response = site.views.page("thanks", model)
+        response.headers[.cacheControl] = "private, no-store"
+        return response
+    }
+
+    func calendar(slug: String) async throws -> Response {
+        guard let event = try await site.events.event(slug: slug) else { throw SiteError.notFound }
+        let text = EventCalendar.ics(for: event, url: site.settings.baseURL + SitePath.event(slug), now: site.clock.now)
+        var headers = HTTPFields()
+        headers[.contentType] = "text/calendar; charset=utf-8"
+        headers[.contentDisposition] = "attachment; filename=\"\(slug).ics\""
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: text)))
+    }
+
+    // MARK: Shared
+
+    enum TokenCheck {
+        case valid(String)
+        case invalid
+        case bot
+    }
+
+    /// Honeypot, signature, and timing of the form's one-time token.
+    func checkToken(_ fields: [String: String]) -> TokenCheck {
+        if let trap = fields[Self.honeypotField], !trap.isEmpty { return .bot }
+        guard let raw = fields["form_token"], let token = site.formTokens.verify(raw) else { return .invalid }
+        let age = site.clock.now.timeIntervalSince(token.issuedAt)
+        if age < Self.minimumFillTime { return .bot }
+        if age > Self.maximumFormAge { return .invalid }
+        return .valid(token.id)
+    }
+
+    func submission(
+        _ fields: [String: String],
+        asked: Set<PersonField>,
+        required: Set<PersonField>,
+        tokenID: String,
+        guests: Bool
+    ) throws -> ActionSubmission {
+        var errors = ValidationErrors()
+        var person = Person()
+        do {
+            person = try PersonForm.validate(fields, asked: asked, required: required)
+        } catch let problems as ValidationErrors {
+            errors = problems
+        }
+        var guestCount = 0
+        if guests, let raw = fields["guests"]?.trimmingCharacters(in: .whitespaces), !raw.isEmpty {
+            if let count = Int(raw), (0...ActionDesk.maximumGuests).contains(count) {
+                guestCount = count
+            } else {
+                errors.add(field: "guests", message: "error.guests_invalid")
+            }
+        }
+        try errors.throwIfAny()
+        return ActionSubmission(
+            person: person,
+            emailOptIn: fields["email_opt_in"] == "yes",
+            smsOptIn: fields["sms_opt_in"] == "yes",
+            formToken: tokenID,
+            guests: guestCount
+        )
+    }
+
+    func tooManyRequests(_ wait: Int, _ context: AppRequestContext) async throws -> Response {
+        let strings = site.strings(context.language)
+        let layout = try await site.layout(PageMeta(title: strings["page.too_many_title"], path: "/"), language: context.language)
+        let model = ErrorPage(
+            layout: layout,
+            heading: strings["page.too_many_title"],
+            text: strings["page.too_many_text"],
+            homeURL: SitePath.localized(SitePath.home, in: context.language),
+            newsURL: SitePath.localized(SitePath.news, in: context.language)
+        )
+        var response = site.views.page("error", model, status: .tooManyRequests)
+        response.headers[.retryAfter] = String(wait)
+        response.headers[.cacheControl] = "no-store"
+        return response
+    }
+}
