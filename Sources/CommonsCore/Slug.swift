@@ -65,3 +65,25 @@ extension Slug {
         return ""
     }
 }
+
+/// The title and address every published item has (post, page, document, campaign, event),
+/// checked the same way everywhere.
+public enum TitleAndSlug {
+    public static let titleLimit = 200
+
+    /// The trimmed title and the slug to use; problems go into `errors`. `isTaken` says
+    /// whether another item already uses a slug.
+    public static func check(
+        title raw: String,
+        slug typed: String?,
+        errors: inout ValidationErrors,
+        isTaken: (String) async throws -> Bool
+    ) async throws -> (title: String, slug: String) {
+        let title = raw.trimmingCharacters(in: .whitespacesAndNewlines)
+        if title.isEmpty { errors.add(field: "title", message: "error.title_required") }
+        if title.count > titleLimit { errors.add(field: "title", message: "error.title_too_long") }
+        let slug = Slug.resolve(typed: typed, title: title, errors: &errors)
+        if !slug.isEmpty, try await isTaken(slug) { errors.add(field: "slug", message: "error.slug_taken") }
+        return (title, slug)
+    }
+}

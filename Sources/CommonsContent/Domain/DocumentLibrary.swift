@@ -39,12 +39,8 @@ public struct DocumentLibrary: Sendable {
     @discardableResult
     public func add(_ upload: DocumentUpload) async throws -> Document {
         var errors = ValidationErrors()
-        let title = upload.title.trimmingCharacters(in: .whitespacesAndNewlines)
-        if title.isEmpty { errors.add(field: "title", message: "error.title_required") }
-        if title.count > Newsroom.titleLimit { errors.add(field: "title", message: "error.title_too_long") }
-        let slug = Slug.resolve(typed: upload.slug, title: title, errors: &errors)
-        if !slug.isEmpty, try await Document.query(on: database).withDeleted().filter(\.$slug == slug).first() != nil {
-            errors.add(field: "slug", message: "error.slug_taken")
+        let (title, slug) = try await TitleAndSlug.check(title: upload.title, slug: upload.slug, errors: &errors) { slug in
+            try await Document.query(on: database).withDeleted().filter(\.$slug == slug).first() != nil
         }
         let type = FileType.sniff(upload.bytes)
         if upload.bytes.isEmpty {

@@ -60,7 +60,6 @@ public struct NewsPage: Sendable {
 /// The coalition's news: writing, scheduling and publishing posts, and reading them back as the public sees them.
 public struct Newsroom: Sendable {
     public static let postsPerPage = 10
-    static let titleLimit = 200
 
     let database: any Database
     let clock: Clock
@@ -229,13 +228,9 @@ public struct Newsroom: Sendable {
 
     private func validate(_ draft: PostDraft, existing: Post?) async throws -> String {
         var errors = ValidationErrors()
-        let title = draft.title.trimmingCharacters(in: .whitespacesAndNewlines)
-        if title.isEmpty { errors.add(field: "title", message: "error.title_required") }
-        if title.count > Self.titleLimit { errors.add(field: "title", message: "error.title_too_long") }
-        let slug = Slug.resolve(typed: draft.slug, title: title, errors: &errors)
-        if !slug.isEmpty {
+        let (_, slug) = try await TitleAndSlug.check(title: draft.title, slug: draft.slug, errors: &errors) { slug in
             let clash = try await Post.query(on: database).withDeleted().filter(\.$slug == slug).first()
-            if let clash, clash.id != existing?.id { errors.add(field: "slug", message: "error.slug_taken") }
+            return clash != nil && clash?.id != existing?.id
         }
         for problem in markdown.problems(in: draft.body) { errors.add(field: "body", message: problem) }
         if draft.status == .scheduled && draft.publishAt == nil { errors.add(field: "publish_at", message: "error.publish_at_required") }

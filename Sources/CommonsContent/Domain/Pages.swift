@@ -90,15 +90,12 @@ public struct Pages: Sendable {
 
     private func validate(_ draft: PageDraft, existing: Page?) async throws -> String {
         var errors = ValidationErrors()
-        let title = draft.title.trimmingCharacters(in: .whitespacesAndNewlines)
-        if title.isEmpty { errors.add(field: "title", message: "error.title_required") }
-        if title.count > Newsroom.titleLimit { errors.add(field: "title", message: "error.title_too_long") }
-        let slug = Slug.resolve(typed: draft.slug, title: title, errors: &errors)
-        if Self.reservedSlugs.contains(slug) { errors.add(field: "slug", message: "error.slug_reserved") }
-        if !slug.isEmpty {
+        let (_, slug) = try await TitleAndSlug.check(title: draft.title, slug: draft.slug, errors: &errors) { slug in
+            if Self.reservedSlugs.contains(slug) { return false }  // reported below, as reserved rather than taken
             let clash = try await Page.query(on: database).withDeleted().filter(\.$slug == slug).first()
-            if let clash, clash.id != existing?.id { errors.add(field: "slug", message: "error.slug_taken") }
+            return clash != nil && clash?.id != existing?.id
         }
+        if Self.reservedSlugs.contains(slug) { errors.add(field: "slug", message: "error.slug_reserved") }
         for problem in markdown.problems(in: draft.body) { errors.add(field: "body", message: problem) }
         try errors.throwIfAny()
         return slug

@@ -61,12 +61,8 @@ public struct CampaignDirectory: Sendable {
     @discardableResult
     public func create(_ draft: CampaignDraft) async throws -> Campaign {
         var errors = ValidationErrors()
-        let title = draft.title.trimmingCharacters(in: .whitespacesAndNewlines)
-        if title.isEmpty { errors.add(field: "title", message: "error.title_required") }
-        if title.count > 200 { errors.add(field: "title", message: "error.title_too_long") }
-        let slug = Slug.resolve(typed: draft.slug, title: title, errors: &errors)
-        if !slug.isEmpty, try await Campaign.query(on: database).filter(\.$slug == slug).first() != nil {
-            errors.add(field: "slug", message: "error.slug_taken")
+        let (title, slug) = try await TitleAndSlug.check(title: draft.title, slug: draft.slug, errors: &errors) { slug in
+            try await Campaign.query(on: database).filter(\.$slug == slug).first() != nil
         }
         if draft.kind == .petition && draft.petitionText.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
             errors.add(field: "petition_text", message: "error.petition_text_required")

@@ -58,11 +58,8 @@ public struct EventDirectory: Sendable {
     @discardableResult
     public func create(_ draft: EventDraft) async throws -> Event {
         var errors = ValidationErrors()
-        let title = draft.title.trimmingCharacters(in: .whitespacesAndNewlines)
-        if title.isEmpty { errors.add(field: "title", message: "error.title_required") }
-        let slug = Slug.resolve(typed: draft.slug, title: title, errors: &errors)
-        if !slug.isEmpty, try await Event.query(on: database).filter(\.$slug == slug).first() != nil {
-            errors.add(field: "slug", message: "error.slug_taken")
+        let (title, slug) = try await TitleAndSlug.check(title: draft.title, slug: draft.slug, errors: &errors) { slug in
+            try await Event.query(on: database).filter(\.$slug == slug).first() != nil
         }
         if draft.endsAt < draft.startsAt { errors.add(field: "ends_at", message: "error.ends_before_start") }
         if TimeZone(identifier: draft.timeZone) == nil { errors.add(field: "time_zone", message: "error.time_zone_invalid") }
