@@ -72,7 +72,8 @@ struct Site: Sendable {
                 item("nav.documents", SitePath.documents),
             ],
             footerNavigation: [
-                item("nav.mission", SitePath.page("mission"))
+                item("nav.mission", SitePath.page("mission")),
+                item("nav.feed", SitePath.feed),
             ],
             t: strings.tree
         )

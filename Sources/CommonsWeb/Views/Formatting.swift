@@ -32,7 +32,9 @@ struct Formatting: Sendable {
         var day = Date.FormatStyle(date: .complete, time: .omitted, locale: locale, calendar: calendar, timeZone: zone)
         day.calendar = calendar
         let time = Date.FormatStyle(date: .omitted, time: .shortened, locale: locale, calendar: calendar, timeZone: zone)
-        let zoneName = zone.abbreviation(for: start) ?? identifier
+        // Linux's zone data names New York's zone "GMT-5"; readers there know it as EST and EDT.
+        let zoneName =
+            identifier == "America/New_York" ? (zone.isDaylightSavingTime(for: start) ? "EDT" : "EST") : (zone.abbreviation(for: start) ?? identifier)
         if calendar.isDate(start, inSameDayAs: end) {
             return "\(start.formatted(day)), \(start.formatted(time)) – \(end.formatted(time)) \(zoneName)"
         }
