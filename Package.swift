@@ -13,7 +13,9 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1", traits: ["FullFoundation"]),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-auth.git", from: "2.5.0"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         .package(url: "https://github.com/vapor/fluent-kit.git", from: "1.57.0"),
         .package(url: "https://github.com/vapor/fluent-sqlite-driver.git", from: "4.9.0"),
         .package(url: "https://github.com/vapor/fluent-postgres-driver.git", from: "2.14.0"),
@@ -51,6 +53,19 @@ let package = Package(
             name: "CommonsPrivacy",
             dependencies: [
                 .product(name: "Crypto", package: "swift-crypto")
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // Staff accounts, roles, passwords, sessions, the audit log.
+        .target(
+            name: "CommonsAccounts",
+            dependencies: [
+                "CommonsCore",
+                .product(name: "FluentKit", package: "fluent-kit"),
+                .product(name: "SQLKit", package: "sql-kit"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
+                .product(name: "NIOPosix", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -97,6 +112,7 @@ let package = Package(
                 "CommonsContent",
                 "CommonsOrganizing",
                 "CommonsPrivacy",
+                "CommonsAccounts",
                 "CommonsDemo",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Mustache", package: "swift-mustache"),
@@ -114,6 +130,9 @@ let package = Package(
             dependencies: [
                 "CommonsWeb",
                 "CommonsStorage",
+                "CommonsAccounts",
+                "CommonsCore",
+                "CommonsOrganizing",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -127,6 +146,7 @@ let package = Package(
                 "CommonsContent",
                 "CommonsOrganizing",
                 "CommonsPrivacy",
+                "CommonsAccounts",
                 "CommonsDemo",
                 "CommonsWeb",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),

@@ -1,4 +1,7 @@
 import ArgumentParser
+import CommonsAccounts
+import CommonsCore
+import CommonsOrganizing
 import CommonsStorage
 import CommonsWeb
 import Foundation
@@ -15,7 +18,7 @@ struct Commons: AsyncParsableCommand {
             (postgres://… to use PostgreSQL instead of SQLite), HOST, PORT, COMMONS_BASE_URL, COMMONS_DEMO=0 \
             (start with an empty site) and LOG_LEVEL. See README.md.
             """,
-        subcommands: [Serve.self, Migrate.self],
+        subcommands: [Serve.self, Migrate.self, User.self, Export.self],
         defaultSubcommand: Serve.self
     )
 }
@@ -85,4 +88,121 @@ struct Migrate: AsyncParsableCommand {
             fail(error)
         }
     }
+}
+
+/// Opens the data store with pending migrations applied, runs `body`, and closes it.
+func withStore<T>(_ settings: Settings, _ body: (CommonsDatabase) async throws -> T) async throws -> T {
+    let store = try await CommonsDatabase.open(settings.database, logger: makeLogger(settings: settings))
+    do {
+        try await store.migrate(AllMigrations.list)
+        let value = try await body(store)
+        await store.shutdown()
+        return value
+    } catch {
+        await store.shutdown()
+        throw error
+    }
+}
+
+extension Role: ExpressibleByArgument {}
+
+struct User: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Manage staff accounts.", subcommands: [Add.self])
+
+    struct Add: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Create a staff account.",
+            discussion:
+                "Without --password-stdin a strong password is generated and printed once. The account's creation is written to the audit log."
+        )
+
+        @Option(help: "The person's email; they sign in with it.") var email: String
+        @Option(help: "admin, organizer or editor.") var role: Role
+        @Option(help: "The person's name, shown in the staff area.") var name: String = ""
+        @Flag(help: "Read the password from the first line of standard input instead of generating one.") var passwordStdin = false
+
+        func run() async throws {
+            let settings = loadSettings()
+            var password = Passwords.generate()
+            if passwordStdin {
+                guard let line = readLine(strippingNewline: true) else { fail(CommandError("no password on standard input")) }
+                password = line
+            }
+            do {
+                try await withStore(settings) { store in
+                    try await StaffDirectory(database: store.database, clock: .system).add(
+                        email: email,
+                        name: name,
+                        role: role,
+                        password: password,
+                        by: nil
+                    )
+                }
+            } catch let errors as ValidationErrors {
+                let catalog = (try? StringCatalogs.bundled())?["en"]
+                let messages = errors.fields.map { field in
+                    let key = errors[field] ?? ""
+                    return "\(field): \(catalog?[key] ?? key)"
+                }
+                fail(CommandError(messages.joined(separator: "\n")))
+            } catch {
+                fail(error)
+            }
+            print("Created the \(role.rawValue) account \(email.lowercased()).")
+            if !passwordStdin { print("Password (shown once, keep it safe): \(password)") }
+        }
+    }
+}
+
+struct Export: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Export data.", subcommands: [Supporters.self])
+
+    struct Supporters: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Write supporters as CSV (UTF-8 with BOM, RFC 4180, formulas neutralized), the same file the staff area exports.",
+            discussion: "The export is written to the audit log with its filter and row count."
+        )
+
+        @Option(help: "Only the people who joined this campaign (its slug).") var campaign: String?
+        @Option(help: "Write to this file instead of standard output.") var out: String?
+
+        func run() async throws {
+            let settings = loadSettings()
+            do {
+                let csv = try await withStore(settings) { store -> String in
+                    let keys = try await loadDataKeys(settings: settings, store: store, logger: makeLogger(settings: settings))
+                    var filter = SupporterFilter()
+                    if let campaign {
+                        guard let found = try await CampaignDirectory(database: store.database).campaign(slug: campaign) else {
+                            throw CommandError("no campaign has the slug \(campaign)")
+                        }
+                        filter.campaignID = found.id
+                    }
+                    let records = try await SupporterDirectory(database: store.database, keys: keys).matching(filter)
+                    try await AuditLog(database: store.database).record(
+                        "supporters.exported",
+                        by: nil,
+                        detail: "command line filter=\(filter.auditDescription) rows=\(records.count)",
+                        at: Date()
+                    )
+                    return SupporterCSV.headerLine() + records.map(SupporterCSV.line(for:)).joined()
+                }
+                if let out {
+                    // Created readable by its owner only: it is a list of people.
+                    guard FileManager.default.createFile(atPath: out, contents: Data(csv.utf8), attributes: [.posixPermissions: 0o600]) else {
+                        throw CommandError("cannot write \(out)")
+                    }
+                } else {
+                    FileHandle.standardOutput.write(Data(csv.utf8))
+                }
+            } catch {
+                fail(error)
+            }
+        }
+    }
+}
+
+struct CommandError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
 }

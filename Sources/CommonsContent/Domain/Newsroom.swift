@@ -201,6 +201,16 @@ public struct Newsroom: Sendable {
         return (older, newer)
     }
 
+    /// A post in any state, for the staff editor.
+    public func post(id: UUID) async throws -> Post? {
+        try await Post.query(on: database).filter(\.$id == id).with(\.$categories).with(\.$tags).first()
+    }
+
+    /// Every post in any state, most recently changed first, for the staff list.
+    public func allPosts() async throws -> [Post] {
+        try await Post.query(on: database).sort(\.$updatedAt, .descending).all()
+    }
+
     /// The previous versions of a post, newest first.
     public func revisions(of postID: UUID) async throws -> [PostRevision] {
         try await PostRevision.query(on: database).filter(\.$post.$id == postID).sort(\.$savedAt, .descending).all()

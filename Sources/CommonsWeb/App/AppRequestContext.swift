@@ -8,6 +8,8 @@ public struct AppRequestContext: RequestContext {
 
     /// The client's IP address, for the in-memory rate limits only: never logged or stored.
     public var clientAddress: String?
+    /// The signed-in staff member, on staff routes.
+    public var staff: StaffIdentity?
 
     public init(source: ApplicationRequestContextSource) {
         self.coreContext = .init(source: source)

@@ -1,3 +1,4 @@
+import CommonsAccounts
 import CommonsContent
 import CommonsDemo
 import CommonsOrganizing
@@ -14,7 +15,7 @@ public typealias CommonsApplication = Application<RouterResponder<AppRequestCont
 /// Every migration of every concern, in the order they run. Landed migrations are never edited.
 public enum AllMigrations {
     public static var list: [any Migration] {
-        ContentMigrations.all + OrganizingMigrations.all
+        ContentMigrations.all + OrganizingMigrations.all + AccountsMigrations.all
     }
 }
 
@@ -32,15 +33,29 @@ public func buildApplication(settings: Settings, services: Services = .live, log
 
 /// Builds the site on a store that is already open; the application closes it on shutdown.
 public func buildApplication(settings: Settings, services: Services, store: CommonsDatabase, logger: Logger) async throws -> CommonsApplication {
+    let site = try await makeSite(settings: settings, services: services, store: store, logger: logger)
+    var app = Application(
+        router: buildRouter(site: site),
+        configuration: .init(address: .hostname(settings.hostname, port: settings.port), serverName: nil),
+        logger: logger
+    )
+    app.addServices(DatabaseService(store: store))
+    return app
+}
+
+/// Prepares the store (migrations, data key, demo content) and loads templates, strings and assets.
+func makeSite(settings: Settings, services: Services, store: CommonsDatabase, logger: Logger) async throws -> Site {
     try await store.migrate(AllMigrations.list)
     let keys = try await loadDataKeys(settings: settings, store: store, logger: logger)
+    if try await StaffDirectory(database: store.database, clock: services.clock).count() == 0 {
+        logger.notice("No staff accounts yet. Create the first admin with: commons user add --email you@example.org --role admin")
+    }
     if settings.loadDemoContent, try await DemoContent.loadIfEmpty(on: store.database, clock: services.clock) {
         logger.info("Loaded the demo content (set COMMONS_DEMO=0 to start empty)")
     }
-
     // `.copy("Resources")` puts the folder itself inside the bundle.
     let resources = Bundle.module.bundleURL.appendingPathComponent("Resources")
-    let site = Site(
+    return Site(
         settings: settings,
         services: services,
         store: store,
@@ -50,29 +65,26 @@ public func buildApplication(settings: Settings, services: Services, store: Comm
         keys: keys,
         formLimiter: RateLimiter(limit: settings.formRateLimit, window: .seconds(600))
     )
+}
 
+/// Every route of the site, behind the middleware every request passes through.
+func buildRouter(site: Site) -> Router<AppRequestContext> {
     let router = Router(context: AppRequestContext.self)
     router.add(middleware: RequestLogMiddleware())
-    router.add(middleware: SecurityHeadersMiddleware(isHTTPS: settings.baseURL.hasPrefix("https://")))
+    router.add(middleware: SecurityHeadersMiddleware(isHTTPS: site.settings.baseURL.hasPrefix("https://")))
     router.add(middleware: ErrorPageMiddleware(site: site))
     router.add(middleware: RedirectMiddleware(site: site))
     SystemRoutes(site: site).register(on: router)
     FeedRoutes(site: site).register(on: router)
     PublicRoutes(site: site).register(on: router)
     ActionRoutes(site: site).register(on: router)
-
-    var app = Application(
-        router: router,
-        configuration: .init(address: .hostname(settings.hostname, port: settings.port), serverName: nil),
-        logger: logger
-    )
-    app.addServices(DatabaseService(store: store))
-    return app
+    StaffRoutes(site: site).register(on: router)
+    return router
 }
 
 /// The data key, checked against the one the database was written with: a different key would
 /// make every supporter unreadable, so it stops the server instead.
-func loadDataKeys(settings: Settings, store: CommonsDatabase, logger: Logger) async throws -> DataKeys {
+public func loadDataKeys(settings: Settings, store: CommonsDatabase, logger: Logger) async throws -> DataKeys {
     let (keys, created) = try DataKeys.load(environmentValue: settings.dataKey, dataDirectory: settings.dataDirectory)
     let siteSettings = SiteSettings(database: store.database)
     if let check = try await siteSettings.value(.dataKeyCheck) {

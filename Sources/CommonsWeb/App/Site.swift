@@ -1,3 +1,4 @@
+import CommonsAccounts
 import CommonsContent
 import CommonsCore
 import CommonsOrganizing
@@ -18,6 +19,8 @@ struct Site: Sendable {
     let keys: DataKeys
     /// Public form submissions per client; held in memory only, never written anywhere.
     let formLimiter: RateLimiter
+    /// Failed staff sign-ins per client, in memory only.
+    let signInLimiter = RateLimiter(limit: SignInDesk.failureLimit, window: .seconds(Int64(SignInDesk.lockoutWindow)))
 
     var database: any Database { store.database }
     var clock: Clock { services.clock }

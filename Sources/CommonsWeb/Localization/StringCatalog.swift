@@ -95,6 +95,13 @@ public struct StringCatalogs: Sendable {
         self.catalogs = catalogs
     }
 
+    /// The catalogs shipped with the application.
+    public static func bundled() throws -> StringCatalogs {
+        try StringCatalogs(directory: Bundle.module.bundleURL.appendingPathComponent("Resources/Locales"))
+    }
+
+    public subscript(code: String) -> StringCatalog? { catalogs[code] }
+
     public subscript(language: Language) -> StringCatalog {
         catalogs[language.code] ?? catalogs["en"]!
     }

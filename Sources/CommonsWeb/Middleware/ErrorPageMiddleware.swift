@@ -14,6 +14,13 @@ struct ErrorPageMiddleware: RouterMiddleware {
             return try await page(.notFound, context: context)
         } catch SiteError.gone {
             return try await page(.gone, context: context)
+        } catch StaffAccessError.notSignedIn {
+            if request.method == .get || request.method == .head { return Response.redirect(to: StaffPath.login, type: .normal) }
+            return try await page(.unauthorized, context: context)
+        } catch StaffAccessError.forbidden {
+            return try await page(.forbidden, context: context)
+        } catch StaffAccessError.badCSRFToken {
+            return try await page(.forbidden, context: context, textKey: "page.csrf_text")
         } catch let error as HTTPError where error.status == .notFound {
             return try await page(.notFound, context: context)
         } catch let error as any HTTPResponseError where error.status != .internalServerError {
@@ -25,14 +32,17 @@ struct ErrorPageMiddleware: RouterMiddleware {
         }
     }
 
-    private func page(_ status: HTTPResponse.Status, context: Context) async throws -> Response {
+    private func page(_ status: HTTPResponse.Status, context: Context, textKey override: String? = nil) async throws -> Response {
         let strings = site.strings(context.language)
-        let (titleKey, textKey): (String, String) =
+        var (titleKey, textKey): (String, String) =
             switch status {
             case .notFound: ("page.not_found_title", "page.not_found_text")
             case .gone: ("page.gone_title", "page.gone_text")
+            case .unauthorized: ("page.unauthorized_title", "page.unauthorized_text")
+            case .forbidden: ("page.forbidden_title", "page.forbidden_text")
             default: ("page.error_title", "page.error_text")
             }
+        if let override { textKey = override }
         let layout: Layout
         do {
             layout = try await site.layout(PageMeta(title: strings[titleKey], path: "/"), language: context.language)

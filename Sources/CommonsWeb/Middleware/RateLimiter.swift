@@ -29,6 +29,24 @@ actor RateLimiter {
         return nil
     }
 
+    /// Seconds until the client may try again when it already reached the limit; nil otherwise.
+    /// Counts nothing: for limits on failures, which `record` counts.
+    func wait(_ client: String) -> Int? {
+        guard limit > 0 else { return nil }
+        let now = ContinuousClock.now
+        let times = (recent[client] ?? []).filter { now - $0 < window }
+        guard times.count >= limit else { return nil }
+        return max(1, Int((window - (now - times[0])).components.seconds) + 1)
+    }
+
+    /// Counts one event (a failed sign-in) for the client.
+    func record(_ client: String) {
+        let now = ContinuousClock.now
+        recent[client, default: []].append(now)
+        recent[client] = recent[client]?.filter { now - $0 < window }
+        if recent.count > 10_000 { prune(now: now) }
+    }
+
     private func prune(now: ContinuousClock.Instant) {
         recent = recent.filter { _, times in times.contains { now - $0 < window } }
     }

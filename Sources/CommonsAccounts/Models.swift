@@ -1,0 +1,129 @@
+import FluentKit
+import Foundation
+import SQLKit
+
+/// A person who runs the site: an admin, organizer or editor.
+public final class StaffAccount: Model, @unchecked Sendable {
+    public static let schema = "staff_accounts"
+
+    @ID(key: .id) public var id: UUID?
+    /// Lowercased.
+    @Field(key: "email") public var email: String
+    @Field(key: "name") public var name: String
+    @Field(key: "role") public var role: Role
+    @Field(key: "password_hash") var passwordHash: String
+    @OptionalField(key: "disabled_at") public var disabledAt: Date?
+    @Field(key: "created_at") public var createdAt: Date
+
+    public init() {}
+
+    public var isActive: Bool { disabledAt == nil }
+}
+
+/// A signed-in browser. The cookie holds a random token; the table holds only its SHA-256.
+public final class StaffSession: Model, @unchecked Sendable {
+    public static let schema = "staff_sessions"
+
+    @ID(custom: "token_hash", generatedBy: .user) public var id: String?
+    @Parent(key: "account_id") public var account: StaffAccount
+    @Field(key: "csrf_token") public var csrfToken: String
+    @Field(key: "created_at") public var createdAt: Date
+    @Field(key: "last_seen_at") public var lastSeenAt: Date
+
+    public init() {}
+}
+
+/// A failed sign-in, kept for the lock-out window so several servers count them together.
+public final class SignInFailure: Model, @unchecked Sendable {
+    public static let schema = "sign_in_failures"
+
+    @ID(key: .id) public var id: UUID?
+    @OptionalField(key: "account_id") public var accountID: UUID?
+    @Field(key: "at") public var at: Date
+
+    public init() {}
+}
+
+/// One line of the audit log: who did what to which record, and when. Ids only, never names,
+/// emails or phones. No code path updates or deletes a line.
+public final class AuditEntry: Model, @unchecked Sendable {
+    public static let schema = "audit_log"
+
+    @ID(key: .id) public var id: UUID?
+    @Field(key: "at") public var at: Date
+    @OptionalField(key: "actor_id") public var actorID: UUID?
+    @Field(key: "action") public var action: String
+    @OptionalField(key: "subject_type") public var subjectType: String?
+    @OptionalField(key: "subject_id") public var subjectID: String?
+    /// Plain facts about the act, such as an export's filter and row count; never personal data.
+    @Field(key: "detail") public var detail: String
+
+    public init() {}
+}
+
+public struct CreateStaffTables: AsyncMigration {
+    public init() {}
+    public func prepare(on database: any Database) async throws {
+        try await database.schema(StaffAccount.schema)
+            .id()
+            .field("email", .string, .required)
+            .field("name", .string, .required)
+            .field("role", .string, .required)
+            .field("password_hash", .string, .required)
+            .field("disabled_at", .datetime)
+            .field("created_at", .datetime, .required)
+            .unique(on: "email")
+            .create()
+        try await database.schema(StaffSession.schema)
+            .field("token_hash", .string, .identifier(auto: false))
+            .field("account_id", .uuid, .required, .references(StaffAccount.schema, "id", onDelete: .cascade))
+            .field("csrf_token", .string, .required)
+            .field("created_at", .datetime, .required)
+            .field("last_seen_at", .datetime, .required)
+            .create()
+        try await database.schema(SignInFailure.schema)
+            .id()
+            .field("account_id", .uuid)
+            .field("at", .datetime, .required)
+            .create()
+        try await database.schema(AuditEntry.schema)
+            .id()
+            .field("at", .datetime, .required)
+            .field("actor_id", .uuid)
+            .field("action", .string, .required)
+            .field("subject_type", .string)
+            .field("subject_id", .string)
+            .field("detail", .string, .required)
+            .create()
+        // The database itself refuses to change or remove a line of the audit log.
+        let sql = database as! any SQLDatabase
+        if sql.dialect.name == "sqlite" {
+            for event in ["UPDATE", "DELETE"] {
+                try await sql.raw(
+                    SQLQueryString(
+                        "CREATE TRIGGER audit_log_no_\(unsafeRaw: event.lowercased()) BEFORE \(unsafeRaw: event) ON audit_log BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END"
+                    )
+                ).run()
+            }
+        } else {
+            try await sql.raw(
+                """
+                CREATE FUNCTION audit_log_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+                BEGIN RAISE EXCEPTION 'the audit log is append-only'; END $$
+                """
+            ).run()
+            try await sql.raw(
+                "CREATE TRIGGER audit_log_append_only BEFORE UPDATE OR DELETE ON audit_log FOR EACH ROW EXECUTE FUNCTION audit_log_append_only()"
+            ).run()
+        }
+    }
+    public func revert(on database: any Database) async throws {
+        for schema in [AuditEntry.schema, SignInFailure.schema, StaffSession.schema, StaffAccount.schema] {
+            try await database.schema(schema).delete()
+        }
+    }
+}
+
+public enum AccountsMigrations {
+    public static var all: [any Migration] { [CreateStaffTables()] }
+}

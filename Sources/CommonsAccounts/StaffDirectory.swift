@@ -1,0 +1,97 @@
+import CommonsCore
+import FluentKit
+import Foundation
+
+/// The staff accounts: adding people, changing what they may do, disabling them.
+public struct StaffDirectory: Sendable {
+    let database: any Database
+    let clock: Clock
+
+    public init(database: any Database, clock: Clock) {
+        self.database = database
+        self.clock = clock
+    }
+
+    /// Creates an account; `actor` is the admin who did it (nil from the command line).
+    @discardableResult
+    public func add(email rawEmail: String, name: String, role: Role, password: String, by actor: UUID?) async throws -> StaffAccount {
+        var errors = ValidationErrors()
+        let email = rawEmail.trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
+        if email.count > 254 || !email.contains("@") || email.hasPrefix("@") || email.hasSuffix("@") || email.contains(" ") {
+            errors.add(field: "email", message: "error.email_invalid")
+        } else if try await StaffAccount.query(on: database).filter(\.$email == email).first() != nil {
+            errors.add(field: "email", message: "error.account_exists")
+        }
+        if name.count > 100 { errors.add(field: "name", message: "error.name_too_long") }
+        for problem in Passwords.problems(with: password, email: email) { errors.add(field: "password", message: problem) }
+        try errors.throwIfAny()
+        let hash = try await Passwords.hash(password)
+        let now = clock.now
+        return try await database.transaction { db in
+            let account = StaffAccount()
+            account.email = email
+            account.name = name.trimmingCharacters(in: .whitespacesAndNewlines)
+            account.role = role
+            account.passwordHash = hash
+            account.createdAt = now
+            try await account.create(on: db)
+            try await AuditLog(database: db).record(
+                "account.created",
+                by: actor,
+                subjectType: "staff_account",
+                subjectID: account.requireID().uuidString,
+                detail: "role=\(role.rawValue)",
+                at: now
+            )
+            return account
+        }
+    }
+
+    public func count() async throws -> Int {
+        try await StaffAccount.query(on: database).count()
+    }
+
+    public func all() async throws -> [StaffAccount] {
+        try await StaffAccount.query(on: database).sort(\.$email).all()
+    }
+
+    public func account(_ id: UUID) async throws -> StaffAccount? {
+        try await StaffAccount.find(id, on: database)
+    }
+
+    public func changeRole(of id: UUID, to role: Role, by actor: UUID) async throws {
+        guard let account = try await StaffAccount.find(id, on: database) else { throw AccountError.notFound }
+        let now = clock.now
+        try await database.transaction { db in
+            let before = account.role
+            account.role = role
+            try await account.update(on: db)
+            try await AuditLog(database: db).record(
+                "account.role_changed",
+                by: actor,
+                subjectType: "staff_account",
+                subjectID: id.uuidString,
+                detail: "from=\(before.rawValue) to=\(role.rawValue)",
+                at: now
+            )
+        }
+    }
+
+    /// Disables an account and ends all its sessions at once.
+    public func disable(_ id: UUID, by actor: UUID) async throws {
+        guard let account = try await StaffAccount.find(id, on: database) else { throw AccountError.notFound }
+        guard id != actor else { throw AccountError.cannotDisableSelf }
+        let now = clock.now
+        try await database.transaction { db in
+            account.disabledAt = now
+            try await account.update(on: db)
+            try await StaffSession.query(on: db).filter(\.$account.$id == id).delete()
+            try await AuditLog(database: db).record("account.disabled", by: actor, subjectType: "staff_account", subjectID: id.uuidString, at: now)
+        }
+    }
+}
+
+public enum AccountError: Error, Equatable {
+    case notFound
+    case cannotDisableSelf
+}

@@ -1,0 +1,167 @@
+import CommonsCore
+import CommonsPrivacy
+import FluentKit
+import Foundation
+
+/// What an organizer narrows the supporter list to.
+public struct SupporterFilter: Sendable, Equatable {
+    /// A name, an email or a phone number. Emails and phones are matched exactly through the
+    /// blind index; names are matched by decrypting each candidate's name in memory.
+    public var query: String = ""
+    public var campaignID: UUID?
+    public var eventID: UUID?
+    public var tag: String?
+    public var language: String?
+    public var role: String?
+    /// True: only people who agreed to email.
+    public var emailOptIn: Bool = false
+    /// Took an action on or after this day.
+    public var from: Date?
+    /// Took an action before this instant.
+    public var until: Date?
+
+    public init() {}
+
+    /// A plain description for the audit log: which filters were set, never what was searched for.
+    public var auditDescription: String {
+        var parts: [String] = []
+        if !query.isEmpty { parts.append("search") }
+        if let campaignID { parts.append("campaign=\(campaignID.uuidString.lowercased())") }
+        if let eventID { parts.append("event=\(eventID.uuidString.lowercased())") }
+        if tag != nil { parts.append("tag") }
+        if let language { parts.append("language=\(language)") }
+        if let role { parts.append("role=\(role)") }
+        if emailOptIn { parts.append("email_opt_in") }
+        if from != nil || until != nil { parts.append("date_range") }
+        return parts.isEmpty ? "all" : parts.joined(separator: " ")
+    }
+}
+
+/// A supporter with their details opened.
+public struct SupporterRecord: Sendable {
+    public let supporter: Supporter
+    public let person: Person
+    public let tags: [String]
+}
+
+/// One of a supporter's actions, as staff see it.
+public struct ActionLine: Sendable {
+    public let action: Action
+    public let title: String
+}
+
+/// The supporter list organizers work with. Every read of it opens encrypted values, so the
+/// staff layer records each look in the audit log.
+public struct SupporterDirectory: Sendable {
+    public static let perPage = 50
+
+    let database: any Database
+    let vault: SupporterVault
+
+    public init(database: any Database, keys: DataKeys) {
+        self.database = database
+        self.vault = SupporterVault(keys: keys)
+    }
+
+    /// Every supporter matching the filter, newest action first.
+    public func matching(_ filter: SupporterFilter) async throws -> [SupporterRecord] {
+        var query = Supporter.query(on: database)
+        if filter.campaignID != nil || filter.eventID != nil || filter.from != nil || filter.until != nil {
+            var actions = Action.query(on: database)
+            if let campaignID = filter.campaignID { actions = actions.filter(\.$campaign.$id == campaignID) }
+            if let eventID = filter.eventID { actions = actions.filter(\.$event.$id == eventID) }
+            if let from = filter.from { actions = actions.filter(\.$createdAt >= from) }
+            if let until = filter.until { actions = actions.filter(\.$createdAt < until) }
+            let ids = Set(try await actions.all(\.$supporter.$id))
+            query = query.filter(\.$id ~~ Array(ids))
+        }
+        if let tag = filter.tag, !tag.isEmpty {
+            let ids = try await SupporterTag.query(on: database).filter(\.$name == tag).all(\.$supporter.$id)
+            query = query.filter(\.$id ~~ ids)
+        }
+        if let language = filter.language, !language.isEmpty { query = query.filter(\.$preferredLanguage == language) }
+        if let role = filter.role, !role.isEmpty { query = query.filter(\.$role == role) }
+        if filter.emailOptIn { query = query.filter(\.$emailOptIn == true) }
+
+        let text = Normalization.text(filter.query)
+        if text.contains("@") {
+            query = query.filter(\.$emailIndex == vault.emailIndex(Normalization.email(text)))
+        } else if let phone = Normalization.phone(text) {
+            query = query.filter(\.$phoneIndex == vault.phoneIndex(phone))
+        }
+        let supporters = try await query.sort(\.$lastActionAt, .descending).sort(\.$id).all()
+        var records: [SupporterRecord] = []
+        let tagsBySupporter = try await tags(for: supporters.compactMap(\.id))
+        for supporter in supporters {
+            let person = try vault.open(supporter)
+            if !text.isEmpty, !text.contains("@"), Normalization.phone(text) == nil {
+                let name = [person.givenName, person.familyName].compactMap { $0 }.joined(separator: " ")
+                guard name.range(of: text, options: [.caseInsensitive, .diacriticInsensitive]) != nil else { continue }
+            }
+            records.append(SupporterRecord(supporter: supporter, person: person, tags: tagsBySupporter[supporter.id!] ?? []))
+        }
+        return records
+    }
+
+    /// One page of the matching supporters.
+    public func page(_ filter: SupporterFilter, page: Int) async throws -> (records: [SupporterRecord], total: Int, pageCount: Int) {
+        let all = try await matching(filter)
+        let pageCount = max(1, (all.count + Self.perPage - 1) / Self.perPage)
+        let start = (max(1, min(page, pageCount)) - 1) * Self.perPage
+        return (Array(all.dropFirst(start).prefix(Self.perPage)), all.count, pageCount)
+    }
+
+    /// A supporter with every action they took, newest first.
+    public func detail(_ id: UUID) async throws -> (record: SupporterRecord, actions: [ActionLine])? {
+        guard let supporter = try await Supporter.find(id, on: database) else { return nil }
+        let actions = try await Action.query(on: database).filter(\.$supporter.$id == id).with(\.$campaign).with(\.$event).sort(
+            \.$createdAt,
+            .descending
+        ).all()
+        let lines = actions.map { ActionLine(action: $0, title: $0.campaign?.title ?? $0.event?.title ?? "") }
+        let record = SupporterRecord(supporter: supporter, person: try vault.open(supporter), tags: try await tags(for: [id])[id] ?? [])
+        return (record, lines)
+    }
+
+    public func addTag(_ name: String, to id: UUID) async throws {
+        let tag = Normalization.text(name)
+        guard !tag.isEmpty, tag.count <= 60 else { throw ValidationErrors(field: "tag", message: "error.tag_invalid") }
+        guard try await Supporter.find(id, on: database) != nil else { throw SupporterError.notFound }
+        if try await SupporterTag.query(on: database).filter(\.$supporter.$id == id).filter(\.$name == tag).count() == 0 {
+            let label = SupporterTag()
+            label.$supporter.id = id
+            label.name = tag
+            try await label.create(on: database)
+        }
+    }
+
+    public func removeTag(_ name: String, from id: UUID) async throws {
+        try await SupporterTag.query(on: database).filter(\.$supporter.$id == id).filter(\.$name == name).delete()
+    }
+
+    /// Removes a supporter and, through the foreign keys, their actions and tags.
+    public func delete(_ id: UUID) async throws {
+        guard let supporter = try await Supporter.find(id, on: database) else { throw SupporterError.notFound }
+        try await SupporterTag.query(on: database).filter(\.$supporter.$id == id).delete()
+        try await Action.query(on: database).filter(\.$supporter.$id == id).delete()
+        try await supporter.delete(on: database)
+    }
+
+    /// Every tag in use, for the filter's choices.
+    public func allTags() async throws -> [String] {
+        Array(Set(try await SupporterTag.query(on: database).all(\.$name))).sorted()
+    }
+
+    private func tags(for ids: [UUID]) async throws -> [UUID: [String]] {
+        guard !ids.isEmpty else { return [:] }
+        var result: [UUID: [String]] = [:]
+        for tag in try await SupporterTag.query(on: database).filter(\.$supporter.$id ~~ ids).sort(\.$name).all() {
+            result[tag.$supporter.id, default: []].append(tag.name)
+        }
+        return result
+    }
+}
+
+public enum SupporterError: Error, Equatable {
+    case notFound
+}

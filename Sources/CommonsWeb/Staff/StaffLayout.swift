@@ -1,0 +1,54 @@
+import CommonsAccounts
+
+/// The frame of every staff page: the staff navigation for the person's role, and the
+/// sign-out form with their CSRF token.
+struct StaffLayout {
+    struct NavigationItem {
+        let label: String
+        let url: String
+        let isCurrent: Bool
+    }
+
+    let lang: String
+    let dir: String
+    let headTitle: String
+    let stylesheet: String
+    let siteName: String
+    let staffName: String
+    let navigation: [NavigationItem]
+    let csrfToken: String?
+    let logoutURL: String
+    let t: [String: any Sendable]
+}
+
+extension Site {
+    func staffLayout(title: String, path: String, staff: StaffIdentity?, language: Language) async throws -> StaffLayout {
+        let strings = catalogs[language]
+        let siteName = try await siteSettings.value(.siteName) ?? "Commons"
+        var navigation: [StaffLayout.NavigationItem] = []
+        if let staff {
+            func item(_ key: String, _ url: String, _ area: Role.Area?) {
+                if let area, !staff.role.may(area) { return }
+                let current = url == StaffPath.home ? path == url : path.hasPrefix(url)
+                navigation.append(.init(label: strings[key], url: url, isCurrent: current))
+            }
+            item("staff.nav_home", StaffPath.home, nil)
+            item("staff.nav_posts", StaffPath.posts, .content)
+            item("staff.nav_supporters", StaffPath.supporters, .supporters)
+            item("staff.nav_accounts", StaffPath.accounts, .administration)
+            item("staff.nav_audit", StaffPath.audit, .administration)
+        }
+        return StaffLayout(
+            lang: language.code,
+            dir: language.direction,
+            headTitle: "\(title) – \(strings["staff.title"]) – \(siteName)",
+            stylesheet: assets.path("site.css"),
+            siteName: siteName,
+            staffName: staff.map { $0.name.isEmpty ? $0.email : $0.name } ?? "",
+            navigation: navigation,
+            csrfToken: staff?.csrfToken,
+            logoutURL: StaffPath.logout,
+            t: strings.tree
+        )
+    }
+}

@@ -1,0 +1,233 @@
+import CommonsContent
+import CommonsCore
+import Foundation
+import Hummingbird
+
+/// The post editor: list, write, preview, schedule, publish, unpublish, revisions, delete.
+struct StaffPostRoutes {
+    typealias Context = StaffContext<ContentArea>
+    let site: Site
+
+    func register(on group: RouterGroup<Context>) {
+        group.get(StaffPath.Pattern.posts) { _, context in try await list(context) }
+        group.get(StaffPath.Pattern.newPost) { _, context in try await editor(nil, values: [:], context) }
+        group.post(StaffPath.Pattern.posts) { request, context in try await save(nil, request, context) }
+        group.get(StaffPath.Pattern.post) { _, context in
+            let post = try await post(context)
+            return try await editor(post, values: Self.values(of: post), context)
+        }
+        group.post(StaffPath.Pattern.post) { request, context in try await save(try await post(context), request, context) }
+        group.get(StaffPath.Pattern.postRevisions) { _, context in try await revisions(try await post(context), context) }
+        group.post(StaffPath.Pattern.restoreRevision) { _, context in
+            let post = try await post(context)
+            guard let revisionID = UUID(uuidString: context.parameters.get("revision") ?? ""),
+                try await site.newsroom.revisions(of: post.requireID()).contains(where: { $0.id == revisionID })
+            else { throw SiteError.notFound }
+            try await site.newsroom.restore(revision: revisionID)
+            return Response.redirect(to: StaffPath.post(try post.requireID()), type: .normal)
+        }
+        group.post(StaffPath.Pattern.deletePost) { _, context in
+            try await site.newsroom.delete(try await post(context).requireID())
+            return Response.redirect(to: StaffPath.posts, type: .normal)
+        }
+    }
+
+    func post(_ context: Context) async throws -> Post {
+        guard let id = UUID(uuidString: context.parameters.get("id") ?? ""), let post = try await site.newsroom.post(id: id) else {
+            throw SiteError.notFound
+        }
+        return post
+    }
+
+    // MARK: List
+
+    struct ListPage {
+        struct Row {
+            let title: String
+            let editURL: String
+            let status: String
+            let date: String
+        }
+
+        let layout: StaffLayout
+        let rows: [Row]
+        let newURL: String
+    }
+
+    func list(_ context: Context) async throws -> Response {
+        let strings = site.strings(context.language)
+        let posts = try await site.newsroom.allPosts()
+        let formatting = site.formatting(context.language)
+        let rows = posts.map { post in
+            ListPage.Row(
+                title: post.title,
+                editURL: StaffPath.post(post.id!),
+                status: strings["staff.status_\(post.status.rawValue)"],
+                date: post.publishAt.map(formatting.date) ?? ""
+            )
+        }
+        let layout = try await site.staffLayout(
+            title: strings["staff.nav_posts"],
+            path: StaffPath.posts,
+            staff: context.staff,
+            language: context.language
+        )
+        return site.views.page("staff/posts", ListPage(layout: layout, rows: rows, newURL: StaffPath.newPost))
+    }
+
+    // MARK: Editor
+
+    struct EditorPage {
+        let layout: StaffLayout
+        let heading: String
+        let action: String
+        let values: [String: String]
+        let statuses: [ActionForm.Option]
+        let errors: [String: String]
+        let errorSummary: [ActionForm.ErrorLink]
+        let hasErrors: Bool
+        let previewHTML: String?
+        let publicURL: String?
+        let revisionsURL: String?
+        let deleteURL: String?
+        let saved: Bool
+    }
+
+    static func values(of post: Post) -> [String: String] {
+        [
+            "title": post.title, "slug": post.slug, "summary": post.summary, "body": post.body, "status": post.status.rawValue,
+            "publish_at": post.publishAt.map(localDateTime) ?? "", "byline": post.byline,
+            "categories": post.categories.map(\.name).joined(separator: ", "),
+            "tags": post.tags.map(\.name).joined(separator: ", "),
+        ]
+    }
+
+    func editor(
+        _ post: Post?,
+        values: [String: String],
+        errors: ValidationErrors = .init(),
+        preview: String? = nil,
+        status: HTTPResponse.Status = .ok,
+        _ context: Context
+    ) async throws -> Response {
+        let strings = site.strings(context.language)
+        let heading = post == nil ? strings["staff.new_post"] : strings.format("staff.edit_post", ["title": post!.title])
+        let chosen = values["status"] ?? PublicationStatus.draft.rawValue
+        var messages: [String: String] = [:]
+        for field in errors.fields { messages[field] = errors[field].map { strings[$0] } }
+        let layout = try await site.staffLayout(title: heading, path: StaffPath.posts, staff: context.staff, language: context.language)
+        let model = EditorPage(
+            layout: layout,
+            heading: heading,
+            action: post.map { StaffPath.post($0.id!) } ?? StaffPath.posts,
+            values: values,
+            statuses: PublicationStatus.allCases.map {
+                ActionForm.Option(value: $0.rawValue, label: strings["staff.status_\($0.rawValue)"], selected: $0.rawValue == chosen)
+            },
+            errors: messages,
+            errorSummary: errors.fields.compactMap { field in errors[field].map { ActionForm.ErrorLink(text: strings[$0], target: "#post-\(field)") }
+            },
+            hasErrors: !errors.isEmpty,
+            previewHTML: preview,
+            publicURL: post.flatMap { $0.isPublic(at: site.clock.now) ? SitePath.post($0.slug) : nil },
+            revisionsURL: post.map { StaffPath.postRevisions($0.id!) },
+            deleteURL: post.map { StaffPath.deletePost($0.id!) },
+            saved: false
+        )
+        return site.views.page("staff/post-editor", model, status: status)
+    }
+
+    func save(_ post: Post?, _ request: Request, _ context: Context) async throws -> Response {
+        var fields = try await request.collectFormFields(limit: context.maxUploadSize)
+        fields["csrf_token"] = nil
+        if fields["intent"] == "preview" {
+            return try await editor(post, values: fields, preview: MarkdownRenderer().html(from: fields["body"] ?? ""), context)
+        }
+        var errors = ValidationErrors()
+        let status = PublicationStatus(rawValue: fields["status"] ?? "") ?? .draft
+        var publishAt: Date?
+        if let raw = fields["publish_at"], !raw.isEmpty {
+            publishAt = Self.parseLocalDateTime(raw)
+            if publishAt == nil { errors.add(field: "publish_at", message: "error.date_invalid") }
+        }
+        func list(_ name: String) -> [String] {
+            (fields[name] ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        }
+        let draft = PostDraft(
+            title: fields["title"] ?? "",
+            slug: fields["slug"],
+            summary: fields["summary"] ?? "",
+            body: fields["body"] ?? "",
+            status: status,
+            publishAt: publishAt,
+            byline: fields["byline"] ?? "",
+            categories: list("categories"),
+            tags: list("tags")
+        )
+        do {
+            try errors.throwIfAny()
+            let saved: Post
+            if let post {
+                saved = try await site.newsroom.update(post.requireID(), with: draft)
+            } else {
+                saved = try await site.newsroom.create(draft)
+            }
+            return Response.redirect(to: StaffPath.post(try saved.requireID()), type: .normal)
+        } catch let problems as ValidationErrors {
+            var all = errors
+            for field in problems.fields { all.add(field: field, message: problems[field]!) }
+            return try await editor(post, values: fields, errors: all, status: .unprocessableContent, context)
+        }
+    }
+
+    // MARK: Revisions
+
+    struct RevisionsPage {
+        struct Row {
+            let title: String
+            let savedAt: String
+            let restoreURL: String
+        }
+
+        let layout: StaffLayout
+        let heading: String
+        let rows: [Row]
+        let backURL: String
+    }
+
+    func revisions(_ post: Post, _ context: Context) async throws -> Response {
+        let strings = site.strings(context.language)
+        let id = try post.requireID()
+        let formatter = ISO8601DateFormatter()
+        let rows = try await site.newsroom.revisions(of: id).map { revision in
+            RevisionsPage.Row(
+                title: revision.title,
+                savedAt: revision.savedAt.map(formatter.string) ?? "",
+                restoreURL: StaffPath.restoreRevision(id, revision.id!)
+            )
+        }
+        let heading = strings.format("staff.revisions_of", ["title": post.title])
+        let layout = try await site.staffLayout(title: heading, path: StaffPath.posts, staff: context.staff, language: context.language)
+        return site.views.page("staff/revisions", RevisionsPage(layout: layout, heading: heading, rows: rows, backURL: StaffPath.post(id)))
+    }
+
+    // MARK: Dates in the coalition's time zone
+
+    static func localDateTime(_ date: Date) -> String {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = Formatting.timeZone
+        let p = calendar.dateComponents([.year, .month, .day, .hour, .minute], from: date)
+        return String(format: "%04d-%02d-%02dT%02d:%02d", p.year!, p.month!, p.day!, p.hour!, p.minute!)
+    }
+
+    /// `2026-12-01T18:30` as a datetime-local field sends it, read as New York time.
+    static func parseLocalDateTime(_ raw: String) -> Date? {
+        let parts = raw.split(whereSeparator: { "-T:".contains($0) }).compactMap { Int($0) }
+        guard parts.count == 5 else { return nil }
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = Formatting.timeZone
+        let components = DateComponents(year: parts[0], month: parts[1], day: parts[2], hour: parts[3], minute: parts[4])
+        guard components.isValidDate(in: calendar) else { return nil }
+        return calendar.date(from: components)
+    }
+}

@@ -1,0 +1,305 @@
+import CommonsAccounts
+import CommonsContent
+import CommonsCore
+import CommonsOrganizing
+import Foundation
+import Hummingbird
+
+/// The staff area's sign-in, dashboard, accounts and audit log. Every route is registered
+/// in a group whose context type demands its role (see `StaffContext`).
+struct StaffRoutes {
+    let site: Site
+
+    func register(on router: Router<AppRequestContext>) {
+        let staff = router.group().add(middleware: StaffSessionMiddleware(site: site))
+        staff.get(StaffPath.Pattern.login) { _, context in try await loginPage(context) }
+        staff.post(StaffPath.Pattern.login) { request, context in try await login(request, context) }
+
+        let signedIn = staff.group(context: StaffContext<AnyStaffArea>.self)
+        signedIn.get(StaffPath.Pattern.home) { _, context in try await dashboard(context) }
+        signedIn.post(StaffPath.Pattern.logout) { _, context in try await logout(context) }
+
+        let administration = staff.group(context: StaffContext<AdministrationArea>.self)
+        administration.get(StaffPath.Pattern.accounts) { _, context in try await accountsPage(context) }
+        administration.post(StaffPath.Pattern.accounts) { request, context in try await addAccount(request, context) }
+        administration.post(StaffPath.Pattern.accountRole) { request, context in try await changeRole(request, context) }
+        administration.post(StaffPath.Pattern.accountDisable) { _, context in try await disable(context) }
+        administration.get(StaffPath.Pattern.audit) { request, context in try await auditPage(request, context) }
+
+        StaffPostRoutes(site: site).register(on: staff.group(context: StaffContext<ContentArea>.self))
+        StaffSupporterRoutes(site: site).register(on: staff.group(context: StaffContext<SupportersArea>.self))
+    }
+
+    // MARK: Signing in and out
+
+    struct LoginPage {
+        let layout: StaffLayout
+        let token: String
+        let email: String
+        let error: String?
+    }
+
+    func loginPage(_ context: AppRequestContext, email: String = "", error: String? = nil, status: HTTPResponse.Status = .ok) async throws -> Response
+    {
+        let strings = site.strings(context.language)
+        let layout = try await site.staffLayout(title: strings["staff.sign_in"], path: StaffPath.login, staff: nil, language: context.language)
+        let model = LoginPage(layout: layout, token: site.formTokens.issue(at: site.clock.now), email: email, error: error)
+        return site.views.page("staff/login", model, status: status)
+    }
+
+    func login(_ request: Request, _ context: AppRequestContext) async throws -> Response {
+        let strings = site.strings(context.language)
+        let client = context.clientAddress ?? "unknown"
+        if let wait = await site.signInLimiter.wait(client) { return try await locked(wait, context) }
+        let fields = try await request.formFields(context: context)
+        let email = fields["email"] ?? ""
+        guard let raw = fields["form_token"], let token = site.formTokens.verify(raw),
+            site.clock.now.timeIntervalSince(token.issuedAt) < ActionRoutes.maximumFormAge
+        else {
+            return try await loginPage(context, email: email, error: strings["form.expired"], status: .unprocessableContent)
+        }
+        switch try await SignInDesk(database: site.database, clock: site.clock).signIn(email: email, password: fields["password"] ?? "") {
+        case .signedIn(let sessionToken, _):
+            var response = Response.redirect(to: StaffPath.home, type: .normal)
+            response.setCookie(sessionCookie(sessionToken, maxAge: Int(SignInDesk.absoluteTimeout)))
+            return response
+        case .refused:
+            await site.signInLimiter.record(client)
+            // The same words whether the email is unknown or the password wrong.
+            return try await loginPage(context, email: email, error: strings["staff.sign_in_refused"], status: .unauthorized)
+        case .lockedOut(let wait):
+            return try await locked(wait, context)
+        }
+    }
+
+    func locked(_ wait: Int, _ context: AppRequestContext) async throws -> Response {
+        var response = try await loginPage(
+            context,
+            error: site.strings(context.language).format("staff.locked_out", ["minutes": String((wait + 59) / 60)]),
+            status: .tooManyRequests
+        )
+        response.headers[.retryAfter] = String(wait)
+        return response
+    }
+
+    func logout(_ context: StaffContext<AnyStaffArea>) async throws -> Response {
+        try await SignInDesk(database: site.database, clock: site.clock).signOut(token: context.staff.sessionToken)
+        var response = Response.redirect(to: StaffPath.login, type: .normal)
+        response.setCookie(sessionCookie("", maxAge: 0))
+        return response
+    }
+
+    func sessionCookie(_ value: String, maxAge: Int) -> Cookie {
+        Cookie(
+            name: StaffSessionMiddleware.cookieName,
+            value: value,
+            maxAge: maxAge,
+            path: "/",
+            secure: site.settings.baseURL.hasPrefix("https://"),
+            httpOnly: true,
+            sameSite: .lax
+        )
+    }
+
+    // MARK: Dashboard
+
+    struct Dashboard {
+        let layout: StaffLayout
+        let greeting: String
+        let links: [StaffLayout.NavigationItem]
+    }
+
+    func dashboard(_ context: StaffContext<AnyStaffArea>) async throws -> Response {
+        let strings = site.strings(context.language)
+        let layout = try await site.staffLayout(
+            title: strings["staff.dashboard"],
+            path: StaffPath.home,
+            staff: context.staff,
+            language: context.language
+        )
+        let model = Dashboard(
+            layout: layout,
+            greeting: strings.format("staff.greeting", ["name": layout.staffName]),
+            links: layout.navigation.filter { $0.url != StaffPath.home }
+        )
+        return site.views.page("staff/dashboard", model)
+    }
+
+    // MARK: Accounts
+
+    struct AccountsPage {
+        struct Row {
+            let email: String
+            let name: String
+            let roleOptions: [ActionForm.Option]
+            let roleLabel: String
+            let isDisabled: Bool
+            let isSelf: Bool
+            let roleURL: String
+            let disableURL: String
+        }
+
+        let layout: StaffLayout
+        let rows: [Row]
+        let roles: [ActionForm.Option]
+        let values: [String: String]
+        let errors: [String: String]
+        let hasErrors: Bool
+    }
+
+    func accountsPage(
+        _ context: StaffContext<AdministrationArea>,
+        values: [String: String] = [:],
+        errors: ValidationErrors = .init(),
+        status: HTTPResponse.Status = .ok
+    ) async throws -> Response {
+        let strings = site.strings(context.language)
+        let accounts = try await StaffDirectory(database: site.database, clock: site.clock).all()
+        let layout = try await site.staffLayout(
+            title: strings["staff.nav_accounts"],
+            path: StaffPath.accounts,
+            staff: context.staff,
+            language: context.language
+        )
+        func options(_ chosen: String) -> [ActionForm.Option] {
+            Role.allCases.map { ActionForm.Option(value: $0.rawValue, label: strings["staff.role_\($0.rawValue)"], selected: $0.rawValue == chosen) }
+        }
+        let rows = accounts.map { account in
+            AccountsPage.Row(
+                email: account.email,
+                name: account.name,
+                roleOptions: options(account.role.rawValue),
+                roleLabel: strings["staff.role_\(account.role.rawValue)"],
+                isDisabled: !account.isActive,
+                isSelf: account.id == context.staff.accountID,
+                roleURL: StaffPath.accountRole(account.id!),
+                disableURL: StaffPath.accountDisable(account.id!)
+            )
+        }
+        var messages: [String: String] = [:]
+        for field in errors.fields { messages[field] = errors[field].map { strings[$0] } }
+        let model = AccountsPage(
+            layout: layout,
+            rows: rows,
+            roles: options(values["role"] ?? Role.editor.rawValue),
+            values: values,
+            errors: messages,
+            hasErrors: !errors.isEmpty
+        )
+        return site.views.page("staff/accounts", model, status: status)
+    }
+
+    func addAccount(_ request: Request, _ context: StaffContext<AdministrationArea>) async throws -> Response {
+        let fields = try await request.collectFormFields(limit: context.maxUploadSize)
+        guard let role = Role(rawValue: fields["role"] ?? "") else {
+            return try await accountsPage(
+                context,
+                values: fields,
+                errors: ValidationErrors(field: "role", message: "error.role_invalid"),
+                status: .unprocessableContent
+            )
+        }
+        do {
+            try await StaffDirectory(database: site.database, clock: site.clock).add(
+                email: fields["email"] ?? "",
+                name: fields["name"] ?? "",
+                role: role,
+                password: fields["password"] ?? "",
+                by: context.staff.accountID
+            )
+        } catch let errors as ValidationErrors {
+            var kept = fields
+            kept["password"] = nil
+            return try await accountsPage(context, values: kept, errors: errors, status: .unprocessableContent)
+        }
+        return Response.redirect(to: StaffPath.accounts, type: .normal)
+    }
+
+    func changeRole(_ request: Request, _ context: StaffContext<AdministrationArea>) async throws -> Response {
+        let id = try accountID(context)
+        let fields = try await request.collectFormFields(limit: context.maxUploadSize)
+        guard let role = Role(rawValue: fields["role"] ?? "") else { throw SiteError.notFound }
+        do {
+            try await StaffDirectory(database: site.database, clock: site.clock).changeRole(of: id, to: role, by: context.staff.accountID)
+        } catch AccountError.notFound {
+            throw SiteError.notFound
+        }
+        return Response.redirect(to: StaffPath.accounts, type: .normal)
+    }
+
+    func disable(_ context: StaffContext<AdministrationArea>) async throws -> Response {
+        do {
+            try await StaffDirectory(database: site.database, clock: site.clock).disable(try accountID(context), by: context.staff.accountID)
+        } catch AccountError.notFound {
+            throw SiteError.notFound
+        } catch AccountError.cannotDisableSelf {
+            return try await accountsPage(
+                context,
+                errors: ValidationErrors(field: "account", message: "error.cannot_disable_self"),
+                status: .unprocessableContent
+            )
+        }
+        return Response.redirect(to: StaffPath.accounts, type: .normal)
+    }
+
+    func accountID(_ context: StaffContext<AdministrationArea>) throws -> UUID {
+        guard let id = UUID(uuidString: context.parameters.get("id") ?? "") else { throw SiteError.notFound }
+        return id
+    }
+
+    // MARK: Audit log
+
+    struct AuditPage {
+        struct Row {
+            let at: String
+            let actor: String
+            let action: String
+            let subject: String
+            let detail: String
+        }
+
+        let layout: StaffLayout
+        let rows: [Row]
+        let nextURL: String?
+        let previousURL: String?
+    }
+
+    func auditPage(_ request: Request, _ context: StaffContext<AdministrationArea>) async throws -> Response {
+        let strings = site.strings(context.language)
+        let page = max(1, Int(request.formQueryValue("page") ?? "") ?? 1)
+        let (entries, hasMore) = try await AuditLog(database: site.database).page(page)
+        let accounts = Dictionary(
+            uniqueKeysWithValues: try await StaffDirectory(database: site.database, clock: site.clock).all().map { ($0.id!, $0.email) }
+        )
+        let formatter = ISO8601DateFormatter()
+        let rows = entries.map { entry in
+            AuditPage.Row(
+                at: formatter.string(from: entry.at),
+                actor: entry.actorID.map { accounts[$0] ?? $0.uuidString } ?? strings["staff.audit_system"],
+                action: entry.action,
+                subject: [entry.subjectType, entry.subjectID].compactMap { $0 }.joined(separator: " "),
+                detail: entry.detail
+            )
+        }
+        let layout = try await site.staffLayout(
+            title: strings["staff.nav_audit"],
+            path: StaffPath.audit,
+            staff: context.staff,
+            language: context.language
+        )
+        let model = AuditPage(
+            layout: layout,
+            rows: rows,
+            nextURL: hasMore ? "\(StaffPath.audit)?page=\(page + 1)" : nil,
+            previousURL: page > 1 ? "\(StaffPath.audit)?page=\(page - 1)" : nil
+        )
+        return site.views.page("staff/audit", model)
+    }
+}
+
+extension Request {
+    /// The fields of a posted form, for staff handlers (whose context is not `AppRequestContext`).
+    func collectFormFields(limit: Int) async throws -> [String: String] {
+        FormFields.parse(String(buffer: try await body.collect(upTo: limit)))
+    }
+}

@@ -1,0 +1,68 @@
+import CommonsAccounts
+import Foundation
+import Hummingbird
+
+/// On every staff route: finds the session from its cookie, refuses state-changing requests
+/// without the session's CSRF token or from another site, and keeps staff pages out of caches.
+struct StaffSessionMiddleware: RouterMiddleware {
+    typealias Context = AppRequestContext
+    static let cookieName = "commons_session"
+    /// Paths that take a POST before anyone is signed in; they carry a signed form token instead.
+    static let openPaths: Set<String> = [StaffPath.login]
+
+    let site: Site
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        var context = context
+        if let token = request.cookies[Self.cookieName]?.value,
+            let (account, session) = try await SignInDesk(database: site.database, clock: site.clock).session(token: token)
+        {
+            context.staff = StaffIdentity(
+                accountID: try account.requireID(),
+                email: account.email,
+                name: account.name,
+                role: account.role,
+                csrfToken: session.csrfToken,
+                sessionToken: token
+            )
+        }
+        if request.method != .get && request.method != .head {
+            try checkOrigin(request)
+            if !Self.openPaths.contains(request.uri.path) {
+                guard let staff = context.staff else { throw StaffAccessError.notSignedIn }
+                // The token comes in the form; reading the body here keeps every handler from forgetting.
+                let body = try await request.body.collect(upTo: context.maxUploadSize)
+                let fields = FormFields.parse(String(buffer: body))
+                guard let sent = fields["csrf_token"], Self.constantTimeEqual(sent, staff.csrfToken) else { throw StaffAccessError.badCSRFToken }
+                var request = request
+                request.body = .init(buffer: body)
+                return try await noStore(next(request, context))
+            }
+        }
+        return try await noStore(next(request, context))
+    }
+
+    /// A request from a page of another site is refused whatever it carries.
+    func checkOrigin(_ request: Request) throws {
+        guard let origin = request.headers[.origin] else { return }
+        let ownHost = request.head.authority ?? ""
+        guard let url = URL(string: origin), let host = url.host else { throw StaffAccessError.badCSRFToken }
+        let port = url.port.map { ":\($0)" } ?? ""
+        let base = URL(string: site.settings.baseURL)
+        let matchesBase = base?.host == host && base?.port == url.port
+        guard matchesBase || "\(host)\(port)" == ownHost else { throw StaffAccessError.badCSRFToken }
+    }
+
+    func noStore(_ response: Response) -> Response {
+        var response = response
+        response.headers[.cacheControl] = "no-store"
+        return response
+    }
+
+    static func constantTimeEqual(_ a: String, _ b: String) -> Bool {
+        let x = Array(a.utf8)
+        let y = Array(b.utf8)
+        guard x.count == y.count else { return false }
+        return zip(x, y).reduce(0) { $0 | ($1.0 ^ $1.1) } == 0
+    }
+}

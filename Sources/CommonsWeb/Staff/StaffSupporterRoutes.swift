@@ -1,0 +1,304 @@
+import CommonsAccounts
+import CommonsCore
+import CommonsOrganizing
+import Foundation
+import Hummingbird
+
+/// Supporters for organizers and admins: search and filters, a supporter's page, tags,
+/// deletion and the CSV export. Every look at personal data is written to the audit log.
+struct StaffSupporterRoutes {
+    typealias Context = StaffContext<SupportersArea>
+    let site: Site
+
+    func register(on group: RouterGroup<Context>) {
+        group.get(StaffPath.Pattern.supporters) { request, context in try await list(request, context) }
+        group.get(StaffPath.Pattern.supportersExport) { request, context in try await export(request, context) }
+        group.get(StaffPath.Pattern.supporter) { _, context in try await show(try supporterID(context), context) }
+        group.post(StaffPath.Pattern.supporterTags) { request, context in
+            let id = try supporterID(context)
+            let fields = try await request.collectFormFields(limit: context.maxUploadSize)
+            do {
+                try await directory.addTag(fields["tag"] ?? "", to: id)
+            } catch SupporterError.notFound {
+                throw SiteError.notFound
+            } catch let errors as ValidationErrors {
+                return try await show(id, errors: errors, status: .unprocessableContent, context)
+            }
+            try await audit("supporter.tagged", id, context)
+            return Response.redirect(to: StaffPath.supporter(id), type: .normal)
+        }
+        group.post(StaffPath.Pattern.supporterTagRemove) { request, context in
+            let id = try supporterID(context)
+            let fields = try await request.collectFormFields(limit: context.maxUploadSize)
+            try await directory.removeTag(fields["tag"] ?? "", from: id)
+            try await audit("supporter.untagged", id, context)
+            return Response.redirect(to: StaffPath.supporter(id), type: .normal)
+        }
+        group.get(StaffPath.Pattern.supporterDelete) { _, context in try await confirmDelete(try supporterID(context), context) }
+        group.post(StaffPath.Pattern.supporterDelete) { _, context in
+            let id = try supporterID(context)
+            // The deletion and its record in the audit log commit together.
+            do {
+                try await site.database.transaction { db in
+                    try await SupporterDirectory(database: db, keys: site.keys).delete(id)
+                    try await AuditLog(database: db).record(
+                        "supporter.deleted",
+                        by: context.staff.accountID,
+                        subjectType: "supporter",
+                        subjectID: id.uuidString,
+                        at: site.clock.now
+                    )
+                }
+            } catch SupporterError.notFound {
+                throw SiteError.notFound
+            }
+            return Response.redirect(to: StaffPath.supporters, type: .normal)
+        }
+    }
+
+    var directory: SupporterDirectory { SupporterDirectory(database: site.database, keys: site.keys) }
+
+    func supporterID(_ context: Context) throws -> UUID {
+        guard let id = UUID(uuidString: context.parameters.get("id") ?? "") else { throw SiteError.notFound }
+        return id
+    }
+
+    func audit(_ action: String, _ id: UUID, detail: String = "", _ context: Context) async throws {
+        try await AuditLog(database: site.database).record(
+            action,
+            by: context.staff.accountID,
+            subjectType: "supporter",
+            subjectID: id.uuidString,
+            detail: detail,
+            at: site.clock.now
+        )
+    }
+
+    /// The filter from the query string; unknown or malformed values are ignored.
+    func filter(_ request: Request) -> SupporterFilter {
+        var filter = SupporterFilter()
+        filter.query = String((request.formQueryValue("q") ?? "").prefix(200))
+        filter.campaignID = request.formQueryValue("campaign").flatMap(UUID.init(uuidString:))
+        filter.eventID = request.formQueryValue("event").flatMap(UUID.init(uuidString:))
+        filter.tag = request.formQueryValue("tag").flatMap { $0.isEmpty ? nil : $0 }
+        filter.language = request.formQueryValue("language").flatMap { SupporterLanguage.codes.contains($0) ? $0 : nil }
+        filter.role = request.formQueryValue("role").flatMap { SupporterRole(rawValue: $0)?.rawValue }
+        filter.emailOptIn = request.formQueryValue("opted_in") == "yes"
+        filter.from = request.formQueryValue("from").flatMap { StaffPostRoutes.parseLocalDateTime($0 + "T00:00") }
+        filter.until = request.formQueryValue("to").flatMap { StaffPostRoutes.parseLocalDateTime($0 + "T00:00")?.addingTimeInterval(86400) }
+        return filter
+    }
+
+    // MARK: List
+
+    struct ListPage {
+        struct Row {
+            let name: String
+            let url: String
+            let email: String
+            let phone: String
+            let postalCode: String
+            let tags: String
+        }
+
+        let layout: StaffLayout
+        let query: String
+        let campaigns: [ActionForm.Option]
+        let events: [ActionForm.Option]
+        let tags: [ActionForm.Option]
+        let languages: [ActionForm.Option]
+        let roles: [ActionForm.Option]
+        let optedIn: Bool
+        let from: String
+        let to: String
+        let rows: [Row]
+        let summary: String
+        let exportURL: String
+        let nextURL: String?
+        let previousURL: String?
+    }
+
+    func list(_ request: Request, _ context: Context) async throws -> Response {
+        let strings = site.strings(context.language)
+        let filter = filter(request)
+        let page = max(1, Int(request.formQueryValue("page") ?? "") ?? 1)
+        let (records, total, pageCount) = try await directory.page(filter, page: page)
+        try await AuditLog(database: site.database).record(
+            "supporters.listed",
+            by: context.staff.accountID,
+            detail: "filter=\(filter.auditDescription) rows=\(records.count)",
+            at: site.clock.now
+        )
+        func option(_ value: String, _ label: String, _ chosen: String?) -> ActionForm.Option {
+            ActionForm.Option(value: value, label: label, selected: value == (chosen ?? ""))
+        }
+        let any = strings["staff.filter_any"]
+        let campaigns =
+            [option("", any, nil)] + (try await site.campaigns.all()).map { option($0.id!.uuidString, $0.title, filter.campaignID?.uuidString) }
+        let events = [option("", any, nil)] + (try await site.events.all()).map { option($0.id!.uuidString, $0.title, filter.eventID?.uuidString) }
+        let tags = [option("", any, nil)] + (try await directory.allTags()).map { option($0, $0, filter.tag) }
+        let languages = [option("", any, nil)] + SupporterLanguage.codes.map { option($0, strings["language.\($0)"], filter.language) }
+        let roles =
+            [option("", any, nil)]
+            + SupporterRole.allCases.map {
+                option($0.rawValue, strings["form.role_\($0.rawValue.replacingOccurrences(of: " ", with: "_"))"], filter.role)
+            }
+        let query = request.uri.query ?? ""
+        let base = query.split(separator: "&").filter { !$0.hasPrefix("page=") }.joined(separator: "&")
+        let rows = records.map { record in
+            ListPage.Row(
+                name: [record.person.givenName, record.person.familyName].compactMap { $0 }.joined(separator: " "),
+                url: StaffPath.supporter(record.supporter.id!),
+                email: record.person.email ?? "",
+                phone: record.person.phone ?? "",
+                postalCode: record.person.postalCode ?? "",
+                tags: record.tags.joined(separator: ", ")
+            )
+        }
+        let layout = try await site.staffLayout(
+            title: strings["staff.nav_supporters"],
+            path: StaffPath.supporters,
+            staff: context.staff,
+            language: context.language
+        )
+        let model = ListPage(
+            layout: layout,
+            query: filter.query,
+            campaigns: campaigns,
+            events: events,
+            tags: tags,
+            languages: languages,
+            roles: roles,
+            optedIn: filter.emailOptIn,
+            from: request.formQueryValue("from") ?? "",
+            to: request.formQueryValue("to") ?? "",
+            rows: rows,
+            summary: strings.format(
+                "staff.supporters_summary",
+                ["count": String(total), "page": String(min(page, pageCount)), "pages": String(pageCount)]
+            ),
+            exportURL: StaffPath.supportersExport + (base.isEmpty ? "" : "?\(base)"),
+            nextURL: page < pageCount ? "\(StaffPath.supporters)?\(base.isEmpty ? "" : base + "&")page=\(page + 1)" : nil,
+            previousURL: page > 1 ? "\(StaffPath.supporters)?\(base.isEmpty ? "" : base + "&")page=\(page - 1)" : nil
+        )
+        return site.views.page("staff/supporters", model)
+    }
+
+    // MARK: One supporter
+
+    struct ShowPage {
+        struct Fact {
+            let label: String
+            let value: String
+        }
+
+        struct ActionRow {
+            let date: String
+            let kind: String
+            let title: String
+            let consent: String
+        }
+
+        let layout: StaffLayout
+        let name: String
+        let facts: [Fact]
+        let actions: [ActionRow]
+        let tags: [String]
+        let tagURL: String
+        let tagRemoveURL: String
+        let deleteURL: String
+        let error: String?
+    }
+
+    func show(_ id: UUID, errors: ValidationErrors = .init(), status: HTTPResponse.Status = .ok, _ context: Context) async throws -> Response {
+        let strings = site.strings(context.language)
+        guard let (record, actions) = try await directory.detail(id) else { throw SiteError.notFound }
+        try await audit("supporter.viewed", id, context)
+        let person = record.person
+        let formatter = ISO8601DateFormatter()
+        let yes = strings["staff.yes"]
+        let no = strings["staff.no"]
+        let facts: [ShowPage.Fact] = [
+            .init(label: strings["form.email"], value: person.email ?? ""), .init(label: strings["form.phone"], value: person.phone ?? ""),
+            .init(label: strings["form.postal_code"], value: person.postalCode ?? ""),
+            .init(label: strings["form.preferred_language"], value: person.preferredLanguage.map { strings["language.\($0)"] } ?? ""),
+            .init(label: strings["form.role"], value: person.role ?? ""), .init(label: strings["form.school"], value: person.school ?? ""),
+            .init(label: strings["staff.email_opt_in"], value: record.supporter.emailOptIn ? yes : no),
+            .init(label: strings["staff.sms_opt_in"], value: record.supporter.smsOptIn ? yes : no),
+        ]
+        let rows = actions.map { line in
+            ShowPage.ActionRow(
+                date: formatter.string(from: line.action.createdAt),
+                kind: strings["staff.action_\(line.action.kind.rawValue)"],
+                title: line.title,
+                consent: line.action.consentVersion.map { strings.format("staff.consent_given", ["version": $0]) } ?? ""
+            )
+        }
+        let name = [person.givenName, person.familyName].compactMap { $0 }.joined(separator: " ")
+        let layout = try await site.staffLayout(title: name, path: StaffPath.supporters, staff: context.staff, language: context.language)
+        let model = ShowPage(
+            layout: layout,
+            name: name,
+            facts: facts,
+            actions: rows,
+            tags: record.tags,
+            tagURL: StaffPath.supporterTags(id),
+            tagRemoveURL: StaffPath.supporterTagRemove(id),
+            deleteURL: StaffPath.supporterDelete(id),
+            error: errors["tag"].map { strings[$0] }
+        )
+        return site.views.page("staff/supporter", model, status: status)
+    }
+
+    struct ConfirmPage {
+        let layout: StaffLayout
+        let heading: String
+        let deleteURL: String
+        let backURL: String
+    }
+
+    func confirmDelete(_ id: UUID, _ context: Context) async throws -> Response {
+        let strings = site.strings(context.language)
+        guard try await directory.detail(id) != nil else { throw SiteError.notFound }
+        let layout = try await site.staffLayout(
+            title: strings["staff.delete_supporter"],
+            path: StaffPath.supporters,
+            staff: context.staff,
+            language: context.language
+        )
+        let model = ConfirmPage(
+            layout: layout,
+            heading: strings["staff.delete_supporter"],
+            deleteURL: StaffPath.supporterDelete(id),
+            backURL: StaffPath.supporter(id)
+        )
+        return site.views.page("staff/confirm-delete", model)
+    }
+
+    // MARK: Export
+
+    /// The current filter as CSV, streamed a row at a time; the audit log records who, when,
+    /// which filter and how many rows.
+    func export(_ request: Request, _ context: Context) async throws -> Response {
+        let filter = filter(request)
+        let records = try await directory.matching(filter)
+        try await AuditLog(database: site.database).record(
+            "supporters.exported",
+            by: context.staff.accountID,
+            detail: "filter=\(filter.auditDescription) rows=\(records.count)",
+            at: site.clock.now
+        )
+        var headers = HTTPFields()
+        headers[.contentType] = "text/csv; charset=utf-8"
+        headers[.contentDisposition] = "attachment; filename=\"supporters.csv\""
+        let body = ResponseBody { writer in
+            try await writer.write(ByteBuffer(string: SupporterCSV.headerLine()))
+            for chunk in stride(from: 0, to: records.count, by: 200) {
+                let lines = records[chunk..<min(chunk + 200, records.count)].map(SupporterCSV.line(for:)).joined()
+                try await writer.write(ByteBuffer(string: lines))
+            }
+            try await writer.finish(nil)
+        }
+        return Response(status: .ok, headers: headers, body: body)
+    }
+}
