@@ -40,6 +40,7 @@ struct CatalogAndTemplateTests {
                 "campaign-show.mustache": ["descriptionHTML"],
                 "search.mustache": ["titleHTML", "snippetHTML"],
                 "event-show.mustache": ["descriptionHTML"],
+                "post-editor.mustache": ["previewHTML"],
             ]
         )
     }
