@@ -40,7 +40,9 @@ public struct SignInDesk: Sendable {
             let since = now.addingTimeInterval(-Self.lockoutWindow)
             let failures = try await SignInFailure.query(on: database).filter(\.$accountID == id).filter(\.$at > since).sort(\.$at).all()
             if failures.count >= Self.failureLimit, let first = failures.first {
-                return .lockedOut(retryAfter: max(1, Int(first.at.addingTimeInterval(Self.lockoutWindow).timeIntervalSince(now).rounded(.up))))
+                // Stored times may be rounded; the wait never exceeds the window.
+                let wait = min(Self.lockoutWindow, first.at.addingTimeInterval(Self.lockoutWindow).timeIntervalSince(now))
+                return .lockedOut(retryAfter: max(1, Int(wait.rounded(.up))))
             }
         }
         let matches =

@@ -1,0 +1,557 @@
+import CommonsAccounts
+import CommonsContent
+import CommonsCore
+import CommonsOrganizing
+import CommonsPrivacy
+import CommonsStorage
+import FluentKit
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import NIOCore
+import SQLKit
+import Testing
+
+@testable import CommonsWeb
+
+let staffPassword = "river-stone-lantern-42"
+
+/// Adds an account directly, as `commons user add` does.
+func addStaff(_ site: TestSite, email: String, role: Role) async throws {
+    try await site.withStore { store async throws in
+        try await store.migrate(AllMigrations.list)
+        try await StaffDirectory(database: store.database, clock: .system).add(email: email, name: "", role: role, password: staffPassword, by: nil)
+    }
+}
+
+/// A signed-in browser: its session cookie and its CSRF token.
+struct StaffBrowser {
+    let cookie: String
+    let csrf: String
+
+    static func signIn(_ client: any TestClientProtocol, email: String, password: String = staffPassword) async throws -> StaffBrowser? {
+        let response = try await client.signInAttempt(email: email, password: password)
+        guard response.status == .seeOther, let setCookie = response.headers[.setCookie] else { return nil }
+        let cookie = String(setCookie.prefix { $0 != ";" })
+        let dashboard = try await client.get("/admin", headers: [.cookie: cookie])
+        guard let csrf = csrfToken(in: dashboard.text) else { return nil }
+        return StaffBrowser(cookie: cookie, csrf: csrf)
+    }
+
+    func get(_ client: any TestClientProtocol, _ path: String) async throws -> TestResponse {
+        try await client.get(path, headers: [.cookie: cookie])
+    }
+
+    func post(
+        _ client: any TestClientProtocol,
+        _ path: String,
+        _ fields: [(String, String)] = [],
+        csrf override: String? = nil
+    ) async throws -> TestResponse {
+        try await client.execute(
+            uri: path,
+            method: .post,
+            headers: [.cookie: cookie, .contentType: "application/x-www-form-urlencoded"],
+            body: formBody([("csrf_token", override ?? csrf)] + fields)
+        )
+    }
+}
+
+func csrfToken(in html: String) -> String? {
+    guard let start = html.range(of: "name=\"csrf_token\" value=\"") else { return nil }
+    return String(html[start.upperBound...].prefix { $0 != "\"" })
+}
+
+extension TestClientProtocol {
+    func signInAttempt(email: String, password: String) async throws -> TestResponse {
+        let token = try formToken(in: try await get("/admin/login").text)
+        return try await post("/admin/login", form: [("form_token", token), ("email", email), ("password", password)])
+    }
+}
+
+@Suite("Staff area")
+struct StaffTests {
+    /// Who may reach each staff route: the deny-by-default table. A route missing here fails the test.
+    static let expected: [String: Set<String>] = [
+        "GET /admin/login": ["anonymous", "editor", "organizer", "admin"],
+        "POST /admin/login": ["anonymous", "editor", "organizer", "admin"],
+        "GET /admin": ["editor", "organizer", "admin"],
+        "POST /admin/logout": ["editor", "organizer", "admin"],
+        "GET /admin/accounts": ["admin"],
+        "POST /admin/accounts": ["admin"],
+        "POST /admin/accounts/{id}/role": ["admin"],
+        "POST /admin/accounts/{id}/disable": ["admin"],
+        "GET /admin/audit": ["admin"],
+        "GET /admin/posts": ["editor", "admin"],
+        "POST /admin/posts": ["editor", "admin"],
+        "GET /admin/posts/new": ["editor", "admin"],
+        "GET /admin/posts/{id}": ["editor", "admin"],
+        "POST /admin/posts/{id}": ["editor", "admin"],
+        "GET /admin/posts/{id}/revisions": ["editor", "admin"],
+        "POST /admin/posts/{id}/revisions/{revision}/restore": ["editor", "admin"],
+        "POST /admin/posts/{id}/delete": ["editor", "admin"],
+        "GET /admin/supporters": ["organizer", "admin"],
+        "GET /admin/supporters/export.csv": ["organizer", "admin"],
+        "GET /admin/supporters/{id}": ["organizer", "admin"],
+        "POST /admin/supporters/{id}/tags": ["organizer", "admin"],
+        "POST /admin/supporters/{id}/tags/remove": ["organizer", "admin"],
+        "GET /admin/supporters/{id}/delete": ["organizer", "admin"],
+        "POST /admin/supporters/{id}/delete": ["organizer", "admin"],
+    ]
+
+    @Test func test_every_staff_route_is_in_the_permission_table_and_enforced() async throws {
+        let site = try await TestSite.make()
+        defer { Task { await site.destroy() } }
+        for role in Role.allCases { try await addStaff(site, email: "\(role.rawValue)@example.org", role: role) }
+        let store = try await CommonsDatabase.open(site.database.location, logger: TestDatabase.logger)
+        let built = try await makeSite(settings: site.settings, services: site.services, store: store, logger: TestDatabase.logger)
+        let router = buildRouter(site: built)
+        let routes = router.routes.map { "\($0.method) \(Self.normalized($0.path.description))" }.filter {
+            $0.contains(" /admin") || $0.contains(" /api")
+        }
+        #expect(Set(routes) == Set(Self.expected.keys), "routes without an entry in the table: \(Set(routes).subtracting(Self.expected.keys))")
+        var app = Application(router: router, logger: TestDatabase.logger)
+        app.addServices(DatabaseService(store: store))
+        try await app.test(.router) { client async throws in
+            var browsers: [String: StaffBrowser] = [:]
+            for role in Role.allCases {
+                browsers[role.rawValue] = try #require(try await StaffBrowser.signIn(client, email: "\(role.rawValue)@example.org"))
+            }
+            for route in routes.sorted() where !route.hasSuffix("/logout") && !route.contains("/login") {
+                let parts = route.split(separator: " ", maxSplits: 1)
+                let path = String(parts[1]).replacingOccurrences(of: "{id}", with: UUID().uuidString).replacingOccurrences(
+                    of: "{revision}",
+                    with: UUID().uuidString
+                )
+                for persona in ["anonymous", "editor", "organizer", "admin"] {
+                    let response: TestResponse
+                    switch (parts[0] == "GET", browsers[persona]) {
+                    case (true, let browser?): response = try await browser.get(client, path)
+                    case (true, nil): response = try await client.get(path)
+                    case (false, let browser?): response = try await browser.post(client, path)
+                    case (false, nil): response = try await client.post(path, form: [])
+                    }
+                    let reached = !([.unauthorized, .forbidden].contains(response.status) || response.headers[.location] == "/admin/login")
+                    #expect(reached == Self.expected[route]!.contains(persona), "\(persona) \(route) → \(response.status)")
+                }
+            }
+        }
+    }
+
+    static func normalized(_ path: String) -> String {
+        path.split(separator: "/").map { $0.hasPrefix(":") ? "{\($0.dropFirst())}" : String($0) }.joined(separator: "/").prefixed()
+    }
+
+    @Test func test_sign_in_sets_a_safe_cookie_and_a_new_session_each_time() async throws {
+        let site = try await TestSite.make()
+        defer { Task { await site.destroy() } }
+        try await addStaff(site, email: "ada@example.org", role: .admin)
+        try await site.run { client async throws in
+            let response = try await client.signInAttempt(email: " ADA@example.org ", password: staffPassword)
+            #expect(response.status == .seeOther)
+            #expect(response.headers[.location] == "/admin")
+            let cookie = try #require(response.headers[.setCookie])
+            #expect(cookie.hasPrefix("commons_session="))
+            for attribute in ["HttpOnly", "SameSite=Lax", "Secure", "Path=/"] { #expect(cookie.contains(attribute), "\(attribute)") }
+            let second = try #require(try await client.signInAttempt(email: "ada@example.org", password: staffPassword).headers[.setCookie])
+            #expect(second.prefix { $0 != ";" } != cookie.prefix { $0 != ";" })
+            let dashboard = try await client.get("/admin", headers: [.cookie: String(cookie.prefix { $0 != ";" })])
+            #expect(dashboard.status == .ok)
+            #expect(dashboard.headers[.cacheControl] == "no-store")
+        }
+    }
+
+    @Test func test_unknown_email_and_wrong_password_get_the_same_answer_and_lockout_follows() async throws {
+        let site = try await TestSite.make()
+        defer { Task { await site.destroy() } }
+        try await addStaff(site, email: "ada@example.org", role: .admin)
+        try await site.run { client async throws in
+            let unknown = try await client.signInAttempt(email: "nobody@example.org", password: staffPassword)
+            let wrong = try await client.signInAttempt(email: "ada@example.org", password: "wrong-password-123")
+            #expect(unknown.status == .unauthorized)
+            #expect(wrong.status == .unauthorized)
+            func withoutToken(_ html: String) -> String {
+                html.replacingOccurrences(of: #"value="[^"]*\.[0-9]+\.[^"]*""#, with: "", options: .regularExpression)
+            }
+            #expect(
+                withoutToken(unknown.text).replacingOccurrences(of: "nobody@example.org", with: "X")
+                    == withoutToken(wrong.text).replacingOccurrences(of: "ada@example.org", with: "X")
+            )
+            #expect(wrong.text.contains("That email and password do not match an active account."))
+        }
+    }
+
+    @Test func test_five_failures_for_one_account_lock_it_for_fifteen_minutes() async throws {
+        let clock = TestClock()
+        let site = try await TestSite.make(clock: clock.clock)
+        defer { Task { await site.destroy() } }
+        try await addStaff(site, email: "ada@example.org", role: .admin)
+        try await site.run { client async throws in
+            // Failures counted in the database, so they add up across servers and clients.
+            try await site.withStore { store async throws in
+                let desk = SignInDesk(database: store.database, clock: clock.clock)
+                for _ in 0..<5 { #expect(try await desk.signIn(email: "ada@example.org", password: "not-the-password-1") == .refused) }
+                guard case .lockedOut(let wait) = try await desk.signIn(email: "ada@example.org", password: staffPassword) else {
+                    Issue.record("the right password went through during the lock-out")
+                    return
+                }
+                #expect(wait > 0 && wait <= 15 * 60)
+            }
+            let locked = try await client.signInAttempt(email: "ada@example.org", password: staffPassword)
+            #expect(locked.status == .tooManyRequests)
+            #expect(Int(locked.headers[.retryAfter] ?? "") != nil)
+            clock.advance(by: 16 * 60)
+            #expect(try await client.signInAttempt(email: "ada@example.org", password: staffPassword).status == .seeOther)
+        }
+    }
+
+    @Test func test_five_failures_from_one_client_answer_429() async throws {
+        let site = try await TestSite.make()
+        defer { Task { await site.destroy() } }
+        try await addStaff(site, email: "ada@example.org", role: .admin)
+        try await site.run { client async throws in
+            for number in 0..<5 { _ = try await client.signInAttempt(email: "guess\(number)@example.org", password: "guessing-password") }
+            let sixth = try await client.signInAttempt(email: "other@example.org", password: "guessing-password")
+            #expect(sixth.status == .tooManyRequests)
+            #expect(sixth.headers[.retryAfter] != nil)
+        }
+    }
+
+    @Test func test_sessions_end_when_idle_when_too_old_on_sign_out_and_when_disabled() async throws {
+        let clock = TestClock()
+        let site = try await TestSite.make(clock: clock.clock)
+        defer { Task { await site.destroy() } }
+        try await addStaff(site, email: "ada@example.org", role: .admin)
+        try await addStaff(site, email: "ed@example.org", role: .editor)
+        try await site.run { client async throws in
+            // Idle for 31 minutes.
+            let idle = try #require(try await StaffBrowser.signIn(client, email: "ed@example.org"))
+            clock.advance(by: 31 * 60)
+            #expect(try await idle.get(client, "/admin").headers[.location] == "/admin/login")
+
+            // Active every 20 minutes, but 12 hours after signing in it ends anyway.
+            let busy = try #require(try await StaffBrowser.signIn(client, email: "ed@example.org"))
+            for _ in 0..<35 {
+                clock.advance(by: 20 * 60)
+                #expect(try await busy.get(client, "/admin").status == .ok)
+            }
+            clock.advance(by: 21 * 60)  // 12 hours and 1 minute after signing in
+            #expect(try await busy.get(client, "/admin").headers[.location] == "/admin/login")
+
+            // Signing out ends the session on the server: the old cookie no longer works.
+            let leaving = try #require(try await StaffBrowser.signIn(client, email: "ed@example.org"))
+            let out = try await leaving.post(client, "/admin/logout")
+            #expect(out.status == .seeOther)
+            #expect(out.headers[.setCookie]?.contains("Max-Age=0") == true)
+            #expect(try await leaving.get(client, "/admin").headers[.location] == "/admin/login")
+
+            // Disabling an account ends its sessions at once.
+            let editor = try #require(try await StaffBrowser.signIn(client, email: "ed@example.org"))
+            let admin = try #require(try await StaffBrowser.signIn(client, email: "ada@example.org"))
+            let accounts = try await admin.get(client, "/admin/accounts").text
+            let disableStart = try #require(accounts.range(of: #"/admin/accounts/[0-9a-f-]+/disable"#, options: .regularExpression))
+            #expect(try await admin.post(client, String(accounts[disableStart])).status == .seeOther)
+            #expect(try await editor.get(client, "/admin").headers[.location] == "/admin/login")
+            #expect(try await client.signInAttempt(email: "ed@example.org", password: staffPassword).status == .unauthorized)
+        }
+    }
+
+    @Test func test_state_changing_requests_without_the_csrf_token_or_from_another_site_are_refused() async throws {
+        let site = try await TestSite.make()
+        defer { Task { await site.destroy() } }
+        try await addStaff(site, email: "ed@example.org", role: .editor)
+        try await site.run { client async throws in
+            let editor = try #require(try await StaffBrowser.signIn(client, email: "ed@example.org"))
+            let fields = [("title", "Forged"), ("body", "x"), ("status", "published")]
+            let missing = try await client.execute(
+                uri: "/admin/posts",
+                method: .post,
+                headers: [.cookie: editor.cookie, .contentType: "application/x-www-form-urlencoded"],
+                body: formBody(fields)
+            )
+            #expect(missing.status == .forbidden)
+            #expect(try await editor.post(client, "/admin/posts", fields, csrf: "wrong").status == .forbidden)
+            let foreign = try await client.execute(
+                uri: "/admin/posts",
+                method: .post,
+                headers: [.cookie: editor.cookie, .contentType: "application/x-www-form-urlencoded", .origin: "https://evil.example"],
+                body: formBody([("csrf_token", editor.csrf)] + fields)
+            )
+            #expect(foreign.status == .forbidden)
+            #expect(try await editor.post(client, "/admin/posts", fields).status == .seeOther)
+        }
+        try await site.withStore { store async throws in
+            #expect(try await Post.query(on: store.database).filter(\.$title == "Forged").count() == 1)
+        }
+    }
+
+    @Test func test_passwords_are_checked_and_long_ones_are_not_truncated() async throws {
+        let site = try await TestSite.make(demo: false)
+        defer { Task { await site.destroy() } }
+        try await site.withStore { store async throws in
+            try await store.migrate(AllMigrations.list)
+            let directory = StaffDirectory(database: store.database, clock: .system)
+            for (password, problem) in [
+                ("short-one", "error.password_too_short"), ("password1234", "error.password_common"),
+                (String(repeating: "x", count: 129), "error.password_too_long"), ("aaaaaaaaaaaaaaaa", "error.password_common"),
+            ] {
+                await #expect(throws: ValidationErrors(field: "password", message: problem)) {
+                    try await directory.add(email: "a@example.org", name: "", role: .editor, password: password, by: nil)
+                }
+            }
+            let prefix = String(repeating: "correct horse battery staple ", count: 3)  // 87 bytes
+            try await directory.add(email: "long@example.org", name: "", role: .editor, password: prefix + "one", by: nil)
+            let desk = SignInDesk(database: store.database, clock: .system)
+            #expect(try await desk.signIn(email: "long@example.org", password: prefix + "two") == .refused)
+            guard case .signedIn = try await desk.signIn(email: "long@example.org", password: prefix + "one") else {
+                Issue.record("the right long password was refused")
+                return
+            }
+        }
+    }
+
+    @Test func test_editor_publishes_a_post_that_appears_on_the_home_page() async throws {
+        let site = try await TestSite.make()
+        defer { Task { await site.destroy() } }
+        try await addStaff(site, email: "ed@example.org", role: .editor)
+        try await site.run { client async throws in
+            let editor = try #require(try await StaffBrowser.signIn(client, email: "ed@example.org"))
+            let fields = [("title", "Parents win class size cap"), ("body", "We **won**."), ("status", "published"), ("categories", "Victories")]
+            let preview = try await editor.post(client, "/admin/posts", fields + [("intent", "preview")])
+            #expect(preview.status == .ok)
+            #expect(preview.text.contains("We <strong>won</strong>."))
+            #expect(!(try await client.get("/").text.contains("Parents win class size cap")))
+            let saved = try await editor.post(client, "/admin/posts", fields + [("intent", "save")])
+            #expect(saved.status == .seeOther)
+            #expect(try await client.get("/").text.contains("Parents win class size cap"))
+            #expect(try await client.get("/category/victories").status == .ok)
+            // An error comes back beside its field, with the text kept.
+            let bad = try await editor.post(client, "/admin/posts", [("title", ""), ("body", "Kept text"), ("status", "draft")])
+            #expect(bad.status == .unprocessableContent)
+            #expect(bad.text.contains("Enter a title."))
+            #expect(bad.text.contains("Kept text</textarea>"))
+            // Editing keeps a revision, which can be restored.
+            let editURL = try #require(saved.headers[.location])
+            _ = try await editor.post(
+                client,
+                editURL,
+                [("title", "Parents win class size cap"), ("slug", "parents-win-class-size-cap"), ("body", "Changed."), ("status", "published")]
+            )
+            let revisions = try await editor.get(client, editURL + "/revisions").text
+            let restore = try #require(revisions.range(of: #"/admin/posts/[0-9a-f-]+/revisions/[0-9a-f-]+/restore"#, options: .regularExpression))
+            #expect(try await editor.post(client, String(revisions[restore])).status == .seeOther)
+            #expect(try await client.get("/news/parents-win-class-size-cap").text.contains("We <strong>won</strong>."))
+        }
+    }
+
+    /// Signs up a supporter through the public form.
+    func signUp(_ client: any TestClientProtocol, clock: TestClock, _ fields: [(String, String)]) async throws {
+        let response = try await client.fillAndSend("/campaigns/sanctuary-schools", clock: clock, fields)
+        #expect(response.status == .seeOther)
+    }
+
+    @Test func test_organizer_finds_tags_exports_and_deletes_supporters_and_each_act_is_audited() async throws {
+        let clock = TestClock()
+        let site = try await TestSite.make(clock: clock.clock)
+        defer { Task { await site.destroy() } }
+        try await addStaff(site, email: "org@example.org", role: .organizer)
+        try await addStaff(site, email: "ed@example.org", role: .editor)
+        try await site.run { client async throws in
+            try await signUp(
+                client,
+                clock: clock,
+                [("given_name", "=HYPERLINK(\"http://x\")"), ("family_name", "Lopez, Jr."), ("email", "maria@example.org"), ("phone", "2125550123")]
+            )
+            try await signUp(
+                client,
+                clock: clock,
+                [("given_name", "Kwame"), ("family_name", "Mensah"), ("email", "kwame@example.org"), ("preferred_language", "fr")]
+            )
+            let organizer = try #require(try await StaffBrowser.signIn(client, email: "org@example.org"))
+            let editor = try #require(try await StaffBrowser.signIn(client, email: "ed@example.org"))
+            #expect(try await editor.get(client, "/admin/supporters").status == .forbidden)
+
+            let byEmail = try await organizer.get(client, "/admin/supporters?q=MARIA%40example.org").text
+            #expect(byEmail.contains("maria@example.org"))
+            #expect(!byEmail.contains("kwame@example.org"))
+            let byName = try await organizer.get(client, "/admin/supporters?q=mensah").text
+            #expect(byName.contains("kwame@example.org") && !byName.contains("maria@example.org"))
+            let byPhone = try await organizer.get(client, "/admin/supporters?q=(212)+555-0123").text
+            #expect(byPhone.contains("maria@example.org"))
+            let byLanguage = try await organizer.get(client, "/admin/supporters?language=fr").text
+            #expect(byLanguage.contains("kwame@example.org") && !byLanguage.contains("maria@example.org"))
+
+            let csv = try await organizer.get(client, "/admin/supporters/export.csv")
+            #expect(csv.headers[.contentType] == "text/csv; charset=utf-8")
+            #expect(csv.headers[.contentDisposition] == "attachment; filename=\"supporters.csv\"")
+            let bytes = Array(csv.body.readableBytesView)
+            #expect(bytes.prefix(3) == [0xEF, 0xBB, 0xBF])
+            let text = String(decoding: bytes.dropFirst(3), as: UTF8.self)
+            #expect(text.hasPrefix("given_name,family_name,email,phone,"))
+            #expect(text.contains("\"'=HYPERLINK(\"\"http://x\"\")\",\"Lopez, Jr.\",maria@example.org,'+12125550123"))
+            #expect(text.components(separatedBy: "\r\n").filter { !$0.isEmpty }.count == 3)
+
+            let list = try await organizer.get(client, "/admin/supporters?q=kwame%40example.org").text
+            let link = try #require(list.range(of: #"/admin/supporters/[0-9a-f-]{36}"#, options: .regularExpression))
+            let supporterURL = String(list[link])
+            #expect(try await organizer.get(client, supporterURL).text.contains("Mensah"))
+            #expect(try await organizer.post(client, supporterURL + "/tags", [("tag", "phone bank")]).status == .seeOther)
+            #expect(try await organizer.get(client, supporterURL).text.contains("phone bank"))
+            #expect(try await organizer.get(client, supporterURL + "/delete").text.contains("cannot be undone"))
+            #expect(try await organizer.post(client, supporterURL + "/delete").status == .seeOther)
+            #expect(try await organizer.get(client, supporterURL).status == .notFound)
+        }
+        try await site.withStore { store async throws in
+            #expect(try await Supporter.query(on: store.database).count() == 1)
+            #expect(try await Action.query(on: store.database).count() == 1)
+            let actions = try await AuditEntry.query(on: store.database).all().map(\.action)
+            for expected in [
+                "signin.succeeded", "supporters.listed", "supporters.exported", "supporter.viewed", "supporter.tagged", "supporter.deleted",
+                "account.created",
+            ] {
+                #expect(actions.contains(expected), "\(expected)")
+            }
+            let export = try #require(try await AuditEntry.query(on: store.database).filter(\.$action == "supporters.exported").first())
+            #expect(export.detail == "filter=all rows=2")
+            // The log holds ids, never what people typed about themselves.
+            for entry in try await AuditEntry.query(on: store.database).all() {
+                for secret in ["maria", "kwame", "Mensah", "2125550123", "mensah"] {
+                    #expect(!entry.detail.contains(secret) && !(entry.subjectID ?? "").contains(secret))
+                }
+            }
+        }
+    }
+
+    func auditLogCannotBeChanged(_ backend: TestDatabase.Backend) async throws {
+        let site = try await TestSite.make(backend)
+        defer { Task { await site.destroy() } }
+        try await addStaff(site, email: "ada@example.org", role: .admin)
+        try await site.withStore { store async throws in
+            #expect(try await AuditEntry.query(on: store.database).count() == 1)
+            await #expect(throws: (any Error).self) { try await store.sql.raw("UPDATE audit_log SET action = 'nothing'").run() }
+            await #expect(throws: (any Error).self) { try await store.sql.raw("DELETE FROM audit_log").run() }
+            #expect(try await AuditEntry.query(on: store.database).first()?.action == "account.created")
+        }
+    }
+
+    @Test func test_audit_log_cannot_be_changed_on_sqlite() async throws { try await auditLogCannotBeChanged(.sqlite) }
+
+    @Test(.enabled(if: TestDatabase.postgresAvailable, TestDatabase.postgresSkipReason))
+    func test_audit_log_cannot_be_changed_on_postgres() async throws { try await auditLogCannotBeChanged(.postgres) }
+
+    @Test func test_admin_adds_an_account_and_changes_a_role_and_both_are_audited() async throws {
+        let site = try await TestSite.make()
+        defer { Task { await site.destroy() } }
+        try await addStaff(site, email: "ada@example.org", role: .admin)
+        try await site.run { client async throws in
+            let admin = try #require(try await StaffBrowser.signIn(client, email: "ada@example.org"))
+            let weak = try await admin.post(
+                client,
+                "/admin/accounts",
+                [("email", "new@example.org"), ("role", "editor"), ("password", "password1234")]
+            )
+            #expect(weak.status == .unprocessableContent)
+            #expect(weak.text.contains("too common"))
+            #expect(!weak.text.contains("password1234"))
+            #expect(
+                try await admin.post(client, "/admin/accounts", [("email", "new@example.org"), ("role", "editor"), ("password", staffPassword)])
+                    .status == .seeOther
+            )
+            let page = try await admin.get(client, "/admin/accounts").text
+            #expect(page.contains("new@example.org"))
+            let roleURL = try #require(page.ranges(of: #"/admin/accounts/[0-9a-f-]+/role"#).last.map { String(page[$0]) })
+            #expect(try await admin.post(client, roleURL, [("role", "organizer")]).status == .seeOther)
+        }
+        try await site.withStore { store async throws in
+            #expect(try await StaffAccount.query(on: store.database).filter(\.$email == "new@example.org").first()?.role == .organizer)
+            let actions = try await AuditEntry.query(on: store.database).all().map(\.action)
+            #expect(actions.filter { $0 == "account.created" }.count == 2)
+            #expect(actions.contains("account.role_changed"))
+        }
+    }
+}
+
+@Suite("Staff commands")
+struct StaffCommandTests {
+    func run(_ arguments: [String], dataDirectory: String, input: String? = nil) throws -> (status: Int32, output: String) {
+        let process = Process()
+        process.executableURL = ServerProcessTests.executable
+        process.arguments = arguments
+        process.environment = ["COMMONS_DATA_DIR": dataDirectory, "LOG_LEVEL": "error", "PATH": "/usr/bin:/bin"]
+        let output = Pipe()
+        let stdin = Pipe()
+        process.standardOutput = output
+        process.standardError = output
+        process.standardInput = stdin
+        try process.run()
+        if let input { stdin.fileHandleForWriting.write(Data(input.utf8)) }
+        try stdin.fileHandleForWriting.close()
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+    }
+
+    @Test(.enabled(if: ServerProcessTests.executable != nil, "the commons executable is not built (run swift build first)"))
+    func test_user_add_and_export_supporters_on_the_command_line() async throws {
+        let clock = TestClock()
+        let site = try await TestSite.make(clock: clock.clock)
+        defer { Task { await site.destroy() } }
+        let folder = site.settings.dataDirectory
+        try await site.run { client async throws in
+            for (name, email) in [("Ana", "ana@example.org"), ("+Bo", "bo@example.org")] {
+                _ = try await client.fillAndSend("/campaigns/sanctuary-schools", clock: clock, [("given_name", name), ("email", email)])
+            }
+        }
+        let weak = try run(
+            ["user", "add", "--email", "a@example.org", "--role", "admin", "--password-stdin"],
+            dataDirectory: folder,
+            input: "short\n"
+        )
+        #expect(weak.status != 0)
+        #expect(weak.output.contains("Use at least 12 characters."))
+        let added = try run(
+            ["user", "add", "--email", "Org@Example.org", "--role", "organizer", "--password-stdin"],
+            dataDirectory: folder,
+            input: staffPassword + "\n"
+        )
+        #expect(added.status == 0, "\(added.output)")
+        let generated = try run(["user", "add", "--email", "ed@example.org", "--role", "editor"], dataDirectory: folder)
+        let password = try #require(
+            generated.output.components(separatedBy: "Password (shown once, keep it safe): ").last?.trimmingCharacters(in: .whitespacesAndNewlines)
+        )
+        #expect(password.count >= 25)
+
+        let file = folder + "/export.csv"
+        let exported = try run(["export", "supporters", "--campaign", "sanctuary-schools", "--out", file], dataDirectory: folder)
+        #expect(exported.status == 0, "\(exported.output)")
+        let attributes = try FileManager.default.attributesOfItem(atPath: file)
+        #expect((attributes[.posixPermissions] as? Int) == 0o600)
+        let cli = try Data(contentsOf: URL(fileURLWithPath: file))
+        try await site.run { client async throws in
+            #expect(try await client.signInAttempt(email: "ed@example.org", password: password).status == .seeOther)
+            let organizer = try #require(try await StaffBrowser.signIn(client, email: "org@example.org"))
+            let web = try await organizer.get(client, "/admin/supporters/export.csv")
+            #expect(Data(web.body.readableBytesView) == cli)
+        }
+        #expect(String(decoding: cli, as: UTF8.self).contains("'+Bo,"))
+        try await site.withStore { store async throws in
+            let exports = try await AuditEntry.query(on: store.database).filter(\.$action == "supporters.exported").all()
+            #expect(exports.contains { $0.detail.hasPrefix("command line") && $0.detail.hasSuffix("rows=2") })
+        }
+    }
+}
+
+extension String {
+    fileprivate func prefixed() -> String { hasPrefix("/") ? self : "/" + self }
+
+    func ranges(of pattern: String) -> [Range<String.Index>] {
+        var result: [Range<String.Index>] = []
+        var start = startIndex
+        while let found = range(of: pattern, options: .regularExpression, range: start..<endIndex) {
+            result.append(found)
+            start = found.upperBound
+        }
+        return result
+    }
+}
