@@ -41,6 +41,7 @@ struct CatalogAndTemplateTests {
                 "search.mustache": ["titleHTML", "snippetHTML"],
                 "event-show.mustache": ["descriptionHTML"],
                 "post-editor.mustache": ["previewHTML"],
+                "form.mustache": ["previewHTML"],
             ]
         )
     }

@@ -91,6 +91,31 @@ struct StaffTests {
         "GET /admin/posts/{id}/revisions": ["editor", "admin"],
         "POST /admin/posts/{id}/revisions/{revision}/restore": ["editor", "admin"],
         "POST /admin/posts/{id}/delete": ["editor", "admin"],
+        "GET /admin/settings": ["admin"],
+        "POST /admin/settings": ["admin"],
+        "GET /admin/pages": ["editor", "admin"],
+        "POST /admin/pages": ["editor", "admin"],
+        "GET /admin/pages/new": ["editor", "admin"],
+        "GET /admin/pages/{id}": ["editor", "admin"],
+        "POST /admin/pages/{id}": ["editor", "admin"],
+        "GET /admin/documents": ["editor", "admin"],
+        "POST /admin/documents": ["editor", "admin"],
+        "GET /admin/documents/new": ["editor", "admin"],
+        "GET /admin/documents/{id}": ["editor", "admin"],
+        "POST /admin/documents/{id}": ["editor", "admin"],
+        "POST /admin/documents/{id}/delete": ["editor", "admin"],
+        "GET /admin/campaigns": ["organizer", "admin"],
+        "POST /admin/campaigns": ["organizer", "admin"],
+        "GET /admin/campaigns/new": ["organizer", "admin"],
+        "GET /admin/campaigns/{id}": ["organizer", "admin"],
+        "POST /admin/campaigns/{id}": ["organizer", "admin"],
+        "GET /admin/events": ["organizer", "admin"],
+        "POST /admin/events": ["organizer", "admin"],
+        "GET /admin/events/new": ["organizer", "admin"],
+        "GET /admin/events/{id}": ["organizer", "admin"],
+        "POST /admin/events/{id}": ["organizer", "admin"],
+        "GET /admin/supporters/{id}/edit": ["organizer", "admin"],
+        "POST /admin/supporters/{id}/edit": ["organizer", "admin"],
         "GET /admin/supporters": ["organizer", "admin"],
         "GET /admin/supporters/export.csv": ["organizer", "admin"],
         "GET /admin/supporters/{id}": ["organizer", "admin"],
@@ -553,5 +578,223 @@ extension String {
             start = found.upperBound
         }
         return result
+    }
+}
+
+@Suite("Staff editors")
+struct StaffEditorTests {
+    func multipartBody(boundary: String, fields: [(String, String)], file: (name: String, fileName: String, bytes: Data)?) -> ByteBuffer {
+        var body = Data()
+        for (name, value) in fields {
+            body.append(Data("--\(boundary)\r\nContent-Disposition: form-data; name=\"\(name)\"\r\n\r\n\(value)\r\n".utf8))
+        }
+        if let file {
+            body.append(
+                Data(
+                    "--\(boundary)\r\nContent-Disposition: form-data; name=\"\(file.name)\"; filename=\"\(file.fileName)\"\r\nContent-Type: application/octet-stream\r\n\r\n"
+                        .utf8
+                )
+            )
+            body.append(file.bytes)
+            body.append(Data("\r\n".utf8))
+        }
+        body.append(Data("--\(boundary)--\r\n".utf8))
+        return ByteBuffer(bytes: body)
+    }
+
+    func upload(
+        _ client: any TestClientProtocol,
+        _ browser: StaffBrowser,
+        _ path: String,
+        fields: [(String, String)],
+        file: (String, Data)?
+    ) async throws -> TestResponse {
+        let boundary = "commons-test-boundary"
+        return try await client.execute(
+            uri: path,
+            method: .post,
+            headers: [.cookie: browser.cookie, .contentType: "multipart/form-data; boundary=\(boundary)"],
+            body: multipartBody(boundary: boundary, fields: [("csrf_token", browser.csrf)] + fields, file: file.map { ("file", $0.0, $0.1) })
+        )
+    }
+
+    @Test func test_editor_writes_pages_and_manages_documents() async throws {
+        let site = try await TestSite.make()
+        defer { Task { await site.destroy() } }
+        try await addStaff(site, email: "ed@example.org", role: .editor)
+        try await site.run { client async throws in
+            let editor = try #require(try await StaffBrowser.signIn(client, email: "ed@example.org"))
+            let page = try await editor.post(
+                client,
+                "/admin/pages",
+                [("title", "About CEJ"), ("slug", "about"), ("body", "We are parents."), ("status", "published")]
+            )
+            #expect(page.status == .seeOther)
+            #expect(try await client.get("/about").text.contains("We are parents."))
+            let reserved = try await editor.post(
+                client,
+                "/admin/pages",
+                [("title", "News"), ("slug", "news"), ("body", "x"), ("status", "published")]
+            )
+            #expect(reserved.status == .unprocessableContent)
+            #expect(reserved.text.contains("This address is used by the site itself."))
+
+            // A file whose bytes are not what its name says is refused, and nothing is stored.
+            let lying = try await upload(
+                client,
+                editor,
+                "/admin/documents",
+                fields: [("title", "Flyer")],
+                file: ("flyer.pdf", Data("<script>alert(1)</script>".utf8))
+            )
+            #expect(lying.status == .unprocessableContent)
+            #expect(lying.text.contains("This kind of file cannot be published."))
+            #expect(lying.text.contains("value=\"Flyer\""))
+
+            let pdf = Data("%PDF-1.4\nflyer one\n%%EOF\n".utf8)
+            let uploaded = try await upload(
+                client,
+                editor,
+                "/admin/documents",
+                fields: [("title", "Rally flyer"), ("description", "Where and when.")],
+                file: ("Rally Flyer.pdf", pdf)
+            )
+            #expect(uploaded.status == .seeOther)
+            let editURL = try #require(uploaded.headers[.location])
+            #expect(String(buffer: try await client.get("/documents/rally-flyer/file").body) == String(decoding: pdf, as: UTF8.self))
+
+            // Replacing the file keeps the address; renaming leaves a redirect.
+            let newPDF = Data("%PDF-1.4\nflyer two\n%%EOF\n".utf8)
+            let replaced = try await upload(
+                client,
+                editor,
+                editURL,
+                fields: [("title", "Rally flyer"), ("slug", "rally-flyer-2026"), ("description", "Updated.")],
+                file: ("v2.pdf", newPDF)
+            )
+            #expect(replaced.status == .seeOther)
+            #expect(String(buffer: try await client.get("/documents/rally-flyer-2026/file").body).contains("flyer two"))
+            #expect(try await client.get("/documents/rally-flyer").headers[.location] == "/documents/rally-flyer-2026")
+
+            #expect(try await editor.post(client, editURL + "/delete").status == .seeOther)
+            #expect(try await client.get("/documents/rally-flyer-2026").status == .gone)
+        }
+    }
+
+    @Test func test_organizer_runs_campaigns_and_events() async throws {
+        let site = try await TestSite.make()
+        defer { Task { await site.destroy() } }
+        try await addStaff(site, email: "org@example.org", role: .organizer)
+        try await site.run { client async throws in
+            let organizer = try #require(try await StaffBrowser.signIn(client, email: "org@example.org"))
+            let created = try await organizer.post(
+                client,
+                "/admin/campaigns",
+                [
+                    ("title", "Fund Libraries"), ("kind", "petition"), ("status", "open"), ("description", "Sign."),
+                    ("petition_text", "Fund every school library."),
+                    ("goal", "1000"), ("featured", "yes"), ("ask_postal_code", "yes"), ("require_postal_code", "yes"),
+                ]
+            )
+            #expect(created.status == .seeOther)
+            let campaignPage = try await client.get("/campaigns/fund-libraries").text
+            #expect(campaignPage.contains("Fund every school library."))
+            #expect(campaignPage.contains("ZIP code <span class=\"required\">"))
+            // Featuring it took the feature from Sanctuary Schools.
+            #expect(try await client.get("/").text.contains("Sign up: Fund Libraries"))
+
+            let editURL = try #require(created.headers[.location])
+            let closed = try await organizer.post(
+                client,
+                editURL,
+                [
+                    ("title", "Fund Libraries"), ("slug", "fund-libraries"), ("kind", "petition"), ("status", "closed"), ("description", "Sign."),
+                    ("petition_text", "Fund every school library."), ("goal", "1000"),
+                ]
+            )
+            #expect(closed.status == .seeOther)
+            #expect(try await client.get("/campaigns/fund-libraries").text.contains("This campaign is closed."))
+
+            let noText = try await organizer.post(
+                client,
+                "/admin/campaigns",
+                [("title", "Empty petition"), ("kind", "petition"), ("status", "open"), ("description", "x")]
+            )
+            #expect(noText.status == .unprocessableContent)
+            #expect(noText.text.contains("Enter the petition&#39;s text."))
+
+            let event = try await organizer.post(
+                client,
+                "/admin/events",
+                [
+                    ("title", "Budget forum"), ("status", "scheduled"), ("starts_at", "2030-03-10T18:00"), ("ends_at", "2030-03-10T20:00"),
+                    ("time_zone", "America/New_York"),
+                    ("venue", "P.S. 1"), ("capacity", "40"), ("description", "Come."),
+                ]
+            )
+            #expect(event.status == .seeOther)
+            let eventPage = try await client.get("/events/budget-forum").text
+            #expect(eventPage.contains("Sunday, March 10, 2030, 6:00"))
+            #expect(eventPage.contains("40 places left."))
+            let backwards = try await organizer.post(
+                client,
+                "/admin/events",
+                [("title", "Backwards"), ("starts_at", "2030-03-10T18:00"), ("ends_at", "2030-03-10T17:00"), ("time_zone", "America/New_York")]
+            )
+            #expect(backwards.status == .unprocessableContent)
+            #expect(backwards.text.contains("The end must come after the start."))
+            let eventEdit = try #require(event.headers[.location])
+            _ = try await organizer.post(
+                client,
+                eventEdit,
+                [
+                    ("title", "Budget forum"), ("slug", "budget-forum"), ("status", "cancelled"), ("starts_at", "2030-03-10T18:00"),
+                    ("ends_at", "2030-03-10T20:00"),
+                    ("time_zone", "America/New_York"), ("description", "Come."),
+                ]
+            )
+            #expect(try await client.get("/events/budget-forum").text.contains("This event was cancelled."))
+        }
+    }
+
+    @Test func test_admin_changes_the_site_settings_and_organizer_edits_a_supporter() async throws {
+        let clock = TestClock()
+        let site = try await TestSite.make(clock: clock.clock)
+        defer { Task { await site.destroy() } }
+        try await addStaff(site, email: "ada@example.org", role: .admin)
+        try await site.run { client async throws in
+            _ = try await client.fillAndSend("/campaigns/sanctuary-schools", clock: clock, [("given_name", "Rosa"), ("email", "rosa@example.org")])
+            let admin = try #require(try await StaffBrowser.signIn(client, email: "ada@example.org"))
+            let settings = try await admin.get(client, "/admin/settings").text
+            #expect(settings.contains("value=\"NYC Coalition for Educational Justice\""))
+            let saved = try await admin.post(
+                client,
+                "/admin/settings",
+                [("site_name", "CEJ"), ("tagline", "Parents first"), ("contact_email", "info@example.org")]
+            )
+            #expect(saved.status == .seeOther)
+            let home = try await client.get("/").text
+            #expect(home.contains("<title>CEJ</title>"))
+            // The mission and platform were unset, so the home page leaves them out.
+            #expect(!home.contains("Our Mission</h2>"))
+
+            let list = try await admin.get(client, "/admin/supporters").text
+            let link = try #require(list.range(of: #"/admin/supporters/[0-9a-f-]{36}"#, options: .regularExpression))
+            let edit = String(list[link]) + "/edit"
+            let bad = try await admin.post(client, edit, [("given_name", "Rosa"), ("email", "not an email")])
+            #expect(bad.status == .unprocessableContent)
+            let good = try await admin.post(
+                client,
+                edit,
+                [("given_name", "Rosa"), ("family_name", "Parks"), ("email", "rosa@example.org"), ("postal_code", "10027")]
+            )
+            #expect(good.status == .seeOther)
+            #expect(try await admin.get(client, String(list[link])).text.contains("10027"))
+        }
+        try await site.withStore { store async throws in
+            let actions = try await AuditEntry.query(on: store.database).all().map(\.action)
+            #expect(actions.contains("settings.changed"))
+            #expect(actions.contains("supporter.edited"))
+        }
     }
 }

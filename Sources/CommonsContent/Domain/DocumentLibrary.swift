@@ -42,28 +42,19 @@ public struct DocumentLibrary: Sendable {
         let (title, slug) = try await TitleAndSlug.check(title: upload.title, slug: upload.slug, errors: &errors) { slug in
             try await Document.query(on: database).withDeleted().filter(\.$slug == slug).first() != nil
         }
-        let type = FileType.sniff(upload.bytes)
-        if upload.bytes.isEmpty {
-            errors.add(field: "file", message: "error.file_required")
-        } else if upload.bytes.count > Self.maximumBytes {
-            errors.add(field: "file", message: "error.file_too_large")
-        } else if type == nil {
-            errors.add(field: "file", message: "error.file_type_not_allowed")
+        var checked: FileType?
+        do {
+            checked = try Self.check(upload.bytes)
+        } catch let problem as ValidationErrors {
+            errors.add(field: "file", message: problem["file"]!)
         }
         try errors.throwIfAny()
-        guard let type else { throw ValidationErrors(field: "file", message: "error.file_type_not_allowed") }
+        guard let type = checked else { throw errors }
 
         let sha256 = SHA256.hash(data: upload.bytes).map { String(format: "%02x", $0) }.joined()
         let now = clock.now
         return try await database.transaction { db in
-            if try await StoredFile.find(sha256, on: db) == nil {
-                let file = StoredFile()
-                file.id = sha256
-                file.bytes = upload.bytes
-                file.contentType = type.contentType
-                file.byteCount = upload.bytes.count
-                try await file.create(on: db)
-            }
+            try await storeFile(upload.bytes, sha256: sha256, type: type, on: db)
             let document = Document()
             document.slug = slug
             document.title = title
@@ -74,10 +65,83 @@ public struct DocumentLibrary: Sendable {
             document.fileName = Self.safeFileName(upload.fileName, slug: slug, type: type)
             document.publishedAt = now
             try await document.create(on: db)
-            let text = [document.description, document.fileName].joined(separator: " ")
-            try await SearchIndex(database: db, clock: clock).index(.document, id: document.requireID(), title: document.title, body: text)
+            try await indexForSearch(document, on: db)
             return document
         }
+    }
+
+    /// Changes what readers see of a document. A new slug leaves a redirect from the old address.
+    @discardableResult
+    public func update(_ id: UUID, title: String, slug: String?, description: String) async throws -> Document {
+        guard let document = try await Document.find(id, on: database) else { throw ContentError.notFound }
+        var errors = ValidationErrors()
+        let (title, slug) = try await TitleAndSlug.check(title: title, slug: slug ?? document.slug, errors: &errors) { slug in
+            let clash = try await Document.query(on: database).withDeleted().filter(\.$slug == slug).first()
+            return clash != nil && clash?.id != id
+        }
+        try errors.throwIfAny()
+        return try await database.transaction { db in
+            let oldSlug = document.slug
+            document.title = title
+            document.slug = slug
+            document.description = description.trimmingCharacters(in: .whitespacesAndNewlines)
+            try await document.update(on: db)
+            let redirects = Redirects(database: db)
+            try await redirects.add(from: ContentPath.document(oldSlug), to: ContentPath.document(slug))
+            try await redirects.add(from: ContentPath.documentFile(oldSlug), to: ContentPath.documentFile(slug))
+            try await indexForSearch(document, on: db)
+            return document
+        }
+    }
+
+    /// Puts a new file behind a document, checked like an upload; its address stays.
+    @discardableResult
+    public func replaceFile(of id: UUID, fileName: String, bytes: Data) async throws -> Document {
+        guard let document = try await Document.find(id, on: database) else { throw ContentError.notFound }
+        let type = try Self.check(bytes)
+        let sha256 = SHA256.hash(data: bytes).map { String(format: "%02x", $0) }.joined()
+        return try await database.transaction { db in
+            try await storeFile(bytes, sha256: sha256, type: type, on: db)
+            document.$file.id = sha256
+            document.contentType = type.contentType
+            document.byteCount = bytes.count
+            document.fileName = Self.safeFileName(fileName, slug: document.slug, type: type)
+            try await document.update(on: db)
+            try await indexForSearch(document, on: db)
+            return document
+        }
+    }
+
+    /// Every document, for the staff list.
+    public func all() async throws -> [Document] {
+        try await Document.query(on: database).sort(\.$createdAt, .descending).all()
+    }
+
+    public func document(id: UUID) async throws -> Document? {
+        try await Document.find(id, on: database)
+    }
+
+    /// The type of acceptable file bytes; a validation error for anything else.
+    static func check(_ bytes: Data) throws -> FileType {
+        if bytes.isEmpty { throw ValidationErrors(field: "file", message: "error.file_required") }
+        if bytes.count > maximumBytes { throw ValidationErrors(field: "file", message: "error.file_too_large") }
+        guard let type = FileType.sniff(bytes) else { throw ValidationErrors(field: "file", message: "error.file_type_not_allowed") }
+        return type
+    }
+
+    private func storeFile(_ bytes: Data, sha256: String, type: FileType, on db: any Database) async throws {
+        guard try await StoredFile.find(sha256, on: db) == nil else { return }
+        let file = StoredFile()
+        file.id = sha256
+        file.bytes = bytes
+        file.contentType = type.contentType
+        file.byteCount = bytes.count
+        try await file.create(on: db)
+    }
+
+    private func indexForSearch(_ document: Document, on db: any Database) async throws {
+        let text = [document.description, document.fileName].joined(separator: " ")
+        try await SearchIndex(database: db, clock: clock).index(.document, id: document.requireID(), title: document.title, body: text)
     }
 
     /// A published document by slug.

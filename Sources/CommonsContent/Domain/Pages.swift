@@ -63,6 +63,15 @@ public struct Pages: Sendable {
         }
     }
 
+    /// Every page in any state, for the staff list.
+    public func all() async throws -> [Page] {
+        try await Page.query(on: database).sort(\.$title).all()
+    }
+
+    public func page(id: UUID) async throws -> Page? {
+        try await Page.find(id, on: database)
+    }
+
     /// Every published page, for the sitemap.
     public func allPublicPages() async throws -> [Page] {
         try await Page.query(on: database).filter(\.$status == .published).sort(\.$slug).all()

@@ -60,9 +60,25 @@ public struct CampaignDirectory: Sendable {
     /// Creates a campaign; featuring it un-features any other, in the same transaction.
     @discardableResult
     public func create(_ draft: CampaignDraft) async throws -> Campaign {
+        try await save(draft, into: Campaign())
+    }
+
+    /// Changes a campaign: its texts, its form, closing or reopening it, featuring it.
+    @discardableResult
+    public func update(_ id: UUID, with draft: CampaignDraft) async throws -> Campaign {
+        guard let campaign = try await Campaign.find(id, on: database) else { throw OrganizingError.notFound }
+        return try await save(draft, into: campaign)
+    }
+
+    public func campaign(id: UUID) async throws -> Campaign? {
+        try await Campaign.find(id, on: database)
+    }
+
+    private func save(_ draft: CampaignDraft, into campaign: Campaign) async throws -> Campaign {
         var errors = ValidationErrors()
         let (title, slug) = try await TitleAndSlug.check(title: draft.title, slug: draft.slug, errors: &errors) { slug in
-            try await Campaign.query(on: database).filter(\.$slug == slug).first() != nil
+            let clash = try await Campaign.query(on: database).filter(\.$slug == slug).first()
+            return clash != nil && clash?.id != campaign.id
         }
         if draft.kind == .petition && draft.petitionText.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
             errors.add(field: "petition_text", message: "error.petition_text_required")
@@ -74,10 +90,10 @@ public struct CampaignDirectory: Sendable {
         try errors.throwIfAny()
 
         return try await database.transaction { db in
+            // At most one campaign is featured on the home page.
             if draft.featured {
                 try await Campaign.query(on: db).set(\.$featured, to: false).update()
             }
-            let campaign = Campaign()
             campaign.slug = slug
             campaign.title = title
             campaign.kind = draft.kind
@@ -91,7 +107,7 @@ public struct CampaignDirectory: Sendable {
             campaign.supporterTags = draft.supporterTags.map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }.joined(separator: ",")
             campaign.askedFields = PersonField.list(draft.askedFields.union(draft.requiredFields))
             campaign.requiredFields = PersonField.list(draft.requiredFields)
-            try await campaign.create(on: db)
+            try await campaign.save(on: db)
             return campaign
         }
     }
@@ -114,4 +130,8 @@ public struct CampaignDirectory: Sendable {
     public func featured() async throws -> Campaign? {
         try await Campaign.query(on: database).filter(\.$featured == true).first()
     }
+}
+
+public enum OrganizingError: Error, Equatable {
+    case notFound
 }

@@ -57,9 +57,25 @@ public struct EventDirectory: Sendable {
 
     @discardableResult
     public func create(_ draft: EventDraft) async throws -> Event {
+        try await save(draft, into: Event())
+    }
+
+    /// Changes an event, or cancels it (status `.cancelled`).
+    @discardableResult
+    public func update(_ id: UUID, with draft: EventDraft) async throws -> Event {
+        guard let event = try await Event.find(id, on: database) else { throw OrganizingError.notFound }
+        return try await save(draft, into: event)
+    }
+
+    public func event(id: UUID) async throws -> Event? {
+        try await Event.find(id, on: database)
+    }
+
+    private func save(_ draft: EventDraft, into event: Event) async throws -> Event {
         var errors = ValidationErrors()
         let (title, slug) = try await TitleAndSlug.check(title: draft.title, slug: draft.slug, errors: &errors) { slug in
-            try await Event.query(on: database).filter(\.$slug == slug).first() != nil
+            let clash = try await Event.query(on: database).filter(\.$slug == slug).first()
+            return clash != nil && clash?.id != event.id
         }
         if draft.endsAt < draft.startsAt { errors.add(field: "ends_at", message: "error.ends_before_start") }
         if TimeZone(identifier: draft.timeZone) == nil { errors.add(field: "time_zone", message: "error.time_zone_invalid") }
@@ -68,7 +84,6 @@ public struct EventDirectory: Sendable {
             errors.add(field: "online_url", message: "error.online_url_invalid")
         }
         try errors.throwIfAny()
-        let event = Event()
         event.slug = slug
         event.title = title
         event.description = draft.description
@@ -80,7 +95,7 @@ public struct EventDirectory: Sendable {
         event.onlineURL = draft.onlineURL
         event.capacity = draft.capacity
         event.status = draft.status
-        try await event.create(on: database)
+        try await event.save(on: database)
         return event
     }
 

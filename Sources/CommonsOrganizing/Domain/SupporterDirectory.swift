@@ -123,6 +123,16 @@ public struct SupporterDirectory: Sendable {
         return (record, lines)
     }
 
+    /// Replaces a supporter's details with what staff entered (checked like the public form).
+    public func edit(_ id: UUID, to person: Person) async throws {
+        guard let supporter = try await Supporter.find(id, on: database) else { throw SupporterError.notFound }
+        if let email = person.email, let other = try await vault.supporter(withEmail: email, on: database), other.id != id {
+            throw ValidationErrors(field: "email", message: "error.email_taken")
+        }
+        try vault.seal(person, into: supporter)
+        try await supporter.update(on: database)
+    }
+
     public func addTag(_ name: String, to id: UUID) async throws {
         let tag = Normalization.text(name)
         guard !tag.isEmpty, tag.count <= 60 else { throw ValidationErrors(field: "tag", message: "error.tag_invalid") }

@@ -34,8 +34,13 @@ extension Site {
             }
             item("staff.nav_home", StaffPath.home, nil)
             item("staff.nav_posts", StaffPath.posts, .content)
+            item("staff.nav_pages", StaffPath.pages, .content)
+            item("staff.nav_documents", StaffPath.documents, .content)
+            item("staff.nav_campaigns", StaffPath.campaigns, .organizing)
+            item("staff.nav_events", StaffPath.events, .organizing)
             item("staff.nav_supporters", StaffPath.supporters, .supporters)
             item("staff.nav_accounts", StaffPath.accounts, .administration)
+            item("staff.nav_settings", StaffPath.settings, .administration)
             item("staff.nav_audit", StaffPath.audit, .administration)
         }
         return StaffLayout(

@@ -18,6 +18,21 @@ enum StaffPath {
         "/admin/posts/\(post.uuidString.lowercased())/revisions/\(revision.uuidString.lowercased())/restore"
     }
     static func deletePost(_ id: UUID) -> String { "/admin/posts/\(id.uuidString.lowercased())/delete" }
+    static let pages = "/admin/pages"
+    static let newPage = "/admin/pages/new"
+    static func page(_ id: UUID) -> String { "/admin/pages/\(id.uuidString.lowercased())" }
+    static let documents = "/admin/documents"
+    static let newDocument = "/admin/documents/new"
+    static func document(_ id: UUID) -> String { "/admin/documents/\(id.uuidString.lowercased())" }
+    static func deleteDocument(_ id: UUID) -> String { "/admin/documents/\(id.uuidString.lowercased())/delete" }
+    static let campaigns = "/admin/campaigns"
+    static let newCampaign = "/admin/campaigns/new"
+    static func campaign(_ id: UUID) -> String { "/admin/campaigns/\(id.uuidString.lowercased())" }
+    static let events = "/admin/events"
+    static let newEvent = "/admin/events/new"
+    static func event(_ id: UUID) -> String { "/admin/events/\(id.uuidString.lowercased())" }
+    static let settings = "/admin/settings"
+    static func supporterEdit(_ id: UUID) -> String { "/admin/supporters/\(id.uuidString.lowercased())/edit" }
     static let supporters = "/admin/supporters"
     static let supportersExport = "/admin/supporters/export.csv"
     static func supporter(_ id: UUID) -> String { "/admin/supporters/\(id.uuidString.lowercased())" }
@@ -39,6 +54,21 @@ enum StaffPath {
         static let postRevisions: RouterPath = "/admin/posts/:id/revisions"
         static let restoreRevision: RouterPath = "/admin/posts/:id/revisions/:revision/restore"
         static let deletePost: RouterPath = "/admin/posts/:id/delete"
+        static let pages: RouterPath = "/admin/pages"
+        static let newPage: RouterPath = "/admin/pages/new"
+        static let page: RouterPath = "/admin/pages/:id"
+        static let documents: RouterPath = "/admin/documents"
+        static let newDocument: RouterPath = "/admin/documents/new"
+        static let document: RouterPath = "/admin/documents/:id"
+        static let deleteDocument: RouterPath = "/admin/documents/:id/delete"
+        static let campaigns: RouterPath = "/admin/campaigns"
+        static let newCampaign: RouterPath = "/admin/campaigns/new"
+        static let campaign: RouterPath = "/admin/campaigns/:id"
+        static let events: RouterPath = "/admin/events"
+        static let newEvent: RouterPath = "/admin/events/new"
+        static let event: RouterPath = "/admin/events/:id"
+        static let settings: RouterPath = "/admin/settings"
+        static let supporterEdit: RouterPath = "/admin/supporters/:id/edit"
         static let supporters: RouterPath = "/admin/supporters"
         static let supportersExport: RouterPath = "/admin/supporters/export.csv"
         static let supporter: RouterPath = "/admin/supporters/:id"

@@ -96,7 +96,7 @@ struct StaffPostRoutes {
     static func values(of post: Post) -> [String: String] {
         [
             "title": post.title, "slug": post.slug, "summary": post.summary, "body": post.body, "status": post.status.rawValue,
-            "publish_at": post.publishAt.map(localDateTime) ?? "", "byline": post.byline,
+            "publish_at": post.publishAt.map { localDateTime($0) } ?? "", "byline": post.byline,
             "categories": post.categories.map(\.name).joined(separator: ", "),
             "tags": post.tags.map(\.name).joined(separator: ", "),
         ]
@@ -213,19 +213,19 @@ struct StaffPostRoutes {
 
     // MARK: Dates in the coalition's time zone
 
-    static func localDateTime(_ date: Date) -> String {
+    static func localDateTime(_ date: Date, in zone: TimeZone = Formatting.timeZone) -> String {
         var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = Formatting.timeZone
+        calendar.timeZone = zone
         let p = calendar.dateComponents([.year, .month, .day, .hour, .minute], from: date)
         return String(format: "%04d-%02d-%02dT%02d:%02d", p.year!, p.month!, p.day!, p.hour!, p.minute!)
     }
 
     /// `2026-12-01T18:30` as a datetime-local field sends it, read as New York time.
-    static func parseLocalDateTime(_ raw: String) -> Date? {
+    static func parseLocalDateTime(_ raw: String, in zone: TimeZone = Formatting.timeZone) -> Date? {
         let parts = raw.split(whereSeparator: { "-T:".contains($0) }).compactMap { Int($0) }
         guard parts.count == 5 else { return nil }
         var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = Formatting.timeZone
+        calendar.timeZone = zone
         let components = DateComponents(year: parts[0], month: parts[1], day: parts[2], hour: parts[3], minute: parts[4])
         guard components.isValidDate(in: calendar) else { return nil }
         return calendar.date(from: components)

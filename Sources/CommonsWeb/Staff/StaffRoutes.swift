@@ -25,8 +25,12 @@ struct StaffRoutes {
         administration.post(StaffPath.Pattern.accountRole) { request, context in try await changeRole(request, context) }
         administration.post(StaffPath.Pattern.accountDisable) { _, context in try await disable(context) }
         administration.get(StaffPath.Pattern.audit) { request, context in try await auditPage(request, context) }
+        StaffSettingsRoutes(site: site).register(on: administration)
 
-        StaffPostRoutes(site: site).register(on: staff.group(context: StaffContext<ContentArea>.self))
+        let content = staff.group(context: StaffContext<ContentArea>.self)
+        StaffPostRoutes(site: site).register(on: content)
+        StaffContentRoutes(site: site).register(on: content)
+        StaffOrganizingRoutes(site: site).register(on: staff.group(context: StaffContext<OrganizingArea>.self))
         StaffSupporterRoutes(site: site).register(on: staff.group(context: StaffContext<SupportersArea>.self))
     }
 

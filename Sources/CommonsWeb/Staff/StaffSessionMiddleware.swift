@@ -9,6 +9,8 @@ struct StaffSessionMiddleware: RouterMiddleware {
     static let cookieName = "commons_session"
     /// Paths that take a POST before anyone is signed in; they carry a signed form token instead.
     static let openPaths: Set<String> = [StaffPath.login]
+    /// The largest document (25 MB) and the form around it.
+    static let uploadLimit = 25 * 1024 * 1024 + 64 * 1024
 
     let site: Site
 
@@ -31,8 +33,11 @@ struct StaffSessionMiddleware: RouterMiddleware {
             if !Self.openPaths.contains(request.uri.path) {
                 guard let staff = context.staff else { throw StaffAccessError.notSignedIn }
                 // The token comes in the form; reading the body here keeps every handler from forgetting.
-                let body = try await request.body.collect(upTo: context.maxUploadSize)
-                let fields = FormFields.parse(String(buffer: body))
+                // Document uploads (multipart) may be as large as a document; other forms are small.
+                let boundary = MultipartForm.boundary(of: request.headers[.contentType])
+                let limit = boundary == nil ? context.maxUploadSize : Self.uploadLimit
+                let body = try await request.body.collect(upTo: limit)
+                let fields = try boundary.map { try MultipartForm.parse(body, boundary: $0).fields } ?? FormFields.parse(String(buffer: body))
                 guard let sent = fields["csrf_token"], Self.constantTimeEqual(sent, staff.csrfToken) else { throw StaffAccessError.badCSRFToken }
                 var request = request
                 request.body = .init(buffer: body)

@@ -34,6 +34,42 @@ struct StaffSupporterRoutes {
             try await audit("supporter.untagged", id, context)
             return Response.redirect(to: StaffPath.supporter(id), type: .normal)
         }
+        group.get(StaffPath.Pattern.supporterEdit) { _, context in
+            let id = try supporterID(context)
+            guard let (record, _) = try await directory.detail(id) else { throw SiteError.notFound }
+            try await audit("supporter.viewed", id, context)
+            let person = record.person
+            let values = [
+                "given_name": person.givenName ?? "", "family_name": person.familyName ?? "", "email": person.email ?? "",
+                "phone": person.phone ?? "",
+                "postal_code": person.postalCode ?? "", "preferred_language": person.preferredLanguage ?? "", "role": person.role ?? "",
+                "school": person.school ?? "",
+            ]
+            return try await editor(id, values: values, context)
+        }
+        group.post(StaffPath.Pattern.supporterEdit) { request, context in
+            let id = try supporterID(context)
+            var fields = try await request.collectFormFields(limit: context.maxUploadSize)
+            fields["csrf_token"] = nil
+            do {
+                let person = try PersonForm.validate(fields, asked: PersonField.optional, required: [])
+                try await site.database.transaction { db in
+                    try await SupporterDirectory(database: db, keys: site.keys).edit(id, to: person)
+                    try await AuditLog(database: db).record(
+                        "supporter.edited",
+                        by: context.staff.accountID,
+                        subjectType: "supporter",
+                        subjectID: id.uuidString,
+                        at: site.clock.now
+                    )
+                }
+            } catch SupporterError.notFound {
+                throw SiteError.notFound
+            } catch let errors as ValidationErrors {
+                return try await editor(id, values: fields, errors: errors, status: .unprocessableContent, context)
+            }
+            return Response.redirect(to: StaffPath.supporter(id), type: .normal)
+        }
         group.get(StaffPath.Pattern.supporterDelete) { _, context in try await confirmDelete(try supporterID(context), context) }
         group.post(StaffPath.Pattern.supporterDelete) { _, context in
             let id = try supporterID(context)
@@ -207,6 +243,7 @@ struct StaffSupporterRoutes {
         let tagURL: String
         let tagRemoveURL: String
         let deleteURL: String
+        let editURL: String
         let error: String?
     }
 
@@ -245,9 +282,60 @@ struct StaffSupporterRoutes {
             tagURL: StaffPath.supporterTags(id),
             tagRemoveURL: StaffPath.supporterTagRemove(id),
             deleteURL: StaffPath.supporterDelete(id),
+            editURL: StaffPath.supporterEdit(id),
             error: errors["tag"].map { strings[$0] }
         )
         return site.views.page("staff/supporter", model, status: status)
+    }
+
+    func editor(
+        _ id: UUID,
+        values: [String: String],
+        errors: ValidationErrors = .init(),
+        status: HTTPResponse.Status = .ok,
+        _ context: Context
+    )
+        async throws -> Response
+    {
+        let strings = site.strings(context.language)
+        let messages = StaffFormPage.messages(errors, strings)
+        let roles =
+            [ActionForm.Option(value: "", label: strings["form.choose"], selected: false)]
+            + SupporterRole.allCases.map {
+                ActionForm.Option(
+                    value: $0.rawValue,
+                    label: strings["form.role_\($0.rawValue.replacingOccurrences(of: " ", with: "_"))"],
+                    selected: false
+                )
+            }
+        let languages =
+            [ActionForm.Option(value: "", label: strings["form.choose"], selected: false)]
+            + SupporterLanguage.codes.map { ActionForm.Option(value: $0, label: strings["language.\($0)"], selected: false) }
+        let fields = [
+            StaffField("given_name", .text, label: strings["form.given_name"], values: values, errors: messages),
+            StaffField("family_name", .text, label: strings["form.family_name"], values: values, errors: messages),
+            StaffField("email", .email, label: strings["form.email"], values: values, errors: messages),
+            StaffField("phone", .text, label: strings["form.phone"], hint: strings["form.phone_hint"], values: values, errors: messages),
+            StaffField("postal_code", .text, label: strings["form.postal_code"], values: values, errors: messages),
+            StaffField("preferred_language", .select(languages), label: strings["form.preferred_language"], values: values, errors: messages),
+            StaffField("role", .select(roles), label: strings["form.role"], values: values, errors: messages),
+            StaffField("school", .text, label: strings["form.school"], values: values, errors: messages),
+        ]
+        let heading = strings["staff.edit_supporter"]
+        let layout = try await site.staffLayout(title: heading, path: StaffPath.supporters, staff: context.staff, language: context.language)
+        let model = StaffFormPage(
+            layout: layout,
+            heading: heading,
+            action: StaffPath.supporterEdit(id),
+            fields: fields,
+            errors: errors,
+            strings: strings,
+            submitLabel: strings["staff.save"],
+            links: [StaffLayout.NavigationItem(label: strings["staff.cancel"], url: StaffPath.supporter(id), isCurrent: false)]
+        )
+        var response = site.views.page("staff/form", model, status: status)
+        response.headers[.cacheControl] = "no-store"
+        return response
     }
 
     struct ConfirmPage {

@@ -1,0 +1,263 @@
+import CommonsContent
+import CommonsCore
+import Foundation
+import Hummingbird
+
+/// The page and document editors.
+struct StaffContentRoutes {
+    typealias Context = StaffContext<ContentArea>
+    let site: Site
+
+    func register(on group: RouterGroup<Context>) {
+        group.get(StaffPath.Pattern.pages) { _, context in try await pageList(context) }
+        group.get(StaffPath.Pattern.newPage) { _, context in try await pageEditor(nil, values: ["status": "published"], context) }
+        group.post(StaffPath.Pattern.pages) { request, context in try await savePage(nil, request, context) }
+        group.get(StaffPath.Pattern.page) { _, context in
+            let page = try await page(context)
+            let values = ["title": page.title, "slug": page.slug, "summary": page.summary, "body": page.body, "status": page.status.rawValue]
+            return try await pageEditor(page, values: values, context)
+        }
+        group.post(StaffPath.Pattern.page) { request, context in try await savePage(try await page(context), request, context) }
+
+        group.get(StaffPath.Pattern.documents) { _, context in try await documentList(context) }
+        group.get(StaffPath.Pattern.newDocument) { _, context in try await documentEditor(nil, values: [:], context) }
+        group.post(StaffPath.Pattern.documents) { request, context in try await upload(request, context) }
+        group.get(StaffPath.Pattern.document) { _, context in
+            let document = try await document(context)
+            return try await documentEditor(
+                document,
+                values: ["title": document.title, "slug": document.slug, "description": document.description],
+                context
+            )
+        }
+        group.post(StaffPath.Pattern.document) { request, context in try await saveDocument(try await document(context), request, context) }
+        group.post(StaffPath.Pattern.deleteDocument) { _, context in
+            try await site.library.delete(try await document(context).requireID())
+            return Response.redirect(to: StaffPath.documents, type: .normal)
+        }
+    }
+
+    // MARK: Pages
+
+    func page(_ context: Context) async throws -> Page {
+        guard let id = UUID(uuidString: context.parameters.get("id") ?? ""), let page = try await site.pages.page(id: id) else {
+            throw SiteError.notFound
+        }
+        return page
+    }
+
+    func pageList(_ context: Context) async throws -> Response {
+        let strings = site.strings(context.language)
+        let rows = try await site.pages.all().map {
+            StaffListPage.Row(
+                title: $0.title,
+                url: StaffPath.page($0.id!),
+                cells: [SitePath.page($0.slug), strings["staff.status_\($0.status.rawValue)"]]
+            )
+        }
+        let layout = try await site.staffLayout(
+            title: strings["staff.nav_pages"],
+            path: StaffPath.pages,
+            staff: context.staff,
+            language: context.language
+        )
+        let model = StaffListPage(
+            layout: layout,
+            heading: strings["staff.nav_pages"],
+            newURL: StaffPath.newPage,
+            newLabel: strings["staff.new_page"],
+            columns: [strings["staff.post_title"], strings["staff.slug"], strings["staff.status"]],
+            rows: rows
+        )
+        return site.views.page("staff/list", model)
+    }
+
+    func pageEditor(
+        _ page: Page?,
+        values: [String: String],
+        errors: ValidationErrors = .init(),
+        preview: String? = nil,
+        status: HTTPResponse.Status = .ok,
+        _ context: Context
+    ) async throws -> Response {
+        let strings = site.strings(context.language)
+        let messages = StaffFormPage.messages(errors, strings)
+        let heading = page.map { strings.format("staff.edit_post", ["title": $0.title]) } ?? strings["staff.new_page"]
+        let statuses = [PublicationStatus.draft, .published].map {
+            ActionForm.Option(value: $0.rawValue, label: strings["staff.status_\($0.rawValue)"], selected: false)
+        }
+        let fields = [
+            StaffField("title", .text, label: strings["staff.post_title"], values: values, errors: messages),
+            StaffField("slug", .text, label: strings["staff.slug"], hint: strings["staff.slug_hint"], values: values, errors: messages),
+            StaffField("summary", .textarea(rows: 2), label: strings["staff.summary"], values: values, errors: messages),
+            StaffField("body", .textarea(rows: 16), label: strings["staff.body"], hint: strings["staff.body_hint"], values: values, errors: messages),
+            StaffField("status", .select(statuses), label: strings["staff.status"], values: values, errors: messages),
+        ]
+        let layout = try await site.staffLayout(title: heading, path: StaffPath.pages, staff: context.staff, language: context.language)
+        let links =
+            page.flatMap {
+                $0.status == .published
+                    ? [StaffLayout.NavigationItem(label: strings["staff.view_public"], url: SitePath.page($0.slug), isCurrent: false)] : nil
+            } ?? []
+        let model = StaffFormPage(
+            layout: layout,
+            heading: heading,
+            action: page.map { StaffPath.page($0.id!) } ?? StaffPath.pages,
+            fields: fields,
+            errors: errors,
+            strings: strings,
+            submitLabel: strings["staff.save"],
+            links: links,
+            previewHTML: preview
+        )
+        return site.views.page("staff/form", model, status: status)
+    }
+
+    func savePage(_ page: Page?, _ request: Request, _ context: Context) async throws -> Response {
+        let fields = try await request.collectFormFields(limit: context.maxUploadSize)
+        let draft = PageDraft(
+            title: fields["title"] ?? "",
+            slug: fields["slug"],
+            summary: fields["summary"] ?? "",
+            body: fields["body"] ?? "",
+            status: PublicationStatus(rawValue: fields["status"] ?? "") == .published ? .published : .draft
+        )
+        do {
+            let saved: Page
+            if let page { saved = try await site.pages.update(page.requireID(), with: draft) } else { saved = try await site.pages.create(draft) }
+            return Response.redirect(to: StaffPath.page(try saved.requireID()), type: .normal)
+        } catch let errors as ValidationErrors {
+            return try await pageEditor(page, values: fields, errors: errors, status: .unprocessableContent, context)
+        }
+    }
+
+    // MARK: Documents
+
+    func document(_ context: Context) async throws -> Document {
+        guard let id = UUID(uuidString: context.parameters.get("id") ?? ""), let document = try await site.library.document(id: id) else {
+            throw SiteError.notFound
+        }
+        return document
+    }
+
+    func documentList(_ context: Context) async throws -> Response {
+        let strings = site.strings(context.language)
+        let formatting = site.formatting(context.language)
+        let rows = try await site.library.all().map { document in
+            StaffListPage.Row(
+                title: document.title,
+                url: StaffPath.document(document.id!),
+                cells: [
+                    SitePath.document(document.slug),
+                    "\(FileType(contentType: document.contentType)?.label ?? document.contentType), \(formatting.size(document.byteCount))",
+                ]
+            )
+        }
+        let layout = try await site.staffLayout(
+            title: strings["staff.nav_documents"],
+            path: StaffPath.documents,
+            staff: context.staff,
+            language: context.language
+        )
+        let model = StaffListPage(
+            layout: layout,
+            heading: strings["staff.nav_documents"],
+            newURL: StaffPath.newDocument,
+            newLabel: strings["staff.new_document"],
+            columns: [strings["staff.post_title"], strings["staff.slug"], strings["documents.type"]],
+            rows: rows
+        )
+        return site.views.page("staff/list", model)
+    }
+
+    func documentEditor(
+        _ document: Document?,
+        values: [String: String],
+        errors: ValidationErrors = .init(),
+        status: HTTPResponse.Status = .ok,
+        _ context: Context
+    ) async throws -> Response {
+        let strings = site.strings(context.language)
+        let messages = StaffFormPage.messages(errors, strings)
+        let heading = document.map { strings.format("staff.edit_post", ["title": $0.title]) } ?? strings["staff.new_document"]
+        var fields = [
+            StaffField("title", .text, label: strings["staff.post_title"], values: values, errors: messages),
+            StaffField("slug", .text, label: strings["staff.slug"], hint: strings["staff.slug_hint"], values: values, errors: messages),
+            StaffField(
+                "description",
+                .textarea(rows: 3),
+                label: strings["staff.description"],
+                hint: strings["staff.description_hint"],
+                values: values,
+                errors: messages
+            ),
+        ]
+        let fileLabel = strings[document == nil ? "staff.file" : "staff.replace_file"]
+        fields.append(StaffField("file", .file, label: fileLabel, hint: strings["staff.file_hint"], values: values, errors: messages))
+        let layout = try await site.staffLayout(title: heading, path: StaffPath.documents, staff: context.staff, language: context.language)
+        let links =
+            document.map { [StaffLayout.NavigationItem(label: strings["staff.view_public"], url: SitePath.document($0.slug), isCurrent: false)] }
+            ?? []
+        let sideForms =
+            document.map { [StaffFormPage.SideForm(action: StaffPath.deleteDocument($0.id!), label: strings["staff.delete_document"], danger: true)] }
+            ?? []
+        let model = StaffFormPage(
+            layout: layout,
+            heading: heading,
+            action: document.map { StaffPath.document($0.id!) } ?? StaffPath.documents,
+            multipart: true,
+            fields: fields,
+            errors: errors,
+            strings: strings,
+            submitLabel: strings[document == nil ? "staff.upload" : "staff.save"],
+            links: links,
+            sideForms: sideForms
+        )
+        return site.views.page("staff/form", model, status: status)
+    }
+
+    func multipart(_ request: Request) async throws -> MultipartForm {
+        guard let boundary = MultipartForm.boundary(of: request.headers[.contentType]) else {
+            return MultipartForm(fields: try await request.collectFormFields(limit: 64 * 1024))
+        }
+        return try MultipartForm.parse(try await request.body.collect(upTo: StaffSessionMiddleware.uploadLimit), boundary: boundary)
+    }
+
+    func upload(_ request: Request, _ context: Context) async throws -> Response {
+        let form = try await multipart(request)
+        let file = form.files["file"]
+        do {
+            let document = try await site.library.add(
+                DocumentUpload(
+                    title: form.fields["title"] ?? "",
+                    slug: form.fields["slug"],
+                    description: form.fields["description"] ?? "",
+                    fileName: file?.fileName ?? "",
+                    bytes: file?.bytes ?? Data()
+                )
+            )
+            return Response.redirect(to: StaffPath.document(try document.requireID()), type: .normal)
+        } catch let errors as ValidationErrors {
+            return try await documentEditor(nil, values: form.fields, errors: errors, status: .unprocessableContent, context)
+        }
+    }
+
+    func saveDocument(_ document: Document, _ request: Request, _ context: Context) async throws -> Response {
+        let form = try await multipart(request)
+        let id = try document.requireID()
+        do {
+            try await site.library.update(
+                id,
+                title: form.fields["title"] ?? "",
+                slug: form.fields["slug"],
+                description: form.fields["description"] ?? ""
+            )
+            if let file = form.files["file"], !file.bytes.isEmpty {
+                try await site.library.replaceFile(of: id, fileName: file.fileName, bytes: file.bytes)
+            }
+            return Response.redirect(to: StaffPath.document(id), type: .normal)
+        } catch let errors as ValidationErrors {
+            return try await documentEditor(document, values: form.fields, errors: errors, status: .unprocessableContent, context)
+        }
+    }
+}

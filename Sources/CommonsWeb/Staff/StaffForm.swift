@@ -1,0 +1,136 @@
+import CommonsCore
+import Foundation
+
+/// A field of a staff form, ready for `staff/form.mustache`.
+struct StaffField {
+    let id: String
+    let name: String
+    let label: String
+    let hint: String?
+    let error: String?
+    let describedBy: String?
+    let value: String
+    let options: [ActionForm.Option]
+    let checked: Bool
+    let isTextarea: Bool
+    let isSelect: Bool
+    let isCheckbox: Bool
+    let isFile: Bool
+    let isInput: Bool
+    let type: String
+    let rows: Int
+
+    enum Kind {
+        case text, email, url, number, datetime
+        case textarea(rows: Int)
+        case select([ActionForm.Option])
+        case checkbox, file
+    }
+
+    init(_ name: String, _ kind: Kind, label: String, hint: String? = nil, values: [String: String], errors: [String: String]) {
+        let id = "staff-\(name.replacingOccurrences(of: "_", with: "-"))"
+        self.id = id
+        self.name = name
+        self.label = label
+        self.hint = hint
+        error = errors[name]
+        let ids = [hint.map { _ in "\(id)-hint" }, errors[name].map { _ in "\(id)-error" }].compactMap { $0 }
+        describedBy = ids.isEmpty ? nil : ids.joined(separator: " ")
+        value = values[name] ?? ""
+        var options: [ActionForm.Option] = []
+        var type = "text"
+        var rows = 0
+        switch kind {
+        case .text: type = "text"
+        case .email: type = "email"
+        case .url: type = "url"
+        case .number: type = "number"
+        case .datetime: type = "datetime-local"
+        case .textarea(let count): rows = count
+        case .select(let choices):
+            options = choices.map { ActionForm.Option(value: $0.value, label: $0.label, selected: $0.value == (values[name] ?? "")) }
+        case .checkbox, .file: break
+        }
+        self.options = options
+        self.type = type
+        self.rows = rows
+        checked = values[name] == "yes"
+        if case .textarea = kind { isTextarea = true } else { isTextarea = false }
+        if case .select = kind { isSelect = true } else { isSelect = false }
+        if case .checkbox = kind { isCheckbox = true } else { isCheckbox = false }
+        if case .file = kind { isFile = true } else { isFile = false }
+        isInput = !isTextarea && !isSelect && !isCheckbox && !isFile
+    }
+}
+
+/// A staff editing page: one form of fields, and any small forms beside it (delete, replace file).
+struct StaffFormPage {
+    struct SideForm {
+        let action: String
+        let label: String
+        let danger: Bool
+    }
+
+    let layout: StaffLayout
+    let heading: String
+    let action: String
+    let multipart: Bool
+    let fields: [StaffField]
+    let hasErrors: Bool
+    let errorSummary: [ActionForm.ErrorLink]
+    let submitLabel: String
+    let links: [StaffLayout.NavigationItem]
+    let sideForms: [SideForm]
+    let previewHTML: String?
+
+    init(
+        layout: StaffLayout,
+        heading: String,
+        action: String,
+        multipart: Bool = false,
+        fields: [StaffField],
+        errors: ValidationErrors,
+        strings: StringCatalog,
+        submitLabel: String,
+        links: [StaffLayout.NavigationItem] = [],
+        sideForms: [SideForm] = [],
+        previewHTML: String? = nil
+    ) {
+        self.layout = layout
+        self.heading = heading
+        self.action = action
+        self.multipart = multipart
+        self.fields = fields
+        hasErrors = !errors.isEmpty
+        errorSummary = errors.fields.compactMap { name in
+            errors[name].map { ActionForm.ErrorLink(text: strings[$0], target: "#staff-\(name.replacingOccurrences(of: "_", with: "-"))") }
+        }
+        self.submitLabel = submitLabel
+        self.links = links
+        self.sideForms = sideForms
+        self.previewHTML = previewHTML
+    }
+
+    /// Catalog keys of errors, turned into text by field.
+    static func messages(_ errors: ValidationErrors, _ strings: StringCatalog) -> [String: String] {
+        var result: [String: String] = [:]
+        for field in errors.fields { result[field] = errors[field].map { strings[$0] } }
+        return result
+    }
+}
+
+/// A staff list: a heading, a "new" link, and a table whose first column links to each item.
+struct StaffListPage {
+    struct Row {
+        let title: String
+        let url: String
+        let cells: [String]
+    }
+
+    let layout: StaffLayout
+    let heading: String
+    let newURL: String?
+    let newLabel: String
+    let columns: [String]
+    let rows: [Row]
+}

@@ -1,0 +1,367 @@
+import CommonsCore
+import CommonsOrganizing
+import Foundation
+import Hummingbird
+
+/// The campaign and event editors: create, edit, close or reopen, cancel, feature.
+struct StaffOrganizingRoutes {
+    typealias Context = StaffContext<OrganizingArea>
+    let site: Site
+
+    func register(on group: RouterGroup<Context>) {
+        group.get(StaffPath.Pattern.campaigns) { _, context in try await campaignList(context) }
+        group.get(StaffPath.Pattern.newCampaign) { _, context in try await campaignEditor(nil, values: ["kind": "signup", "status": "open"], context)
+        }
+        group.post(StaffPath.Pattern.campaigns) { request, context in try await saveCampaign(nil, request, context) }
+        group.get(StaffPath.Pattern.campaign) { _, context in
+            let campaign = try await campaign(context)
+            return try await campaignEditor(campaign, values: Self.values(of: campaign), context)
+        }
+        group.post(StaffPath.Pattern.campaign) { request, context in try await saveCampaign(try await campaign(context), request, context) }
+
+        group.get(StaffPath.Pattern.events) { _, context in try await eventList(context) }
+        group.get(StaffPath.Pattern.newEvent) { _, context in
+            try await eventEditor(nil, values: ["time_zone": "America/New_York", "status": "scheduled"], context)
+        }
+        group.post(StaffPath.Pattern.events) { request, context in try await saveEvent(nil, request, context) }
+        group.get(StaffPath.Pattern.event) { _, context in
+            let event = try await event(context)
+            return try await eventEditor(event, values: Self.values(of: event), context)
+        }
+        group.post(StaffPath.Pattern.event) { request, context in try await saveEvent(try await event(context), request, context) }
+    }
+
+    // MARK: Campaigns
+
+    func campaign(_ context: Context) async throws -> Campaign {
+        guard let id = UUID(uuidString: context.parameters.get("id") ?? ""), let campaign = try await site.campaigns.campaign(id: id) else {
+            throw SiteError.notFound
+        }
+        return campaign
+    }
+
+    static func values(of campaign: Campaign) -> [String: String] {
+        var values = [
+            "title": campaign.title, "slug": campaign.slug, "kind": campaign.kind.rawValue, "description": campaign.description,
+            "petition_text": campaign.petitionText, "petition_target": campaign.petitionTarget, "goal": campaign.goal.map(String.init) ?? "",
+            "status": campaign.status.rawValue, "thank_you": campaign.thankYou, "featured": campaign.featured ? "yes" : "",
+            "supporter_tags": campaign.tagList.joined(separator: ", "),
+        ]
+        for field in PersonField.optional {
+            if campaign.asked.contains(field) { values["ask_\(field.rawValue)"] = "yes" }
+            if campaign.required.contains(field) { values["require_\(field.rawValue)"] = "yes" }
+        }
+        return values
+    }
+
+    func campaignList(_ context: Context) async throws -> Response {
+        let strings = site.strings(context.language)
+        let rows = try await site.campaigns.all().map { campaign in
+            StaffListPage.Row(
+                title: campaign.title,
+                url: StaffPath.campaign(campaign.id!),
+                cells: [
+                    strings[campaign.kind == .petition ? "campaign.kind_petition" : "campaign.kind_signup"],
+                    strings["staff.campaign_\(campaign.status.rawValue)"],
+                    campaign.featured ? strings["staff.featured"] : "",
+                ]
+            )
+        }
+        let layout = try await site.staffLayout(
+            title: strings["staff.nav_campaigns"],
+            path: StaffPath.campaigns,
+            staff: context.staff,
+            language: context.language
+        )
+        let model = StaffListPage(
+            layout: layout,
+            heading: strings["staff.nav_campaigns"],
+            newURL: StaffPath.newCampaign,
+            newLabel: strings["staff.new_campaign"],
+            columns: [strings["staff.post_title"], strings["staff.kind"], strings["staff.status"], strings["staff.featured"]],
+            rows: rows
+        )
+        return site.views.page("staff/list", model)
+    }
+
+    func campaignEditor(
+        _ campaign: Campaign?,
+        values: [String: String],
+        errors: ValidationErrors = .init(),
+        status: HTTPResponse.Status = .ok,
+        _ context: Context
+    ) async throws -> Response {
+        let strings = site.strings(context.language)
+        let messages = StaffFormPage.messages(errors, strings)
+        let heading = campaign.map { strings.format("staff.edit_post", ["title": $0.title]) } ?? strings["staff.new_campaign"]
+        let kinds = Campaign.Kind.allCases.map {
+            ActionForm.Option(
+                value: $0.rawValue,
+                label: strings[$0 == .petition ? "campaign.kind_petition" : "campaign.kind_signup"],
+                selected: false
+            )
+        }
+        let statuses = Campaign.Status.allCases.map {
+            ActionForm.Option(value: $0.rawValue, label: strings["staff.campaign_\($0.rawValue)"], selected: false)
+        }
+        var fields = [
+            StaffField("title", .text, label: strings["staff.post_title"], values: values, errors: messages),
+            StaffField("slug", .text, label: strings["staff.slug"], hint: strings["staff.slug_hint"], values: values, errors: messages),
+            StaffField("kind", .select(kinds), label: strings["staff.kind"], values: values, errors: messages),
+            StaffField("status", .select(statuses), label: strings["staff.status"], values: values, errors: messages),
+            StaffField(
+                "description",
+                .textarea(rows: 8),
+                label: strings["staff.description"],
+                hint: strings["staff.body_hint"],
+                values: values,
+                errors: messages
+            ),
+            StaffField("petition_text", .textarea(rows: 4), label: strings["staff.petition_text"], values: values, errors: messages),
+            StaffField("petition_target", .text, label: strings["staff.petition_target"], values: values, errors: messages),
+            StaffField("goal", .number, label: strings["staff.goal"], values: values, errors: messages),
+            StaffField("thank_you", .textarea(rows: 3), label: strings["staff.thank_you"], values: values, errors: messages),
+            StaffField(
+                "supporter_tags",
+                .text,
+                label: strings["staff.supporter_tags"],
+                hint: strings["staff.comma_hint"],
+                values: values,
+                errors: messages
+            ),
+            StaffField("featured", .checkbox, label: strings["staff.feature_on_home"], values: values, errors: messages),
+        ]
+        for field in PersonField.allCases where PersonField.optional.contains(field) {
+            fields.append(
+                StaffField(
+                    "ask_\(field.rawValue)",
+                    .checkbox,
+                    label: strings.format("staff.ask_field", ["field": strings["form.\(field.rawValue)"]]),
+                    values: values,
+                    errors: messages
+                )
+            )
+            fields.append(
+                StaffField(
+                    "require_\(field.rawValue)",
+                    .checkbox,
+                    label: strings.format("staff.require_field", ["field": strings["form.\(field.rawValue)"]]),
+                    values: values,
+                    errors: messages
+                )
+            )
+        }
+        let layout = try await site.staffLayout(title: heading, path: StaffPath.campaigns, staff: context.staff, language: context.language)
+        let links =
+            campaign.map { [StaffLayout.NavigationItem(label: strings["staff.view_public"], url: SitePath.campaign($0.slug), isCurrent: false)] }
+            ?? []
+        let model = StaffFormPage(
+            layout: layout,
+            heading: heading,
+            action: campaign.map { StaffPath.campaign($0.id!) } ?? StaffPath.campaigns,
+            fields: fields,
+            errors: errors,
+            strings: strings,
+            submitLabel: strings["staff.save"],
+            links: links
+        )
+        return site.views.page("staff/form", model, status: status)
+    }
+
+    func saveCampaign(_ campaign: Campaign?, _ request: Request, _ context: Context) async throws -> Response {
+        let fields = try await request.collectFormFields(limit: context.maxUploadSize)
+        var errors = ValidationErrors()
+        var goal: Int?
+        if let raw = fields["goal"]?.trimmingCharacters(in: .whitespaces), !raw.isEmpty {
+            goal = Int(raw)
+            if goal == nil { errors.add(field: "goal", message: "error.goal_invalid") }
+        }
+        let asked = Set(PersonField.optional.filter { fields["ask_\($0.rawValue)"] == "yes" })
+        let required = Set(PersonField.optional.filter { fields["require_\($0.rawValue)"] == "yes" })
+        let draft = CampaignDraft(
+            title: fields["title"] ?? "",
+            slug: fields["slug"],
+            kind: Campaign.Kind(rawValue: fields["kind"] ?? "") ?? .signup,
+            description: fields["description"] ?? "",
+            petitionText: fields["petition_text"] ?? "",
+            petitionTarget: fields["petition_target"] ?? "",
+            goal: goal,
+            status: Campaign.Status(rawValue: fields["status"] ?? "") ?? .open,
+            thankYou: fields["thank_you"] ?? "",
+            featured: fields["featured"] == "yes",
+            supporterTags: (fields["supporter_tags"] ?? "").split(separator: ",").map(String.init),
+            askedFields: asked,
+            requiredFields: required
+        )
+        do {
+            try errors.throwIfAny()
+            let saved: Campaign
+            if let campaign {
+                saved = try await site.campaigns.update(campaign.requireID(), with: draft)
+            } else {
+                saved = try await site.campaigns.create(draft)
+            }
+            return Response.redirect(to: StaffPath.campaign(try saved.requireID()), type: .normal)
+        } catch let problems as ValidationErrors {
+            for field in problems.fields { errors.add(field: field, message: problems[field]!) }
+            return try await campaignEditor(campaign, values: fields, errors: errors, status: .unprocessableContent, context)
+        }
+    }
+
+    // MARK: Events
+
+    func event(_ context: Context) async throws -> Event {
+        guard let id = UUID(uuidString: context.parameters.get("id") ?? ""), let event = try await site.events.event(id: id) else {
+            throw SiteError.notFound
+        }
+        return event
+    }
+
+    static func values(of event: Event) -> [String: String] {
+        [
+            "title": event.title, "slug": event.slug, "description": event.description,
+            "starts_at": StaffPostRoutes.localDateTime(event.startsAt, in: TimeZone(identifier: event.timeZone) ?? Formatting.timeZone),
+            "ends_at": StaffPostRoutes.localDateTime(event.endsAt, in: TimeZone(identifier: event.timeZone) ?? Formatting.timeZone),
+            "time_zone": event.timeZone, "venue": event.venue, "address": event.address,
+            "online_url": event.onlineURL ?? "", "capacity": event.capacity.map(String.init) ?? "", "status": event.status.rawValue,
+        ]
+    }
+
+    func eventList(_ context: Context) async throws -> Response {
+        let strings = site.strings(context.language)
+        let formatting = site.formatting(context.language)
+        let rows = try await site.events.all().sorted { $0.startsAt > $1.startsAt }.map { event in
+            StaffListPage.Row(
+                title: event.title,
+                url: StaffPath.event(event.id!),
+                cells: [
+                    formatting.eventTime(start: event.startsAt, end: event.endsAt, timeZone: event.timeZone),
+                    strings["staff.event_\(event.status.rawValue)"],
+                ]
+            )
+        }
+        let layout = try await site.staffLayout(
+            title: strings["staff.nav_events"],
+            path: StaffPath.events,
+            staff: context.staff,
+            language: context.language
+        )
+        let model = StaffListPage(
+            layout: layout,
+            heading: strings["staff.nav_events"],
+            newURL: StaffPath.newEvent,
+            newLabel: strings["staff.new_event"],
+            columns: [strings["staff.post_title"], strings["events.when"], strings["staff.status"]],
+            rows: rows
+        )
+        return site.views.page("staff/list", model)
+    }
+
+    func eventEditor(
+        _ event: Event?,
+        values: [String: String],
+        errors: ValidationErrors = .init(),
+        status: HTTPResponse.Status = .ok,
+        _ context: Context
+    )
+        async throws -> Response
+    {
+        let strings = site.strings(context.language)
+        let messages = StaffFormPage.messages(errors, strings)
+        let heading = event.map { strings.format("staff.edit_post", ["title": $0.title]) } ?? strings["staff.new_event"]
+        let statuses = [Event.Status.scheduled, .cancelled].map {
+            ActionForm.Option(value: $0.rawValue, label: strings["staff.event_\($0.rawValue)"], selected: false)
+        }
+        let fields = [
+            StaffField("title", .text, label: strings["staff.post_title"], values: values, errors: messages),
+            StaffField("slug", .text, label: strings["staff.slug"], hint: strings["staff.slug_hint"], values: values, errors: messages),
+            StaffField("status", .select(statuses), label: strings["staff.status"], values: values, errors: messages),
+            StaffField(
+                "starts_at",
+                .datetime,
+                label: strings["staff.starts_at"],
+                hint: strings["staff.local_time_hint"],
+                values: values,
+                errors: messages
+            ),
+            StaffField("ends_at", .datetime, label: strings["staff.ends_at"], values: values, errors: messages),
+            StaffField("time_zone", .text, label: strings["staff.time_zone"], values: values, errors: messages),
+            StaffField("venue", .text, label: strings["staff.venue"], values: values, errors: messages),
+            StaffField("address", .text, label: strings["staff.address"], values: values, errors: messages),
+            StaffField(
+                "online_url",
+                .url,
+                label: strings["staff.online_url"],
+                hint: strings["staff.online_url_hint"],
+                values: values,
+                errors: messages
+            ),
+            StaffField("capacity", .number, label: strings["staff.capacity"], hint: strings["staff.capacity_hint"], values: values, errors: messages),
+            StaffField(
+                "description",
+                .textarea(rows: 8),
+                label: strings["staff.description"],
+                hint: strings["staff.body_hint"],
+                values: values,
+                errors: messages
+            ),
+        ]
+        let layout = try await site.staffLayout(title: heading, path: StaffPath.events, staff: context.staff, language: context.language)
+        let links =
+            event.map { [StaffLayout.NavigationItem(label: strings["staff.view_public"], url: SitePath.event($0.slug), isCurrent: false)] } ?? []
+        let model = StaffFormPage(
+            layout: layout,
+            heading: heading,
+            action: event.map { StaffPath.event($0.id!) } ?? StaffPath.events,
+            fields: fields,
+            errors: errors,
+            strings: strings,
+            submitLabel: strings["staff.save"],
+            links: links
+        )
+        return site.views.page("staff/form", model, status: status)
+    }
+
+    func saveEvent(_ event: Event?, _ request: Request, _ context: Context) async throws -> Response {
+        let fields = try await request.collectFormFields(limit: context.maxUploadSize)
+        var errors = ValidationErrors()
+        let zone = TimeZone(identifier: fields["time_zone"] ?? "") ?? Formatting.timeZone
+        func date(_ name: String) -> Date? {
+            guard let value = fields[name], let date = StaffPostRoutes.parseLocalDateTime(value, in: zone) else {
+                errors.add(field: name, message: "error.date_invalid")
+                return nil
+            }
+            return date
+        }
+        let startsAt = date("starts_at")
+        let endsAt = date("ends_at")
+        var capacity: Int?
+        if let raw = fields["capacity"]?.trimmingCharacters(in: .whitespaces), !raw.isEmpty {
+            capacity = Int(raw)
+            if capacity == nil { errors.add(field: "capacity", message: "error.capacity_invalid") }
+        }
+        let online = fields["online_url"]?.trimmingCharacters(in: .whitespaces) ?? ""
+        do {
+            try errors.throwIfAny()
+            let draft = EventDraft(
+                title: fields["title"] ?? "",
+                slug: fields["slug"],
+                description: fields["description"] ?? "",
+                startsAt: startsAt!,
+                endsAt: endsAt!,
+                timeZone: fields["time_zone"] ?? "America/New_York",
+                venue: fields["venue"] ?? "",
+                address: fields["address"] ?? "",
+                onlineURL: online.isEmpty ? nil : online,
+                capacity: capacity,
+                status: Event.Status(rawValue: fields["status"] ?? "") ?? .scheduled
+            )
+            let saved: Event
+            if let event { saved = try await site.events.update(event.requireID(), with: draft) } else { saved = try await site.events.create(draft) }
+            return Response.redirect(to: StaffPath.event(try saved.requireID()), type: .normal)
+        } catch let problems as ValidationErrors {
+            for field in problems.fields { errors.add(field: field, message: problems[field]!) }
+            return try await eventEditor(event, values: fields, errors: errors, status: .unprocessableContent, context)
+        }
+    }
+}
