@@ -83,6 +83,7 @@ struct StaffPostRoutes {
         let action: String
         let values: [String: String]
         let statuses: [ActionForm.Option]
+        let images: [ActionForm.Option]
         let errors: [String: String]
         let errorSummary: [ActionForm.ErrorLink]
         let hasErrors: Bool
@@ -98,7 +99,7 @@ struct StaffPostRoutes {
             "title": post.title, "slug": post.slug, "summary": post.summary, "body": post.body, "status": post.status.rawValue,
             "publish_at": post.publishAt.map { localDateTime($0) } ?? "", "byline": post.byline,
             "categories": post.categories.map(\.name).joined(separator: ", "),
-            "tags": post.tags.map(\.name).joined(separator: ", "),
+            "tags": post.tags.map(\.name).joined(separator: ", "), "featured_document": post.$featuredDocument.id?.uuidString ?? "",
         ]
     }
 
@@ -116,6 +117,12 @@ struct StaffPostRoutes {
         var messages: [String: String] = [:]
         for field in errors.fields { messages[field] = errors[field].map { strings[$0] } }
         let layout = try await site.staffLayout(title: heading, path: StaffPath.posts, staff: context.staff, language: context.language)
+        let chosenImage = values["featured_document"] ?? ""
+        let images =
+            [ActionForm.Option(value: "", label: strings["staff.none"], selected: chosenImage.isEmpty)]
+            + (try await site.library.all()).filter { FileType(contentType: $0.contentType).map { [.png, .jpeg, .webp].contains($0) } == true }.map {
+                ActionForm.Option(value: $0.id!.uuidString, label: $0.title, selected: $0.id!.uuidString == chosenImage)
+            }
         let model = EditorPage(
             layout: layout,
             heading: heading,
@@ -124,6 +131,7 @@ struct StaffPostRoutes {
             statuses: PublicationStatus.allCases.map {
                 ActionForm.Option(value: $0.rawValue, label: strings["staff.status_\($0.rawValue)"], selected: $0.rawValue == chosen)
             },
+            images: images,
             errors: messages,
             errorSummary: errors.fields.compactMap { field in errors[field].map { ActionForm.ErrorLink(text: strings[$0], target: "#post-\(field)") }
             },
@@ -162,7 +170,8 @@ struct StaffPostRoutes {
             publishAt: publishAt,
             byline: fields["byline"] ?? "",
             categories: list("categories"),
-            tags: list("tags")
+            tags: list("tags"),
+            featuredDocumentID: fields["featured_document"].flatMap(UUID.init(uuidString:))
         )
         do {
             try errors.throwIfAny()
