@@ -18,7 +18,7 @@ struct Commons: AsyncParsableCommand {
             (postgres://… to use PostgreSQL instead of SQLite), HOST, PORT, COMMONS_BASE_URL, COMMONS_DEMO=0 \
             (start with an empty site) and LOG_LEVEL. See README.md.
             """,
-        subcommands: [Serve.self, Migrate.self, User.self, Export.self],
+        subcommands: [Serve.self, Migrate.self, User.self, Export.self, Purge.self],
         defaultSubcommand: Serve.self
     )
 }
@@ -205,4 +205,26 @@ struct Export: AsyncParsableCommand {
 struct CommandError: Error, CustomStringConvertible {
     let description: String
     init(_ description: String) { self.description = description }
+}
+
+struct Purge: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Delete what the retention settings say has expired, now (the server also does this daily).",
+        discussion: """
+            RSVPs go COMMONS_RSVP_RETENTION_DAYS (default 90) days after their event; supporters with no new action go after \
+            COMMONS_SUPPORTER_RETENTION_MONTHS (default 36) months, with their actions and tags. The purge is written to the audit log.
+            """
+    )
+
+    func run() async throws {
+        let settings = loadSettings()
+        do {
+            let report = try await withStore(settings) { store in try await purgeExpiredData(store: store, settings: settings) }
+            print(
+                "Deleted \(report.rsvps) expired RSVPs and \(report.supporters) supporters inactive for \(settings.retention.supporterMonths) months."
+            )
+        } catch {
+            fail(error)
+        }
+    }
 }

@@ -23,7 +23,7 @@ public struct PageDraft: Sendable {
 public struct Pages: Sendable {
     /// First path segments the site itself answers; a page may not take one of them.
     public static let reservedSlugs: Set<String> = [
-        "news", "category", "tag", "documents", "campaigns", "events", "search", "feed", "sitemap-xml",
+        "news", "category", "tag", "privacy", "documents", "campaigns", "events", "search", "feed", "sitemap-xml",
         "robots-txt", "healthz", "admin", "api", "assets", "page", "wp-content", "wp-admin", "wp-login-php",
         "es", "zh", "bn", "ru", "ht", "ko", "ar", "fr", "ur", "sq", "uk", "uz", "en",
     ]

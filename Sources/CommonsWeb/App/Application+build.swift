@@ -40,6 +40,7 @@ public func buildApplication(settings: Settings, services: Services, store: Comm
         logger: logger
     )
     app.addServices(DatabaseService(store: store))
+    app.addServices(RetentionService(store: store, policy: settings.retention, clock: services.clock, logger: logger))
     return app
 }
 

@@ -1,3 +1,4 @@
+import CommonsOrganizing
 import CommonsStorage
 import Foundation
 import Logging
@@ -18,6 +19,8 @@ public struct Settings: Sendable {
     public var dataKey: String?
     /// Public form submissions allowed per client in ten minutes; 0 turns the limit off.
     public var formRateLimit: Int
+    /// How long RSVPs and inactive supporters are kept.
+    public var retention: RetentionPolicy
 
     public init(
         hostname: String = "127.0.0.1",
@@ -28,7 +31,8 @@ public struct Settings: Sendable {
         loadDemoContent: Bool = true,
         logLevel: Logger.Level = .info,
         dataKey: String? = nil,
-        formRateLimit: Int = 10
+        formRateLimit: Int = 10,
+        retention: RetentionPolicy = RetentionPolicy()
     ) {
         self.hostname = hostname
         self.port = port
@@ -39,10 +43,11 @@ public struct Settings: Sendable {
         self.logLevel = logLevel
         self.dataKey = dataKey
         self.formRateLimit = formRateLimit
+        self.retention = retention
     }
 
     /// Reads `COMMONS_DATA_DIR`, `DATABASE_URL`, `HOST`, `PORT`, `COMMONS_BASE_URL`, `COMMONS_DEMO`,
-    /// `COMMONS_DATA_KEY`, `COMMONS_FORM_RATE_LIMIT`
+    /// `COMMONS_DATA_KEY`, `COMMONS_FORM_RATE_LIMIT`, `COMMONS_RSVP_RETENTION_DAYS`, `COMMONS_SUPPORTER_RETENTION_MONTHS`
     /// and `LOG_LEVEL`; throws a `SettingsError` naming the variable for a value it cannot use.
     public static func fromEnvironment(_ environment: [String: String] = ProcessInfo.processInfo.environment) throws -> Settings {
         func value(_ name: String) -> String? {
@@ -102,6 +107,19 @@ public struct Settings: Sendable {
             }
             formRateLimit = limit
         }
+        var retention = RetentionPolicy()
+        if let raw = value("COMMONS_RSVP_RETENTION_DAYS") {
+            guard let days = Int(raw), days >= 1 else {
+                throw SettingsError(variable: "COMMONS_RSVP_RETENTION_DAYS", value: raw, expected: "a whole number of days, 1 or more")
+            }
+            retention.rsvpDays = days
+        }
+        if let raw = value("COMMONS_SUPPORTER_RETENTION_MONTHS") {
+            guard let months = Int(raw), months >= 1 else {
+                throw SettingsError(variable: "COMMONS_SUPPORTER_RETENTION_MONTHS", value: raw, expected: "a whole number of months, 1 or more")
+            }
+            retention.supporterMonths = months
+        }
         return Settings(
             hostname: hostname,
             port: port,
@@ -111,7 +129,8 @@ public struct Settings: Sendable {
             loadDemoContent: loadDemoContent,
             logLevel: logLevel,
             dataKey: value("COMMONS_DATA_KEY"),
-            formRateLimit: formRateLimit
+            formRateLimit: formRateLimit,
+            retention: retention
         )
     }
 }

@@ -76,6 +76,7 @@ struct Site: Sendable {
             ],
             footerNavigation: [
                 item("nav.mission", SitePath.page("mission")),
+                item("nav.privacy", SitePath.privacy),
                 item("nav.feed", SitePath.feed),
             ],
             t: strings.tree

@@ -23,6 +23,9 @@ struct ErrorPageMiddleware: RouterMiddleware {
             return try await page(.forbidden, context: context, textKey: "page.csrf_text")
         } catch let error as HTTPError where error.status == .notFound {
             return try await page(.notFound, context: context)
+        } catch let error as any HTTPResponseError where error.status == .contentTooLarge {
+            // A body over the limit (NIO's "too many bytes"): a page that says what the limits are.
+            return try await page(.contentTooLarge, context: context)
         } catch let error as any HTTPResponseError where error.status != .internalServerError {
             // Hummingbird's own answers (405, 413, a malformed request): keep their status, plain text.
             return try error.response(from: request, context: context)
@@ -40,6 +43,8 @@ struct ErrorPageMiddleware: RouterMiddleware {
             case .gone: ("page.gone_title", "page.gone_text")
             case .unauthorized: ("page.unauthorized_title", "page.unauthorized_text")
             case .forbidden: ("page.forbidden_title", "page.forbidden_text")
+            case .contentTooLarge: ("page.too_large_title", "page.too_large_text")
+            case .methodNotAllowed: ("page.method_title", "page.method_text")
             default: ("page.error_title", "page.error_text")
             }
         if let override { textKey = override }

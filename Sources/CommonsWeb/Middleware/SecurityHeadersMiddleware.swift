@@ -11,7 +11,13 @@ struct SecurityHeadersMiddleware: RouterMiddleware {
         "default-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        var response = try await next(request, context)
+        var response: Response
+        // TRACE would echo a request's headers (cookies included) back to a script.
+        if request.method == .trace || request.method.rawValue == "TRACK" {
+            response = Response(status: .methodNotAllowed, headers: [.allow: "GET, HEAD, POST"])
+        } else {
+            response = try await next(request, context)
+        }
         response.headers[.contentSecurityPolicy] = Self.contentSecurityPolicy
         response.headers[.xContentTypeOptions] = "nosniff"
         response.headers[HTTPField.Name("Referrer-Policy")!] = "no-referrer"

@@ -52,6 +52,7 @@ struct FeedRoutes {
             Sitemap.Entry(loc: baseURL + SitePath.home, lastmod: nil),
             Sitemap.Entry(loc: baseURL + SitePath.news, lastmod: nil),
             Sitemap.Entry(loc: baseURL + SitePath.documents, lastmod: nil),
+            Sitemap.Entry(loc: baseURL + SitePath.privacy, lastmod: nil),
         ]
         for page in try await site.pages.allPublicPages() {
             entries.append(.init(loc: baseURL + SitePath.page(page.slug), lastmod: Sitemap.w3cDate(page.updatedAt ?? page.publishedAt)))

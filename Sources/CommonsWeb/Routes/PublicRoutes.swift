@@ -16,6 +16,7 @@ struct PublicRoutes {
         router.get(SitePath.Pattern.tag) { _, context in try await news(tag(context), page: 1, context) }
         router.get(SitePath.Pattern.tagPage) { _, context in try await news(tag(context), page: pageNumber(context), context) }
         router.get(SitePath.Pattern.search) { request, context in try await search(request, context) }
+        router.get(SitePath.Pattern.privacy) { _, context in try await privacy(context) }
         router.get(SitePath.Pattern.post) { _, context in try await post(slug: context.parameters.require("slug"), context) }
         router.get(SitePath.Pattern.documents) { _, context in try await documents(page: 1, context) }
         router.get(SitePath.Pattern.documentsPage) { _, context in
@@ -95,6 +96,34 @@ struct PublicRoutes {
             formatting: site.formatting(context.language)
         )
         return site.views.page("news-list", model)
+    }
+
+    /// What Commons collects and why, who sees it, how long it stays, how to have it deleted:
+    /// written in the catalogs, so it reads in every site language, with this site's own figures.
+    func privacy(_ context: AppRequestContext) async throws -> Response {
+        let strings = site.strings(context.language)
+        let settings = try await site.siteSettings.all()
+        let siteName = settings[.siteName] ?? "Commons"
+        let contact = settings[.contactEmail].flatMap { $0.isEmpty ? nil : $0 }
+        let values = [
+            "site": siteName, "rsvp_days": String(site.settings.retention.rsvpDays), "months": String(site.settings.retention.supporterMonths),
+            "contact": contact ?? strings["privacy.contact_fallback"],
+        ]
+        let sections = ["collect", "why", "who", "protect", "keep", "delete", "visitors"].map { key in
+            PrivacyPage.Section(heading: strings["privacy.\(key)_heading"], text: strings.format("privacy.\(key)_text", values))
+        }
+        let layout = try await site.layout(
+            PageMeta(title: strings["privacy.title"], description: strings.format("privacy.summary", values), path: SitePath.privacy),
+            language: context.language
+        )
+        let model = PrivacyPage(
+            layout: layout,
+            title: strings["privacy.title"],
+            summary: strings.format("privacy.summary", values),
+            sections: sections,
+            contactURL: contact.map { "mailto:\($0)" }
+        )
+        return site.views.page("privacy", model)
     }
 
     func search(_ request: Request, _ context: AppRequestContext) async throws -> Response {

@@ -29,6 +29,7 @@ public enum SitePath {
     public static func tag(_ slug: String, page: Int = 1) -> String { page <= 1 ? ContentPath.tag(slug) : "\(ContentPath.tag(slug))/page/\(page)" }
     public static func page(_ slug: String) -> String { ContentPath.page(slug) }
     public static let feed = "/feed"
+    public static let privacy = "/privacy"
     public static let sitemap = "/sitemap.xml"
     public static let robots = "/robots.txt"
     public static let search = "/search"
@@ -67,6 +68,7 @@ public enum SitePath {
         static let tag: RouterPath = "/tag/:slug"
         static let tagPage: RouterPath = "/tag/:slug/page/:page"
         static let feed: RouterPath = "/feed"
+        static let privacy: RouterPath = "/privacy"
         static let sitemap: RouterPath = "/sitemap.xml"
         static let robots: RouterPath = "/robots.txt"
         static let search: RouterPath = "/search"

@@ -88,6 +88,8 @@ struct StaffSupporterRoutes {
             } catch SupporterError.notFound {
                 throw SiteError.notFound
             }
+            // Gone from everywhere: the write-ahead log too.
+            try await Retention.scrubFreedPages(site.database)
             return Response.redirect(to: StaffPath.supporters, type: .normal)
         }
     }

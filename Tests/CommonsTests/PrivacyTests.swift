@@ -1,0 +1,181 @@
+import AsyncHTTPClient
+import CommonsAccounts
+import CommonsOrganizing
+import CommonsPrivacy
+import CommonsStorage
+import FluentKit
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import NIOCore
+import SQLKit
+import Testing
+
+@testable import CommonsWeb
+
+@Suite("Privacy")
+struct PrivacyTests {
+    @Test func test_trace_is_refused_and_oversized_forms_get_413() async throws {
+        let site = try await TestSite.make()
+        defer { Task { await site.destroy() } }
+        try await site.run { client async throws in
+            let trace = try await client.execute(uri: "/", method: .trace)
+            #expect(trace.status == .methodNotAllowed)
+            #expect(trace.headers[.contentSecurityPolicy] != nil)
+            let big = String(repeating: "a", count: 70 * 1024)
+            let tooLarge = try await client.post("/campaigns/sanctuary-schools", form: [("given_name", big)])
+            #expect(tooLarge.status == .contentTooLarge)
+            #expect(tooLarge.text.contains("larger than this site accepts"))
+        }
+    }
+
+    @Test func test_privacy_page_says_what_is_kept_and_for_how_long() async throws {
+        var site = try await TestSite.make()
+        site.settings.retention = RetentionPolicy(rsvpDays: 30, supporterMonths: 24)
+        let database = site.database
+        defer { Task { await database.destroy() } }
+        try await site.run { client async throws in
+            let html = try await client.get("/privacy").text
+            #expect(html.contains("<h1>Your privacy</h1>"))
+            #expect(html.contains("RSVPs are deleted 30 days after their event."))
+            #expect(html.contains("24 months"))
+            #expect(try await client.get("/").text.contains("href=\"/privacy\""))
+        }
+    }
+
+    @Test func test_purge_deletes_expired_rsvps_and_inactive_supporters_from_the_file() async throws {
+        let clock = TestClock()
+        let site = try await TestSite.make(clock: clock.clock)
+        defer { Task { await site.destroy() } }
+        try await site.run { client async throws in _ = try await client.get("/healthz") }
+        try await site.withStore { store async throws in
+            let now = clock.clock.now
+            try await EventDirectory(database: store.database, clock: clock.clock).create(
+                EventDraft(title: "Rally", description: "x", startsAt: now + 3600, endsAt: now + 7200)
+            )
+        }
+        try await site.run { client async throws in
+            _ = try await client.fillAndSend("/campaigns/sanctuary-schools", clock: clock, canary)
+            _ = try await client.fillAndSend("/events/rally", clock: clock, [("given_name", "Returning"), ("email", "returning@example.org")])
+        }
+        // The canary's email as it sits in the file (encrypted).
+        let sealed: Data = try await site.withStore { store async throws in
+            let keys = try DataKeys.load(environmentValue: nil, dataDirectory: site.settings.dataDirectory).keys
+            let supporter = try #require(try await SupporterVault(keys: keys).supporter(withEmail: "canary.person@example.org", on: store.database))
+            return try #require(
+                try await store.sql.raw("SELECT email FROM supporters WHERE id = \(bind: supporter.requireID())").first()?.decode(
+                    column: "email",
+                    as: Data.self
+                )
+            )
+        }
+        // 91 days later the RSVP has expired; the people are still within 36 months.
+        clock.advance(by: 91 * 86400)
+        try await site.withStore { store async throws in
+            let report = try await Retention(database: store.database, clock: clock.clock).purge(RetentionPolicy())
+            #expect(report.rsvps == 1)
+            #expect(report.supporters == 0)
+            #expect(try await Supporter.query(on: store.database).count() == 2)
+        }
+        // 37 months later both are inactive: gone, with their actions and tags.
+        clock.advance(by: 37 * 31 * 86400)
+        try await site.withStore { store async throws in
+            let report = try await Retention(database: store.database, clock: clock.clock).purge(RetentionPolicy())
+            #expect(report.supporters == 2)
+            #expect(try await Supporter.query(on: store.database).count() == 0)
+            #expect(try await Action.query(on: store.database).count() == 0)
+            #expect(try await SupporterTag.query(on: store.database).count() == 0)
+        }
+        var raw = Data()
+        for suffix in ["", "-wal"] {
+            raw.append((try? Data(contentsOf: URL(fileURLWithPath: site.settings.dataDirectory + "/commons.sqlite" + suffix))) ?? Data())
+        }
+        #expect(raw.range(of: sealed) == nil, "the deleted value is still in the database file")
+    }
+
+    @Test(.enabled(if: TestDatabase.postgresAvailable && PrivacyTests.pgDump != nil, "needs COMMONS_TEST_POSTGRES_URL and pg_dump"))
+    func test_a_pg_dump_holds_no_personal_data_in_the_clear() async throws {
+        let clock = TestClock()
+        let site = try await TestSite.make(.postgres, clock: clock.clock)
+        defer { Task { await site.destroy() } }
+        try await site.run { client async throws in
+            #expect(try await client.fillAndSend("/campaigns/sanctuary-schools", clock: clock, canary).status == .seeOther)
+        }
+        guard case .postgres(let url) = site.database.location else { return }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: Self.pgDump!)
+        process.arguments = ["--dbname=\(url)", "--no-owner"]
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let dump = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0)
+        #expect(dump.count > 1000)
+        for secret in ["Zanzibarina", "Quetzalcoatlova", "canary.person@example.org", "2125550199", "Canary Academy"] {
+            #expect(dump.range(of: Data(secret.utf8)) == nil, "\(secret) is in the dump in the clear")
+        }
+    }
+
+    static let pgDump: String? = {
+        let candidates =
+            ["/usr/bin/pg_dump"]
+            + ((try? FileManager.default.contentsOfDirectory(atPath: "/usr/lib/postgresql")) ?? []).sorted().reversed().map {
+                "/usr/lib/postgresql/\($0)/bin/pg_dump"
+            }
+        return candidates.first { FileManager.default.isExecutableFile(atPath: $0) }
+    }()
+
+    @Test(.enabled(if: ServerProcessTests.executable != nil, "the commons executable is not built (run swift build first)"))
+    func test_the_logs_hold_no_personal_data_or_addresses_even_at_trace() async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("commons-logs-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let port = ServerProcessTests.freePort()
+        let process = Process()
+        process.executableURL = ServerProcessTests.executable
+        process.arguments = ["serve", "--port", String(port)]
+        process.environment = ["COMMONS_DATA_DIR": folder.path, "LOG_LEVEL": "trace", "PATH": "/usr/bin:/bin"]
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = output
+        try process.run()
+        let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: .init(redirectConfiguration: .disallow))
+        do {
+            let base = "http://127.0.0.1:\(port)"
+            var html = ""
+            for _ in 0..<100 where html.isEmpty {
+                try await Task.sleep(for: .milliseconds(100))
+                if let page = try? await client.execute(HTTPClientRequest(url: "\(base)/campaigns/sanctuary-schools"), timeout: .seconds(2)) {
+                    html = String(buffer: try await page.body.collect(upTo: 1 << 20))
+                }
+            }
+            let token = try formToken(in: html)
+            try await Task.sleep(for: .milliseconds(3200))
+            var request = HTTPClientRequest(url: "\(base)/campaigns/sanctuary-schools?utm=Zanzibarina")
+            request.method = .POST
+            request.headers.add(name: "Content-Type", value: "application/x-www-form-urlencoded")
+            request.headers.add(name: "Cookie", value: "tracker=Quetzalcoatlova")
+            request.body = .bytes(formBody([("form_token", token)] + canary))
+            let response = try await client.execute(request, timeout: .seconds(10))
+            #expect(response.status == .seeOther)
+        } catch {
+            try? await client.shutdown()
+            process.terminate()
+            throw error
+        }
+        try await client.shutdown()
+        process.terminate()
+        process.waitUntilExit()
+        let log = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        #expect(log.contains("POST /campaigns/sanctuary-schools 303"))
+        for secret in [
+            "Zanzibarina", "Quetzalcoatlova", "canary.person", "Canary.Person", "2125550199", "Canary Academy", "127.0.0.1:", "form_token",
+        ] where secret != "127.0.0.1:" {
+            #expect(!log.contains(secret), "\(secret) is in the log")
+        }
+        // The only address in the log is the one the server listens on.
+        #expect(log.components(separatedBy: "127.0.0.1").count - 1 == log.components(separatedBy: "127.0.0.1:\(port)").count - 1)
+    }
+}
