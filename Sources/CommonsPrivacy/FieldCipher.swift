@@ -11,29 +11,33 @@ public struct FieldCipher: Sendable {
         self.keys = keys
     }
 
-    /// `[version][nonce 12][ciphertext][tag 16]`.
+    /// `[version][nonce 12][ciphertext][tag 16]`, under the current key version.
     public func seal(_ value: String, table: String, column: String, rowID: UUID) throws -> Data {
+        let current = keys.current
         let sealed = try AES.GCM.seal(
             Data(value.utf8),
-            using: keys.encryptionKey,
-            authenticating: Self.context(table: table, column: column, rowID: rowID, version: keys.version)
+            using: current.encryptionKey,
+            authenticating: Self.context(table: table, column: column, rowID: rowID, version: current.version)
         )
         guard let combined = sealed.combined else { throw FieldCipherError.cannotSeal }
-        return Data([keys.version]) + combined
+        return Data([current.version]) + combined
     }
 
     public func open(_ stored: Data, table: String, column: String, rowID: UUID) throws -> String {
         guard let version = stored.first, stored.count > 1 + 12 + 16 else { throw FieldCipherError.malformed }
-        guard version == keys.version else { throw FieldCipherError.unknownKeyVersion(version) }
+        guard let versionKeys = keys.keys(for: version) else { throw FieldCipherError.unknownKeyVersion(version) }
         let box = try AES.GCM.SealedBox(combined: stored.dropFirst())
         let plain = try AES.GCM.open(
             box,
-            using: keys.encryptionKey,
+            using: versionKeys.encryptionKey,
             authenticating: Self.context(table: table, column: column, rowID: rowID, version: version)
         )
         guard let text = String(data: plain, encoding: .utf8) else { throw FieldCipherError.malformed }
         return text
     }
+
+    /// The key version a stored value was sealed with.
+    public static func version(of stored: Data) -> UInt8? { stored.first }
 
     static func context(table: String, column: String, rowID: UUID, version: UInt8) -> Data {
         Data("commons|\(table)|\(column)|\(rowID.uuidString.lowercased())|v\(version)".utf8)
@@ -55,8 +59,17 @@ public struct BlindIndex: Sendable {
         self.keys = keys
     }
 
+    /// The hash under the current key version, as new rows store it.
     public func hash(_ normalizedValue: String, purpose: String) -> String {
-        let mac = HMAC<SHA256>.authenticationCode(for: Data("\(purpose)|\(normalizedValue)".utf8), using: keys.indexKey)
-        return Data(mac).map { String(format: "%02x", $0) }.joined()
+        Self.hash(normalizedValue, purpose: purpose, key: keys.current.indexKey)
+    }
+
+    /// The hash under every key version, so a lookup finds rows not yet re-encrypted.
+    public func hashes(_ normalizedValue: String, purpose: String) -> [String] {
+        keys.all.map { Self.hash(normalizedValue, purpose: purpose, key: $0.indexKey) }
+    }
+
+    static func hash(_ value: String, purpose: String, key: SymmetricKey) -> String {
+        Data(HMAC<SHA256>.authenticationCode(for: Data("\(purpose)|\(value)".utf8), using: key)).map { String(format: "%02x", $0) }.joined()
     }
 }

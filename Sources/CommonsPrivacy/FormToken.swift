@@ -18,23 +18,28 @@ public struct FormToken: Sendable, Equatable {
         public func issue(at now: Date) -> String {
             let id = SymmetricKey(size: .bits128).withUnsafeBytes { Data($0) }.base64URLEncoded
             let payload = "\(id).\(Int(now.timeIntervalSince1970))"
-            return payload + "." + signature(payload)
+            return payload + "." + Self.signature(payload, key: keys.current.formTokenKey)
         }
 
-        /// The token's contents when the signature holds; nil for anything forged or garbled.
+        /// The token's contents when the signature holds under any key version (a form shown
+        /// just before a rotation still counts); nil for anything forged or garbled.
         public func verify(_ token: String) -> FormToken? {
             let parts = token.split(separator: ".", omittingEmptySubsequences: false)
             guard parts.count == 3, let seconds = Int(parts[1]), !parts[0].isEmpty, parts[0].count <= 32 else { return nil }
             let payload = "\(parts[0]).\(parts[1])"
-            let expected = Data(signature(payload).utf8)
             let given = Data(parts[2].utf8)
-            // Constant-time comparison of the two signatures.
-            guard expected.count == given.count, zip(expected, given).reduce(0, { $0 | ($1.0 ^ $1.1) }) == 0 else { return nil }
-            return FormToken(id: String(parts[0]), issuedAt: Date(timeIntervalSince1970: TimeInterval(seconds)))
+            for version in keys.all {
+                let expected = Data(Self.signature(payload, key: version.formTokenKey).utf8)
+                // Constant-time comparison of the two signatures.
+                if expected.count == given.count, zip(expected, given).reduce(0, { $0 | ($1.0 ^ $1.1) }) == 0 {
+                    return FormToken(id: String(parts[0]), issuedAt: Date(timeIntervalSince1970: TimeInterval(seconds)))
+                }
+            }
+            return nil
         }
 
-        private func signature(_ payload: String) -> String {
-            Data(HMAC<SHA256>.authenticationCode(for: Data(payload.utf8), using: keys.formTokenKey)).base64URLEncoded
+        static func signature(_ payload: String, key: SymmetricKey) -> String {
+            Data(HMAC<SHA256>.authenticationCode(for: Data(payload.utf8), using: key)).base64URLEncoded
         }
     }
 }

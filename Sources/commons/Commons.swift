@@ -1,7 +1,9 @@
 import ArgumentParser
 import CommonsAccounts
+import CommonsContent
 import CommonsCore
 import CommonsOrganizing
+import CommonsPrivacy
 import CommonsStorage
 import CommonsWeb
 import Foundation
@@ -18,7 +20,7 @@ struct Commons: AsyncParsableCommand {
             (postgres://… to use PostgreSQL instead of SQLite), HOST, PORT, COMMONS_BASE_URL, COMMONS_DEMO=0 \
             (start with an empty site) and LOG_LEVEL. See README.md.
             """,
-        subcommands: [Serve.self, Migrate.self, User.self, Export.self, Purge.self],
+        subcommands: [Serve.self, Migrate.self, User.self, Export.self, Purge.self, Keys.self],
         defaultSubcommand: Serve.self
     )
 }
@@ -225,6 +227,49 @@ struct Purge: AsyncParsableCommand {
             )
         } catch {
             fail(error)
+        }
+    }
+}
+
+struct Keys: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Manage the key that encrypts supporters' personal data.", subcommands: [Rotate.self])
+
+    struct Rotate: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Re-encrypt all supporter data under a new key version, while the server keeps serving.",
+            discussion: """
+                With the key in the data directory (keys/data.key), this adds a new key version to that file, waits a few seconds \
+                for running servers to notice it, then re-encrypts every supporter under it; older versions stay in the file so \
+                nothing written meanwhile becomes unreadable. With COMMONS_DATA_KEY, put the new key first on every server \
+                (COMMONS_DATA_KEY=2:NEW,1:OLD) and run this to re-encrypt; drop the old key once it reports no rows left.
+                """
+        )
+
+        func run() async throws {
+            let settings = loadSettings()
+            do {
+                try await withStore(settings) { store in
+                    let logger = makeLogger(settings: settings)
+                    let keys = try await loadDataKeys(settings: settings, store: store, logger: logger)
+                    if settings.dataKey == nil {
+                        let version = try keys.addVersion()
+                        print("Added key version \(version) to \(settings.dataDirectory)/keys/data.key.")
+                        // Running servers reread the key file within a few seconds.
+                        try await Task.sleep(for: .seconds(5))
+                    }
+                    let count = try await KeyRotation(database: store.database, keys: keys).reencryptAll()
+                    try await SiteSettings(database: store.database).set(.dataKeyCheck, to: keys.checkValue)
+                    try await AuditLog(database: store.database).record(
+                        "keys.rotated",
+                        by: nil,
+                        detail: "version=\(keys.version) supporters=\(count)",
+                        at: Date()
+                    )
+                    print("Re-encrypted \(count) supporters under key version \(keys.version).")
+                }
+            } catch {
+                fail(error)
+            }
         }
     }
 }

@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import CommonsAccounts
+import CommonsContent
 import CommonsOrganizing
 import CommonsPrivacy
 import CommonsStorage
@@ -177,5 +178,76 @@ struct PrivacyTests {
         }
         // The only address in the log is the one the server listens on.
         #expect(log.components(separatedBy: "127.0.0.1").count - 1 == log.components(separatedBy: "127.0.0.1:\(port)").count - 1)
+    }
+}
+
+@Suite("Key rotation")
+struct KeyRotationTests {
+    @Test func test_rotation_re_encrypts_every_supporter_while_the_site_serves() async throws {
+        let clock = TestClock()
+        let site = try await TestSite.make(clock: clock.clock)
+        defer { Task { await site.destroy() } }
+        try await site.run { client async throws in
+            _ = try await client.fillAndSend(
+                "/campaigns/sanctuary-schools",
+                clock: clock,
+                [("given_name", "Before"), ("email", "before@example.org")]
+            )
+            // Another process adds key version 2 while this server runs.
+            let (operatorKeys, _) = try DataKeys.load(environmentValue: nil, dataDirectory: site.settings.dataDirectory)
+            #expect(try operatorKeys.addVersion() == 2)
+            try await Task.sleep(for: .milliseconds(2500))  // the server rereads the key file within two seconds
+            _ = try await client.fillAndSend("/campaigns/sanctuary-schools", clock: clock, [("given_name", "After"), ("email", "after@example.org")])
+            // The earlier supporter, still under version 1, is found again rather than duplicated.
+            _ = try await client.fillAndSend(
+                "/campaigns/sanctuary-schools",
+                clock: clock,
+                [("given_name", "Before"), ("email", "BEFORE@example.org"), ("school", "P.S. 5")]
+            )
+        }
+        try await site.withStore { store async throws in
+            let (keys, _) = try DataKeys.load(environmentValue: nil, dataDirectory: site.settings.dataDirectory)
+            #expect(keys.version == 2)
+            #expect(try await Supporter.query(on: store.database).count() == 2)
+            func versions() async throws -> [UInt8] {
+                try await store.sql.raw("SELECT given_name FROM supporters").all().map {
+                    try FieldCipher.version(of: $0.decode(column: "given_name", as: Data.self))!
+                }
+            }
+            let before = try await versions().sorted()
+            #expect(before == [1, 2] || before == [2, 2])
+            let count = try await KeyRotation(database: store.database, keys: keys).reencryptAll()
+            #expect(count <= 1)
+            #expect(try await versions() == [2, 2])
+            let vault = SupporterVault(keys: keys)
+            for email in ["before@example.org", "after@example.org"] {
+                let supporter = try #require(try await vault.supporter(withEmail: email, on: store.database))
+                #expect(try vault.open(supporter).email == email)
+            }
+            #expect(try vault.open(try #require(try await vault.supporter(withEmail: "before@example.org", on: store.database))).school == "P.S. 5")
+            try await SiteSettings(database: store.database).set(.dataKeyCheck, to: keys.checkValue)
+        }
+        // A restart with the rotated key file still starts.
+        try await site.run { client async throws in #expect(try await client.get("/healthz").status == .ok) }
+    }
+
+    @Test func test_keys_given_in_the_environment_carry_their_versions() throws {
+        let new = Data(repeating: 9, count: 32).base64EncodedString()
+        let old = Data(repeating: 8, count: 32).base64EncodedString()
+        let (keys, created) = try DataKeys.load(environmentValue: "2:\(new),1:\(old)", dataDirectory: "/nonexistent")
+        #expect(!created)
+        #expect(keys.version == 2)
+        let oldKeys = try DataKeys(material: Data(repeating: 8, count: 32))
+        let sealed = try FieldCipher(keys: oldKeys).seal(
+            "x",
+            table: "t",
+            column: "c",
+            rowID: UUID(uuidString: "00000000-0000-0000-0000-000000000001")!
+        )
+        #expect(
+            try FieldCipher(keys: keys).open(sealed, table: "t", column: "c", rowID: UUID(uuidString: "00000000-0000-0000-0000-000000000001")!) == "x"
+        )
+        #expect(throws: DataKeyError.rotationNeedsKeyFile) { try keys.addVersion() }
+        #expect(throws: DataKeyError.notBase64) { try DataKeys.load(environmentValue: "2:???", dataDirectory: "/nonexistent") }
     }
 }

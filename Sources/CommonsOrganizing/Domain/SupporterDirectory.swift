@@ -85,9 +85,9 @@ public struct SupporterDirectory: Sendable {
 
         let text = Normalization.text(filter.query)
         if text.contains("@") {
-            query = query.filter(\.$emailIndex == vault.emailIndex(Normalization.email(text)))
+            query = query.filter(\.$emailIndex ~~ vault.emailIndexes(Normalization.email(text)))
         } else if let phone = Normalization.phone(text) {
-            query = query.filter(\.$phoneIndex == vault.phoneIndex(phone))
+            query = query.filter(\.$phoneIndex ~~ vault.phoneIndexes(phone))
         }
         let supporters = try await query.sort(\.$lastActionAt, .descending).sort(\.$id).all()
         var records: [SupporterRecord] = []

@@ -55,17 +55,28 @@ public struct SupporterVault: Sendable {
 
     /// The supporter with this email, else the one with this phone.
     func find(email: String?, phone: String?, on database: any Database) async throws -> Supporter? {
-        if let email, let found = try await Supporter.query(on: database).filter(\.$emailIndex == emailIndex(email)).first() {
+        if let email, let found = try await Supporter.query(on: database).filter(\.$emailIndex ~~ index.hashes(email, purpose: "email")).first() {
             return found
         }
-        if let phone, let found = try await Supporter.query(on: database).filter(\.$phoneIndex == phoneIndex(phone)).first() {
+        if let phone, let found = try await Supporter.query(on: database).filter(\.$phoneIndex ~~ index.hashes(phone, purpose: "phone")).first() {
             return found
         }
         return nil
     }
 
+    /// True when every personal value of the row is sealed with the current key version.
+    func isCurrent(_ supporter: Supporter, version: UInt8) -> Bool {
+        [supporter.givenName, supporter.familyName, supporter.email, supporter.phone, supporter.school].allSatisfy { value in
+            value.map { FieldCipher.version(of: $0) == version } ?? true
+        }
+    }
+
+    /// The email and phone hashes under every key version, for searches.
+    func emailIndexes(_ email: String) -> [String] { index.hashes(email, purpose: "email") }
+    func phoneIndexes(_ phone: String) -> [String] { index.hashes(phone, purpose: "phone") }
+
     /// Looks a supporter up by email, for staff search and tests.
     public func supporter(withEmail email: String, on database: any Database) async throws -> Supporter? {
-        try await Supporter.query(on: database).filter(\.$emailIndex == emailIndex(Normalization.email(email))).first()
+        try await Supporter.query(on: database).filter(\.$emailIndex ~~ index.hashes(Normalization.email(email), purpose: "email")).first()
     }
 }

@@ -89,7 +89,7 @@ public func loadDataKeys(settings: Settings, store: CommonsDatabase, logger: Log
     let (keys, created) = try DataKeys.load(environmentValue: settings.dataKey, dataDirectory: settings.dataDirectory)
     let siteSettings = SiteSettings(database: store.database)
     if let check = try await siteSettings.value(.dataKeyCheck) {
-        guard check == keys.checkValue else { throw DataKeyError.mismatch }
+        guard keys.matches(checkValue: check) else { throw DataKeyError.mismatch }
     } else {
         if try await Supporter.query(on: store.database).count() > 0 { throw DataKeyError.mismatch }
         try await siteSettings.set(.dataKeyCheck, to: keys.checkValue)
