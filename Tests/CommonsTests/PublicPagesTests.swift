@@ -116,7 +116,8 @@ struct PublicPagesTests {
         let site = try await TestSite.make()
         defer { Task { await site.destroy() } }
         try await site.run { client async throws in
-            for path in ["/", "/no-such-page", "/healthz", "/documents/12-8-16-cej-press-release/file"] {
+            #expect(try await client.get("/admin/login").headers[.cacheControl] == "no-store")
+            for path in ["/", "/no-such-page", "/healthz", "/documents/12-8-16-cej-press-release/file", "/admin/login", "/admin/posts"] {
                 let response = try await client.get(path)
                 #expect(
                     response.headers[.contentSecurityPolicy]
@@ -125,6 +126,7 @@ struct PublicPagesTests {
                 )
                 #expect(response.headers[.xContentTypeOptions] == "nosniff")
                 #expect(response.headers[HTTPField.Name("Referrer-Policy")!] == "no-referrer")
+                #expect(response.headers[HTTPField.Name("Permissions-Policy")!]?.contains("camera=()") == true)
                 // The test site's base URL is https.
                 #expect(response.headers[.strictTransportSecurity] != nil)
             }
