@@ -55,21 +55,16 @@ struct StaffContentRoutes {
                 cells: [SitePath.page($0.slug), strings["staff.status_\($0.status.rawValue)"]]
             )
         }
-        let layout = try await site.staffLayout(
-            title: strings["staff.nav_pages"],
-            path: StaffPath.pages,
-            staff: context.staff,
-            language: context.language
-        )
-        let model = StaffListPage(
-            layout: layout,
+        return try await site.staffList(
             heading: strings["staff.nav_pages"],
+            path: StaffPath.pages,
             newURL: StaffPath.newPage,
             newLabel: strings["staff.new_page"],
             columns: [strings["staff.post_title"], strings["staff.slug"], strings["staff.status"]],
-            rows: rows
+            rows: rows,
+            staff: context.staff,
+            language: context.language
         )
-        return site.views.page("staff/list", model)
     }
 
     func pageEditor(
@@ -153,21 +148,16 @@ struct StaffContentRoutes {
                 ]
             )
         }
-        let layout = try await site.staffLayout(
-            title: strings["staff.nav_documents"],
-            path: StaffPath.documents,
-            staff: context.staff,
-            language: context.language
-        )
-        let model = StaffListPage(
-            layout: layout,
+        return try await site.staffList(
             heading: strings["staff.nav_documents"],
+            path: StaffPath.documents,
             newURL: StaffPath.newDocument,
             newLabel: strings["staff.new_document"],
             columns: [strings["staff.post_title"], strings["staff.slug"], strings["documents.type"]],
-            rows: rows
+            rows: rows,
+            staff: context.staff,
+            language: context.language
         )
-        return site.views.page("staff/list", model)
     }
 
     func documentEditor(

@@ -1,5 +1,6 @@
 import CommonsCore
 import Foundation
+import Hummingbird
 
 /// A field of a staff form, ready for `staff/form.mustache`.
 struct StaffField {
@@ -133,4 +134,22 @@ struct StaffListPage {
     let newLabel: String
     let columns: [String]
     let rows: [Row]
+}
+
+extension Site {
+    /// A staff list page, framed for the signed-in person.
+    func staffList(
+        heading: String,
+        path: String,
+        newURL: String?,
+        newLabel: String,
+        columns: [String],
+        rows: [StaffListPage.Row],
+        staff: StaffIdentity,
+        language: Language
+    ) async throws -> Response {
+        let layout = try await staffLayout(title: heading, path: path, staff: staff, language: language)
+        let model = StaffListPage(layout: layout, heading: heading, newURL: newURL, newLabel: newLabel, columns: columns, rows: rows)
+        return views.page("staff/list", model)
+    }
 }

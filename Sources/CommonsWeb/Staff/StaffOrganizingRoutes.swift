@@ -67,21 +67,16 @@ struct StaffOrganizingRoutes {
                 ]
             )
         }
-        let layout = try await site.staffLayout(
-            title: strings["staff.nav_campaigns"],
-            path: StaffPath.campaigns,
-            staff: context.staff,
-            language: context.language
-        )
-        let model = StaffListPage(
-            layout: layout,
+        return try await site.staffList(
             heading: strings["staff.nav_campaigns"],
+            path: StaffPath.campaigns,
             newURL: StaffPath.newCampaign,
             newLabel: strings["staff.new_campaign"],
             columns: [strings["staff.post_title"], strings["staff.kind"], strings["staff.status"], strings["staff.featured"]],
-            rows: rows
+            rows: rows,
+            staff: context.staff,
+            language: context.language
         )
-        return site.views.page("staff/list", model)
     }
 
     func campaignEditor(
@@ -240,21 +235,16 @@ struct StaffOrganizingRoutes {
                 ]
             )
         }
-        let layout = try await site.staffLayout(
-            title: strings["staff.nav_events"],
-            path: StaffPath.events,
-            staff: context.staff,
-            language: context.language
-        )
-        let model = StaffListPage(
-            layout: layout,
+        return try await site.staffList(
             heading: strings["staff.nav_events"],
+            path: StaffPath.events,
             newURL: StaffPath.newEvent,
             newLabel: strings["staff.new_event"],
             columns: [strings["staff.post_title"], strings["events.when"], strings["staff.status"]],
-            rows: rows
+            rows: rows,
+            staff: context.staff,
+            language: context.language
         )
-        return site.views.page("staff/list", model)
     }
 
     func eventEditor(
