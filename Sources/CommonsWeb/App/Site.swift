@@ -60,6 +60,7 @@ struct Site: Sendable {
             tagline: tagline,
             homeLinkLabel: strings.format("site.home_link", ["site": siteName]),
             stylesheet: assets.path("site.css"),
+            icon: assets.path("icon.svg"),
             ogType: meta.ogType,
             ogImage: meta.image.map { self.settings.baseURL + $0 },
             relNext: meta.next.map { SitePath.localized($0, in: language) },

@@ -13,6 +13,7 @@ struct StaffLayout {
     let dir: String
     let headTitle: String
     let stylesheet: String
+    let icon: String
     let siteName: String
     let staffName: String
     let navigation: [NavigationItem]
@@ -48,6 +49,7 @@ extension Site {
             dir: language.direction,
             headTitle: "\(title) – \(strings["staff.title"]) – \(siteName)",
             stylesheet: assets.path("site.css"),
+            icon: assets.path("icon.svg"),
             siteName: siteName,
             staffName: staff.map { $0.name.isEmpty ? $0.email : $0.name } ?? "",
             navigation: navigation,

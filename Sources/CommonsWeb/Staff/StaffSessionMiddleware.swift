@@ -1,5 +1,6 @@
 import CommonsAccounts
 import Foundation
+import HTTPTypes
 import Hummingbird
 
 /// On every staff route: finds the session from its cookie, refuses state-changing requests
@@ -47,9 +48,14 @@ struct StaffSessionMiddleware: RouterMiddleware {
         return try await noStore(next(request, context))
     }
 
-    /// A request from a page of another site is refused whatever it carries.
+    /// A request from a page of another site is refused whatever it carries. Browsers say where
+    /// a request comes from in `Sec-Fetch-Site`; `Origin` is checked when it names an origin
+    /// (with `Referrer-Policy: no-referrer` browsers send `Origin: null` on every form post).
     func checkOrigin(_ request: Request) throws {
-        guard let origin = request.headers[.origin] else { return }
+        if let site = request.headers[HTTPField.Name("Sec-Fetch-Site")!], site != "same-origin", site != "none" {
+            throw StaffAccessError.badCSRFToken
+        }
+        guard let origin = request.headers[.origin], origin != "null" else { return }
         let ownHost = request.head.authority ?? ""
         guard let url = URL(string: origin), let host = url.host else { throw StaffAccessError.badCSRFToken }
         let port = url.port.map { ":\($0)" } ?? ""

@@ -19,6 +19,7 @@ struct Layout {
     let tagline: String
     let homeLinkLabel: String
     let stylesheet: String
+    let icon: String
     let ogType: String
     /// An absolute image URL for link previews.
     let ogImage: String?
