@@ -305,20 +305,24 @@ struct StaffTests {
             )
             #expect(foreign.status == .forbidden)
             let crossSite = try await client.execute(
-                uri: "/admin/posts", method: .post,
+                uri: "/admin/posts",
+                method: .post,
                 headers: [
                     .cookie: editor.cookie, .contentType: "application/x-www-form-urlencoded", HTTPField.Name("Sec-Fetch-Site")!: "cross-site",
                 ],
-                body: formBody([("csrf_token", editor.csrf)] + fields))
+                body: formBody([("csrf_token", editor.csrf)] + fields)
+            )
             #expect(crossSite.status == .forbidden)
             // What browsers send under Referrer-Policy: no-referrer: the token decides.
             let nullOrigin = try await client.execute(
-                uri: "/admin/posts", method: .post,
+                uri: "/admin/posts",
+                method: .post,
                 headers: [
                     .cookie: editor.cookie, .contentType: "application/x-www-form-urlencoded", .origin: "null",
                     HTTPField.Name("Sec-Fetch-Site")!: "same-origin",
                 ],
-                body: formBody([("csrf_token", editor.csrf)] + [("title", "Null origin"), ("body", "x"), ("status", "draft")]))
+                body: formBody([("csrf_token", editor.csrf)] + [("title", "Null origin"), ("body", "x"), ("status", "draft")])
+            )
             #expect(nullOrigin.status == .seeOther)
             #expect(try await editor.post(client, "/admin/posts", fields).status == .seeOther)
         }
