@@ -84,7 +84,8 @@ public final class DataKeys: @unchecked Sendable {
 
     /// True when `stored` (a `checkValue`) names a version this keyring holds, with the same key.
     public func matches(checkValue stored: String) -> Bool {
-        let parts = stored.split(separator: ":", maxSplits: 1)
+        // A check value without a version (base64 has no colon) was written by version 1.
+        let parts = stored.contains(":") ? stored.split(separator: ":", maxSplits: 1) : ["1", Substring(stored)]
         guard parts.count == 2, let version = UInt8(parts[0]), let keys = keys(for: version) else { return false }
         return keys.check == parts[1]
     }

@@ -27,6 +27,21 @@ struct PublicPagesTests {
         }
     }
 
+    @Test func test_head_answers_like_get_without_a_body() async throws {
+        let site = try await TestSite.make()
+        defer { Task { await site.destroy() } }
+        try await site.run { client async throws in
+            for path in ["/", "/news/cej-calls-for-sanctuary-schools", "/documents/12-8-16-cej-press-release/file", "/feed"] {
+                let get = try await client.get(path)
+                let head = try await client.execute(uri: path, method: .head)
+                #expect(head.status == .ok, "\(path)")
+                #expect(head.body.readableBytes == 0)
+                #expect(head.headers[.contentType] == get.headers[.contentType])
+            }
+            #expect(try await client.execute(uri: "/no-such-page", method: .head).status == .notFound)
+        }
+    }
+
     @Test func test_first_news_page_redirects_to_news() async throws {
         let site = try await TestSite.make()
         defer { Task { await site.destroy() } }

@@ -10,7 +10,7 @@ import Hummingbird
 import Logging
 
 /// The application type `serve` runs and tests drive.
-public typealias CommonsApplication = Application<RouterResponder<AppRequestContext>>
+public typealias CommonsApplication = Application<SiteResponder>
 
 /// Every migration of every concern, in the order they run. Landed migrations are never edited.
 public enum AllMigrations {
@@ -35,7 +35,7 @@ public func buildApplication(settings: Settings, services: Services = .live, log
 public func buildApplication(settings: Settings, services: Services, store: CommonsDatabase, logger: Logger) async throws -> CommonsApplication {
     let site = try await makeSite(settings: settings, services: services, store: store, logger: logger)
     var app = Application(
-        router: buildRouter(site: site),
+        responder: SiteResponder(router: buildRouter(site: site).buildResponder()),
         configuration: .init(address: .hostname(settings.hostname, port: settings.port), serverName: nil),
         logger: logger
     )
