@@ -1,6 +1,10 @@
 import Foundation
 import Testing
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
@@ -19,7 +23,21 @@ struct ServerProcessTests {
         return nil
     }
 
-    static func freePort() -> Int { Int.random(in: 20000..<40000) }
+    /// A loopback port nothing listens on now: the system picks it.
+    static func freePort() -> Int {
+        let socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(socket) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = 0
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(socket, $0, length) == 0 && getsockname(socket, $0, &length) == 0 }
+        }
+        guard bound else { return Int.random(in: 20000..<30000) }
+        return Int(UInt16(bigEndian: address.sin_port))
+    }
 
     @Test(.enabled(if: executable != nil, "the commons executable is not built (run swift build first)"))
     func test_sigterm_shuts_down_cleanly_and_serves_until_then() async throws {
