@@ -1,5 +1,6 @@
 import CommonsContent
 import CommonsStorage
+import CompressNIO
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -39,6 +40,35 @@ struct PublicPagesTests {
                 #expect(head.headers[.contentType] == get.headers[.contentType])
             }
             #expect(try await client.execute(uri: "/no-such-page", method: .head).status == .notFound)
+        }
+    }
+
+    @Test func test_public_pages_revalidate_with_etags_and_travel_gzipped_when_accepted() async throws {
+        let site = try await TestSite.make()
+        defer { Task { await site.destroy() } }
+        try await site.run { client async throws in
+            let plain = try await client.get("/")
+            let etag = try #require(plain.headers[.eTag])
+            #expect(plain.headers[.cacheControl] == "public, max-age=0, must-revalidate")
+            #expect(plain.headers[.contentEncoding] == nil)
+            #expect(plain.headers[.vary] == "Accept-Encoding")
+            let again = try await client.get("/", headers: [.ifNoneMatch: etag])
+            #expect(again.status == .notModified)
+            #expect(again.body.readableBytes == 0)
+
+            let zipped = try await client.get("/", headers: [.acceptEncoding: "br, gzip;q=0.8"])
+            #expect(zipped.headers[.contentEncoding] == "gzip")
+            #expect(zipped.headers[.eTag] != etag)
+            #expect(zipped.body.readableBytes < plain.body.readableBytes)
+            var compressed = zipped.body
+            let unzipped = try compressed.decompress(with: .gzip())
+            #expect(String(buffer: unzipped) == plain.text)
+            #expect(try await client.get("/", headers: [.acceptEncoding: "gzip;q=0"]).headers[.contentEncoding] == nil)
+
+            // A page with a form token is private: no ETag, no shared caching.
+            let campaign = try await client.get("/campaigns/sanctuary-schools", headers: [.acceptEncoding: "gzip"])
+            #expect(campaign.headers[.eTag] == nil)
+            #expect(campaign.headers[.cacheControl] == "private, no-store")
         }
     }
 

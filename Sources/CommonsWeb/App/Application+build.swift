@@ -73,6 +73,7 @@ func buildRouter(site: Site) -> Router<AppRequestContext> {
     let router = Router(context: AppRequestContext.self)
     router.add(middleware: RequestLogMiddleware())
     router.add(middleware: SecurityHeadersMiddleware(isHTTPS: site.settings.baseURL.hasPrefix("https://")))
+    router.add(middleware: HTTPCachingMiddleware())
     router.add(middleware: ErrorPageMiddleware(site: site))
     router.add(middleware: RedirectMiddleware(site: site))
     SystemRoutes(site: site).register(on: router)
