@@ -696,6 +696,15 @@ struct StaffEditorTests {
             #expect(String(buffer: try await client.get("/documents/rally-flyer-2026/file").body).contains("flyer two"))
             #expect(try await client.get("/documents/rally-flyer").headers[.location] == "/documents/rally-flyer-2026")
 
+            // Only document uploads may be large; any other staff form is capped at 64 KB.
+            let bigPage = try await upload(
+                client,
+                editor,
+                "/admin/pages",
+                fields: [("title", "Big"), ("body", String(repeating: "x", count: 100 * 1024))],
+                file: nil
+            )
+            #expect(bigPage.status == .contentTooLarge)
             #expect(try await editor.post(client, editURL + "/delete").status == .seeOther)
             #expect(try await client.get("/documents/rally-flyer-2026").status == .gone)
         }

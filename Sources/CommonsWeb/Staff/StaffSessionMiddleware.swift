@@ -36,7 +36,8 @@ struct StaffSessionMiddleware: RouterMiddleware {
                 // The token comes in the form; reading the body here keeps every handler from forgetting.
                 // Document uploads (multipart) may be as large as a document; other forms are small.
                 let boundary = MultipartForm.boundary(of: request.headers[.contentType])
-                let limit = boundary == nil ? context.maxUploadSize : Self.uploadLimit
+                let uploads = boundary != nil && request.uri.path.hasPrefix(StaffPath.documents)
+                let limit = uploads ? Self.uploadLimit : context.maxUploadSize
                 let body = try await request.body.collect(upTo: limit)
                 let fields = try boundary.map { try MultipartForm.parse(body, boundary: $0).fields } ?? FormFields.parse(String(buffer: body))
                 guard let sent = fields["csrf_token"], Self.constantTimeEqual(sent, staff.csrfToken) else { throw StaffAccessError.badCSRFToken }
