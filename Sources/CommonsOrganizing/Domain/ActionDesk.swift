@@ -40,20 +40,25 @@ public enum ActionError: Error, Equatable {
     case eventPast
 }
 
-/// Records what people do on the public forms: one transaction that finds or creates the
-/// supporter (by email, else phone), merges what they told us, and records the action.
-/// The caller answers only after it returns, so an acknowledged action is committed.
+/// Records what people do on the public forms: finds or creates the supporter (by email, else
+/// phone), merges what they told us, and records the action, all or nothing, through the
+/// `ActionWriter` that commits concurrent actions together. The caller answers only after it
+/// returns, so an acknowledged action is committed.
 public struct ActionDesk: Sendable {
     public static let maximumGuests = 10
 
     let database: any Database
     let vault: SupporterVault
     let clock: Clock
+    let writer: ActionWriter
 
-    public init(database: any Database, keys: DataKeys, clock: Clock) {
+    /// - Parameter writer: the process's one action writer; pass the shared one so concurrent
+    ///   actions commit together.
+    public init(database: any Database, keys: DataKeys, clock: Clock, writer: ActionWriter? = nil) {
         self.database = database
         self.vault = SupporterVault(keys: keys)
         self.clock = clock
+        self.writer = writer ?? ActionWriter(database: database)
     }
 
     /// Joins a sign-up or signs a petition.
@@ -99,13 +104,13 @@ public struct ActionDesk: Sendable {
         tags: [String],
         configure: @escaping @Sendable (Action, any Database) async throws -> Bool
     ) async throws -> ActionOutcome {
-        if let existing = try await Action.query(on: database).filter(\.$formToken == submission.formToken).first() {
-            return .alreadyRecorded(waitlisted: existing.waitlisted)
-        }
         let now = clock.now
         do {
-            return try await database.transaction { db in
-                let supporter = try await upsertSupporter(submission, now: now, on: db)
+            return try await writer.write { [vault] db in
+                if let existing = try await Action.query(on: db).filter(\.$formToken == submission.formToken).first() {
+                    return .alreadyRecorded(waitlisted: existing.waitlisted)
+                }
+                let supporter = try await Self.upsertSupporter(submission, vault: vault, now: now, on: db)
                 let action = Action()
                 action.$supporter.id = try supporter.requireID()
                 action.formToken = submission.formToken
@@ -131,7 +136,7 @@ public struct ActionDesk: Sendable {
                 return .recorded(waitlisted: action.waitlisted)
             }
         } catch  where (error as? any DatabaseError)?.isConstraintFailure == true {
-            // The same form sent twice at once: the other request stored it.
+            // The same form sent twice at once to two servers: the other one stored it.
             if let existing = try await Action.query(on: database).filter(\.$formToken == submission.formToken).first() {
                 return .alreadyRecorded(waitlisted: existing.waitlisted)
             }
@@ -139,7 +144,12 @@ public struct ActionDesk: Sendable {
         }
     }
 
-    private func upsertSupporter(_ submission: ActionSubmission, now: Date, on db: any Database) async throws -> Supporter {
+    private static func upsertSupporter(
+        _ submission: ActionSubmission,
+        vault: SupporterVault,
+        now: Date,
+        on db: any Database
+    ) async throws -> Supporter {
         let person = submission.person
         if let supporter = try await vault.find(email: person.email, phone: person.phone, on: db) {
             let older = try vault.open(supporter)

@@ -15,8 +15,14 @@ public typealias CommonsApplication = Application<SiteResponder>
 /// Every migration of every concern, in the order they run. Landed migrations are never edited.
 public enum AllMigrations {
     public static var list: [any Migration] {
-        ContentMigrations.all + OrganizingMigrations.all + AccountsMigrations.all
+        ContentMigrations.all + OrganizingMigrations.all + AccountsMigrations.all + [TrackContentChanges(tables: publicContentTables)]
     }
+
+    /// Every table a public page is rendered from: a write to any of them empties the page cache.
+    static let publicContentTables = [
+        Post.schema, Page.schema, Document.schema, StoredFile.schema, Category.schema, Tag.schema, PostCategory.schema, PostTag.schema,
+        SiteSetting.schema, Redirect.schema, Campaign.schema, Event.schema,
+    ]
 }
 
 /// Opens the data store, builds the site and its routes: what `commons serve` runs and what tests start.
@@ -64,7 +70,14 @@ func makeSite(settings: Settings, services: Services, store: CommonsDatabase, lo
         catalogs: try StringCatalogs(directory: resources.appendingPathComponent("Locales")),
         assets: try Assets(directory: resources.appendingPathComponent("Assets")),
         keys: keys,
-        formLimiter: RateLimiter(limit: settings.formRateLimit, window: .seconds(600))
+        formLimiter: RateLimiter(limit: settings.formRateLimit, window: .seconds(600)),
+        actionWriter: ActionWriter(database: store.database),
+        pageCache: settings.pageCacheMegabytes == 0
+            ? nil
+            : PageCache(capacity: settings.pageCacheMegabytes * 1024 * 1024, checkInterval: settings.contentCheckInterval) {
+                [database = store.database] in
+                try await ContentVersion.current(on: database)
+            }
     )
 }
 
@@ -73,7 +86,7 @@ func buildRouter(site: Site) -> Router<AppRequestContext> {
     let router = Router(context: AppRequestContext.self)
     router.add(middleware: RequestLogMiddleware())
     router.add(middleware: SecurityHeadersMiddleware(isHTTPS: site.settings.baseURL.hasPrefix("https://")))
-    router.add(middleware: HTTPCachingMiddleware())
+    router.add(middleware: HTTPCachingMiddleware(cache: site.pageCache))
     router.add(middleware: ErrorPageMiddleware(site: site))
     router.add(middleware: RedirectMiddleware(site: site))
     SystemRoutes(site: site).register(on: router)

@@ -21,6 +21,10 @@ public struct Settings: Sendable {
     public var formRateLimit: Int
     /// How long RSVPs and inactive supporters are kept.
     public var retention: RetentionPolicy
+    /// `COMMONS_PAGE_CACHE_MB`: memory for rendered public pages; 0 turns the page cache off.
+    public var pageCacheMegabytes: Int
+    /// How often each server reads the content version to notice changes made elsewhere.
+    public var contentCheckInterval: Duration
 
     public init(
         hostname: String = "127.0.0.1",
@@ -32,7 +36,9 @@ public struct Settings: Sendable {
         logLevel: Logger.Level = .info,
         dataKey: String? = nil,
         formRateLimit: Int = 10,
-        retention: RetentionPolicy = RetentionPolicy()
+        retention: RetentionPolicy = RetentionPolicy(),
+        pageCacheMegabytes: Int = 32,
+        contentCheckInterval: Duration = .seconds(1)
     ) {
         self.hostname = hostname
         self.port = port
@@ -44,11 +50,13 @@ public struct Settings: Sendable {
         self.dataKey = dataKey
         self.formRateLimit = formRateLimit
         self.retention = retention
+        self.pageCacheMegabytes = pageCacheMegabytes
+        self.contentCheckInterval = contentCheckInterval
     }
 
     /// Reads `COMMONS_DATA_DIR`, `DATABASE_URL`, `HOST`, `PORT`, `COMMONS_BASE_URL`, `COMMONS_DEMO`,
-    /// `COMMONS_DATA_KEY`, `COMMONS_FORM_RATE_LIMIT`, `COMMONS_RSVP_RETENTION_DAYS`, `COMMONS_SUPPORTER_RETENTION_MONTHS`
-    /// and `LOG_LEVEL`; throws a `SettingsError` naming the variable for a value it cannot use.
+    /// `COMMONS_DATA_KEY`, `COMMONS_FORM_RATE_LIMIT`, `COMMONS_RSVP_RETENTION_DAYS`, `COMMONS_SUPPORTER_RETENTION_MONTHS`,
+    /// `COMMONS_PAGE_CACHE_MB` and `LOG_LEVEL`; throws a `SettingsError` naming the variable for a value it cannot use.
     public static func fromEnvironment(_ environment: [String: String] = ProcessInfo.processInfo.environment) throws -> Settings {
         func value(_ name: String) -> String? {
             guard let raw = environment[name]?.trimmingCharacters(in: .whitespaces), !raw.isEmpty else { return nil }
@@ -120,6 +128,17 @@ public struct Settings: Sendable {
             }
             retention.supporterMonths = months
         }
+        var pageCacheMegabytes = 32
+        if let raw = value("COMMONS_PAGE_CACHE_MB") {
+            guard let megabytes = Int(raw), (0...4096).contains(megabytes) else {
+                throw SettingsError(
+                    variable: "COMMONS_PAGE_CACHE_MB",
+                    value: raw,
+                    expected: "a whole number of megabytes from 0 (no page cache) to 4096"
+                )
+            }
+            pageCacheMegabytes = megabytes
+        }
         return Settings(
             hostname: hostname,
             port: port,
@@ -130,7 +149,8 @@ public struct Settings: Sendable {
             logLevel: logLevel,
             dataKey: value("COMMONS_DATA_KEY"),
             formRateLimit: formRateLimit,
-            retention: retention
+            retention: retention,
+            pageCacheMegabytes: pageCacheMegabytes
         )
     }
 }

@@ -20,6 +20,10 @@ struct Site: Sendable {
     /// Public form submissions per client; held in memory only, never written anywhere.
     let formLimiter: RateLimiter
     /// Failed staff sign-ins per client, in memory only.
+    /// Public form submissions are written through this one writer, which commits them in groups.
+    let actionWriter: ActionWriter
+    /// Rendered public pages; nil when turned off.
+    let pageCache: PageCache?
     let signInLimiter = RateLimiter(limit: SignInDesk.failureLimit, window: .seconds(Int64(SignInDesk.lockoutWindow)))
 
     var database: any Database { store.database }
@@ -30,7 +34,7 @@ struct Site: Sendable {
     var library: DocumentLibrary { DocumentLibrary(database: database, clock: clock) }
     var campaigns: CampaignDirectory { CampaignDirectory(database: database) }
     var events: EventDirectory { EventDirectory(database: database, clock: clock) }
-    var actionDesk: ActionDesk { ActionDesk(database: database, keys: keys, clock: clock) }
+    var actionDesk: ActionDesk { ActionDesk(database: database, keys: keys, clock: clock, writer: actionWriter) }
     var formTokens: FormToken.Signer { FormToken.Signer(keys: keys) }
     var siteSettings: SiteSettings { SiteSettings(database: database) }
 

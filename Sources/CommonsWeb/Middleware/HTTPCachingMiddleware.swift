@@ -4,9 +4,11 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 
-/// Public pages revalidate instead of downloading again, and text travels compressed:
-/// a strong ETag (SHA-256 of the bytes sent) answers `If-None-Match` with 304, and gzip is
-/// used when the client accepts it. Pages that are private or never stored are left alone.
+/// Public pages come from memory, revalidate instead of downloading again, and travel
+/// compressed: a rendered page is kept in the `PageCache` with its gzip form made once; each
+/// representation has a strong ETag (SHA-256 of its bytes) answering `If-None-Match` with 304,
+/// and `Last-Modified` answering `If-Modified-Since`. Responses that are private, never
+/// stored, or carry their own validators (document files) are left alone.
 struct HTTPCachingMiddleware: RouterMiddleware {
     typealias Context = AppRequestContext
 
@@ -14,38 +16,88 @@ struct HTTPCachingMiddleware: RouterMiddleware {
     static let minimumCompressedSize = 860
     static let textTypes = ["text/html", "text/css", "text/plain", "text/calendar", "application/rss+xml", "application/xml", "application/json"]
 
+    /// Nil when the page cache is turned off (`COMMONS_PAGE_CACHE_MB=0`): pages still get validators and gzip.
+    let cache: PageCache?
+
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        guard request.method == .get else {
+            let response = try await next(request, context)
+            // A change made here shows on this server's very next page.
+            if let cache, request.uri.path.hasPrefix(StaffPath.home) { await cache.refresh() }
+            return response
+        }
+        let key = request.uri.description
+        var version: Int64?
+        if let cache {
+            version = await cache.currentVersion()
+            if let version, let entry = cache.entry(for: key, version: version) { return Self.respond(with: entry, to: request) }
+        }
         let response = try await next(request, context)
-        guard request.method == .get, response.status == .ok, response.headers[.contentEncoding] == nil,
+        guard response.status == .ok, response.headers[.contentEncoding] == nil, response.headers[.eTag] == nil,
             let type = response.headers[.contentType], Self.textTypes.contains(where: type.hasPrefix)
         else { return response }
-        let cacheControl = response.headers[.cacheControl]
-        if let cacheControl, cacheControl.contains("no-store") || cacheControl.contains("private") { return response }
+        if let cacheControl = response.headers[.cacheControl], cacheControl.contains("no-store") || cacheControl.contains("private") {
+            return response
+        }
+        let keep = cache != nil && version != nil && response.headers[.setCookie] == nil
+        let entry = try await Self.entry(for: response, compress: keep || Self.acceptsGzip(request.headers[.acceptEncoding]))
+        if keep, let cache, let version { cache.store(entry, for: key, version: version) }
+        return Self.respond(with: entry, to: request)
+    }
 
-        var body = try await Self.collect(response.body)
+    /// Makes the cacheable form of a rendered page: its bytes, gzipped bytes and validators.
+    static func entry(for response: Response, compress: Bool) async throws -> PageCache.Entry {
+        let body = try await collect(response.body)
         var headers = response.headers
+        headers[.contentLength] = nil
         headers[.vary] = "Accept-Encoding"
-        let gzip = Self.acceptsGzip(request.headers[.acceptEncoding]) && body.readableBytes >= Self.minimumCompressedSize
+        if headers[.cacheControl] == nil { headers[.cacheControl] = "public, max-age=0, must-revalidate" }
+        var gzipped: ByteBuffer?
+        if compress && body.readableBytes >= minimumCompressedSize {
+            var source = body
+            gzipped = try source.compress(with: .gzip())
+        }
         let digest = SHA256.hash(data: Data(body.readableBytesView)).prefix(16).map { String(format: "%02x", $0) }.joined()
+        return PageCache.Entry(
+            headers: headers,
+            body: body,
+            gzipped: gzipped,
+            etag: digest,
+            lastModified: HTTPDate.string(Date()),
+            storedAt: .now
+        )
+    }
+
+    /// The entry as this request wants it: 304 when its validators match, else the plain or gzipped bytes.
+    static func respond(with entry: PageCache.Entry, to request: Request) -> Response {
+        var headers = entry.headers
+        let gzipped = acceptsGzip(request.headers[.acceptEncoding]) ? entry.gzipped : nil
         // Each representation has its own strong ETag.
-        let etag = "\"\(digest)\(gzip ? "-gz" : "")\""
+        let etag = "\"\(entry.etag)\(gzipped != nil ? "-gz" : "")\""
         headers[.eTag] = etag
-        if cacheControl == nil { headers[.cacheControl] = "public, max-age=0, must-revalidate" }
-        if let match = request.headers[.ifNoneMatch],
-            match.split(separator: ",").contains(where: {
-                $0.trimmingCharacters(in: .whitespaces) == etag || $0.trimmingCharacters(in: .whitespaces) == "*"
-            })
-        {
-            headers[.contentLength] = nil
+        headers[.lastModified] = entry.lastModified
+        if notModified(request, etag: etag, lastModified: entry.lastModified) {
             headers[.contentType] = nil
             return Response(status: .notModified, headers: headers)
         }
-        if gzip {
-            body = try body.compress(with: .gzip())
-            headers[.contentEncoding] = "gzip"
-        }
+        let body = gzipped ?? entry.body
+        if gzipped != nil { headers[.contentEncoding] = "gzip" }
         headers[.contentLength] = String(body.readableBytes)
         return Response(status: .ok, headers: headers, body: .init(byteBuffer: body))
+    }
+
+    /// `If-None-Match` decides when sent (RFC 9110 13.2.2); otherwise `If-Modified-Since`.
+    static func notModified(_ request: Request, etag: String, lastModified: String) -> Bool {
+        if let match = request.headers[.ifNoneMatch] {
+            return match.split(separator: ",").contains {
+                let tag = $0.trimmingCharacters(in: .whitespaces)
+                return tag == etag || tag == "*"
+            }
+        }
+        guard let since = request.headers[.ifModifiedSince].flatMap(HTTPDate.parse),
+            let modified = HTTPDate.parse(lastModified)
+        else { return false }
+        return modified <= since
     }
 
     /// `gzip` listed without `q=0`.
