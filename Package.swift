@@ -71,10 +71,13 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // libxml2's XML and HTML parsers (Debian: libxml2-dev), for WordPress imports and HTML bodies.
+        .systemLibrary(name: "CLibXML2", pkgConfig: "libxml-2.0", providers: [.apt(["libxml2-dev"])]),
         // Posts, pages, documents, categories, tags, site settings.
         .target(
             name: "CommonsContent",
             dependencies: [
+                "CLibXML2",
                 "CommonsCore",
                 .product(name: "FluentKit", package: "fluent-kit"),
                 .product(name: "SQLKit", package: "sql-kit"),
@@ -101,6 +104,18 @@ let package = Package(
                 "CommonsCore",
                 "CommonsContent",
                 "CommonsOrganizing",
+                "CommonsPrivacy",
+                .product(name: "FluentKit", package: "fluent-kit"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // Moving in from elsewhere: the WordPress export importer.
+        .target(
+            name: "CommonsImport",
+            dependencies: [
+                "CLibXML2",
+                "CommonsCore",
+                "CommonsContent",
                 .product(name: "FluentKit", package: "fluent-kit"),
             ],
             swiftSettings: swiftSettings
@@ -116,6 +131,7 @@ let package = Package(
                 "CommonsPrivacy",
                 "CommonsAccounts",
                 "CommonsDemo",
+                "CommonsImport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -139,14 +155,23 @@ let package = Package(
                 "CommonsContent",
                 "CommonsOrganizing",
                 "CommonsPrivacy",
+                "CommonsImport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
         ),
+        // Fills a data folder with generated posts and supporters for `bench/run.sh`.
+        .executableTarget(
+            name: "bench-seed",
+            dependencies: ["CommonsWeb", "CommonsStorage", "CommonsDemo"],
+            path: "bench/seed",
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "CommonsTests",
             dependencies: [
+                "CommonsImport",
                 "CommonsCore",
                 "CommonsStorage",
                 "CommonsContent",

@@ -2,6 +2,7 @@ import ArgumentParser
 import CommonsAccounts
 import CommonsContent
 import CommonsCore
+import CommonsImport
 import CommonsOrganizing
 import CommonsPrivacy
 import CommonsStorage
@@ -20,7 +21,7 @@ struct Commons: AsyncParsableCommand {
             (postgres://… to use PostgreSQL instead of SQLite), HOST, PORT, COMMONS_BASE_URL, COMMONS_DEMO=0 \
             (start with an empty site) and LOG_LEVEL. See README.md.
             """,
-        subcommands: [Serve.self, Migrate.self, User.self, Export.self, Purge.self, Keys.self],
+        subcommands: [Serve.self, Migrate.self, User.self, Export.self, Import.self, Purge.self, Keys.self],
         defaultSubcommand: Serve.self
     )
 }
@@ -207,6 +208,74 @@ struct Export: AsyncParsableCommand {
 struct CommandError: Error, CustomStringConvertible {
     let description: String
     init(_ description: String) { self.description = description }
+}
+
+struct Import: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Bring content in from another system.", subcommands: [WordPress.self])
+
+    struct WordPress: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "wordpress",
+            abstract: "Import a WordPress export file (Tools → Export in WordPress): posts, pages, categories, tags, attachments.",
+            discussion: """
+                Every old address (permalinks, /?p=ID, /?page_id=ID, attachment pages and /wp-content/uploads/ files, \
+                category, tag and date archives) answers 301 to its new page. Bodies keep only safe HTML; shortcodes are \
+                removed and counted. Importing the same file again updates what changed and duplicates nothing. The import \
+                is all or nothing: on any error nothing is written. Run it while the site is quiet: on SQLite it holds the \
+                database's write lock until it is done.
+                """
+        )
+
+        @Argument(help: "The export file (WXR, .xml).")
+        var file: String
+
+        @Option(name: .long, help: "A copy of the site's wp-content/uploads folder, for the attachments' files.")
+        var uploads: String?
+
+        @Flag(name: .long, help: "Report what would be imported without writing anything.")
+        var dryRun = false
+
+        @Option(name: .long, help: "The WordPress site's time zone, for items without a GMT date (default America/New_York).")
+        var timeZone = "America/New_York"
+
+        func run() async throws {
+            let settings = loadSettings()
+            guard let zone = TimeZone(identifier: timeZone) else { fail(ImportError("unknown time zone \(timeZone)")) }
+            guard let data = FileManager.default.contents(atPath: file) else { fail(ImportError("cannot read \(file)")) }
+            var isFolder: ObjCBool = false
+            if let uploads, !FileManager.default.fileExists(atPath: uploads, isDirectory: &isFolder) || !isFolder.boolValue {
+                fail(ImportError("--uploads \(uploads) is not a folder"))
+            }
+            do {
+                let report = try await withStore(settings) { store in
+                    let report = try await WordPressImport(database: store.database, clock: .system, timeZone: zone).run(
+                        data,
+                        options: .init(uploads: uploads.map { URL(fileURLWithPath: $0) }, dryRun: dryRun) { line in
+                            FileHandle.standardError.write(Data("\(line)\n".utf8))
+                        }
+                    )
+                    if !dryRun {
+                        try await AuditLog(database: store.database).record(
+                            "content.imported",
+                            by: nil,
+                            detail:
+                                "command line wordpress posts=\(report.posts.total) pages=\(report.pages.total) documents=\(report.documents.total) redirects=\(report.redirects)",
+                            at: Date()
+                        )
+                    }
+                    return report
+                }
+                print(report.summary)
+            } catch {
+                fail(error)
+            }
+        }
+    }
+
+    struct ImportError: Error, CustomStringConvertible {
+        let description: String
+        init(_ description: String) { self.description = description }
+    }
 }
 
 struct Purge: AsyncParsableCommand {

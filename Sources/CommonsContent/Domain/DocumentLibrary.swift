@@ -10,13 +10,16 @@ public struct DocumentUpload: Sendable {
     public var description: String
     public var fileName: String
     public var bytes: Data
+    /// When it was first published; nil for now.
+    public var publishedAt: Date?
 
-    public init(title: String, slug: String? = nil, description: String = "", fileName: String, bytes: Data) {
+    public init(title: String, slug: String? = nil, description: String = "", fileName: String, bytes: Data, publishedAt: Date? = nil) {
         self.title = title
         self.slug = slug
         self.description = description
         self.fileName = fileName
         self.bytes = bytes
+        self.publishedAt = publishedAt
     }
 }
 
@@ -63,7 +66,7 @@ public struct DocumentLibrary: Sendable {
             document.contentType = type.contentType
             document.byteCount = upload.bytes.count
             document.fileName = Self.safeFileName(upload.fileName, slug: slug, type: type)
-            document.publishedAt = now
+            document.publishedAt = upload.publishedAt ?? now
             try await document.create(on: db)
             try await indexForSearch(document, on: db)
             return document

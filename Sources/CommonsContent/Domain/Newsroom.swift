@@ -19,6 +19,8 @@ public struct PostDraft: Sendable {
     public var tags: [String]
     /// An image from the document library shown at the top of the post and in link previews.
     public var featuredDocumentID: UUID?
+    /// Nil keeps a post's format (Markdown for a new one); HTML bodies are sanitized when saved.
+    public var bodyFormat: BodyFormat?
 
     public init(
         title: String,
@@ -30,7 +32,8 @@ public struct PostDraft: Sendable {
         byline: String = "",
         categories: [String] = [],
         tags: [String] = [],
-        featuredDocumentID: UUID? = nil
+        featuredDocumentID: UUID? = nil,
+        bodyFormat: BodyFormat? = nil
     ) {
         self.title = title
         self.slug = slug
@@ -42,6 +45,7 @@ public struct PostDraft: Sendable {
         self.categories = categories
         self.tags = tags
         self.featuredDocumentID = featuredDocumentID
+        self.bodyFormat = bodyFormat
     }
 }
 
@@ -242,7 +246,9 @@ public struct Newsroom: Sendable {
             let clash = try await Post.query(on: database).withDeleted().filter(\.$slug == slug).first()
             return clash != nil && clash?.id != existing?.id
         }
-        for problem in markdown.problems(in: draft.body) { errors.add(field: "body", message: problem) }
+        if (draft.bodyFormat ?? existing?.bodyFormat ?? .markdown) == .markdown {
+            for problem in markdown.problems(in: draft.body) { errors.add(field: "body", message: problem) }
+        }
         if draft.status == .scheduled && draft.publishAt == nil { errors.add(field: "publish_at", message: "error.publish_at_required") }
         if let imageID = draft.featuredDocumentID {
             let image = try await Document.find(imageID, on: database)
@@ -266,7 +272,7 @@ public struct Newsroom: Sendable {
     }
 
     private func indexForSearch(_ post: Post, on db: any Database) async throws {
-        let text = [post.summary, markdown.plainText(from: post.body)].filter { !$0.isEmpty }.joined(separator: " ")
+        let text = [post.summary, post.bodyText].filter { !$0.isEmpty }.joined(separator: " ")
         try await SearchIndex(database: db, clock: clock).index(.post, id: post.requireID(), title: post.title, body: text)
     }
 
@@ -274,7 +280,9 @@ public struct Newsroom: Sendable {
         post.title = draft.title.trimmingCharacters(in: .whitespacesAndNewlines)
         post.slug = slug
         post.summary = draft.summary.trimmingCharacters(in: .whitespacesAndNewlines)
-        post.body = draft.body
+        let format = draft.bodyFormat ?? (post.id == nil ? .markdown : post.bodyFormat)
+        post.bodyFormat = format
+        post.body = format == .html ? HTMLSanitizer().sanitize(draft.body).html : draft.body
         post.status = draft.status
         post.byline = draft.byline.trimmingCharacters(in: .whitespacesAndNewlines)
         post.$featuredDocument.id = draft.featuredDocumentID

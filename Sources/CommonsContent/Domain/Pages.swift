@@ -9,13 +9,27 @@ public struct PageDraft: Sendable {
     public var summary: String
     public var body: String
     public var status: PublicationStatus
+    /// Nil keeps a page's format (Markdown for a new one); HTML bodies are sanitized when saved.
+    public var bodyFormat: BodyFormat?
+    /// When it was first published; nil for now.
+    public var publishedAt: Date?
 
-    public init(title: String, slug: String? = nil, summary: String = "", body: String, status: PublicationStatus = .published) {
+    public init(
+        title: String,
+        slug: String? = nil,
+        summary: String = "",
+        body: String,
+        status: PublicationStatus = .published,
+        bodyFormat: BodyFormat? = nil,
+        publishedAt: Date? = nil
+    ) {
         self.title = title
         self.slug = slug
         self.summary = summary
         self.body = body
         self.status = status
+        self.bodyFormat = bodyFormat
+        self.publishedAt = publishedAt
     }
 }
 
@@ -80,7 +94,7 @@ public struct Pages: Sendable {
     private func indexForSearch(_ page: Page, on db: any Database) async throws {
         let search = SearchIndex(database: db, clock: clock)
         if page.status == .published {
-            let text = [page.summary, markdown.plainText(from: page.body)].filter { !$0.isEmpty }.joined(separator: " ")
+            let text = [page.summary, page.bodyText].filter { !$0.isEmpty }.joined(separator: " ")
             try await search.index(.page, id: page.requireID(), title: page.title, body: text)
         } else {
             try await search.remove(.page, id: page.requireID())
@@ -105,7 +119,9 @@ public struct Pages: Sendable {
             return clash != nil && clash?.id != existing?.id
         }
         if Self.reservedSlugs.contains(slug) { errors.add(field: "slug", message: "error.slug_reserved") }
-        for problem in markdown.problems(in: draft.body) { errors.add(field: "body", message: problem) }
+        if (draft.bodyFormat ?? existing?.bodyFormat ?? .markdown) == .markdown {
+            for problem in markdown.problems(in: draft.body) { errors.add(field: "body", message: problem) }
+        }
         try errors.throwIfAny()
         return slug
     }
@@ -114,8 +130,11 @@ public struct Pages: Sendable {
         page.title = draft.title.trimmingCharacters(in: .whitespacesAndNewlines)
         page.slug = slug
         page.summary = draft.summary.trimmingCharacters(in: .whitespacesAndNewlines)
-        page.body = draft.body
+        let format = draft.bodyFormat ?? (page.id == nil ? .markdown : page.bodyFormat)
+        page.bodyFormat = format
+        page.body = format == .html ? HTMLSanitizer().sanitize(draft.body).html : draft.body
         page.status = draft.status
+        if let publishedAt = draft.publishedAt { page.publishedAt = publishedAt }
         if draft.status == .published, page.publishedAt == nil { page.publishedAt = clock.now }
     }
 }

@@ -10,6 +10,7 @@ public final class Page: Model, @unchecked Sendable {
     @Field(key: "title") public var title: String
     @Field(key: "summary") public var summary: String
     @Field(key: "body") public var body: String
+    @Field(key: "body_format") public var bodyFormat: BodyFormat
     @Field(key: "status") public var status: PublicationStatus
     @Timestamp(key: "created_at", on: .create) public var createdAt: Date?
     @Timestamp(key: "updated_at", on: .update) public var updatedAt: Date?

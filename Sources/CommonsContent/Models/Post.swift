@@ -10,6 +10,7 @@ public final class Post: Model, @unchecked Sendable {
     @Field(key: "title") public var title: String
     @Field(key: "summary") public var summary: String
     @Field(key: "body") public var body: String
+    @Field(key: "body_format") public var bodyFormat: BodyFormat
     @Field(key: "status") public var status: PublicationStatus
     /// When the post becomes (or became) public; nil for a draft never scheduled.
     @OptionalField(key: "publish_at") public var publishAt: Date?

@@ -1,6 +1,7 @@
 import CommonsAccounts
 import CommonsContent
 import CommonsDemo
+import CommonsImport
 import CommonsOrganizing
 import CommonsPrivacy
 import CommonsStorage
@@ -16,6 +17,7 @@ public typealias CommonsApplication = Application<SiteResponder>
 public enum AllMigrations {
     public static var list: [any Migration] {
         ContentMigrations.all + OrganizingMigrations.all + AccountsMigrations.all + [TrackContentChanges(tables: publicContentTables)]
+            + ImportMigrations.all
     }
 
     /// Every table a public page is rendered from: a write to any of them empties the page cache.

@@ -12,6 +12,10 @@ struct RedirectMiddleware: RouterMiddleware {
         if path.count > 1, path.hasSuffix("/"), request.method == .get || request.method == .head {
             var target = String(path.drop(while: { $0 == "/" }).reversed().drop(while: { $0 == "/" }).reversed())
             target = "/" + target
+            // An old WordPress address (they all end in a slash) goes to its new page in one hop.
+            if let moved = try await Redirects(database: site.database).target(for: target) {
+                return Response.redirect(to: moved, type: .permanent)
+            }
             // The same query, if any, goes along (WordPress archives carry none, searches do).
             if let query = request.uri.query, !query.isEmpty { target += "?" + query }
             return Response.redirect(to: target, type: .permanent)

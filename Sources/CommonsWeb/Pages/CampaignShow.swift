@@ -58,7 +58,7 @@ struct PageShow {
     init(_ page: Page, layout: Layout) {
         self.layout = layout
         title = page.title
-        bodyHTML = MarkdownRenderer().html(from: page.body)
+        bodyHTML = page.bodyHTML
     }
 }
 

@@ -29,9 +29,8 @@ struct RSSFeed {
         self.selfURL = selfURL
         self.description = description
         self.language = language.code
-        let markdown = MarkdownRenderer()
         items = posts.map { post in
-            let body = markdown.html(from: post.body)
+            let body = post.bodyHTML
             let summary = post.summary.isEmpty ? "" : "<p>\(HTMLText.escape(post.summary))</p>"
             return Item(
                 title: post.title,

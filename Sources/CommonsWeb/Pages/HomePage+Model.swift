@@ -29,10 +29,10 @@ struct HomePage {
         let language = formatting.language
         self.layout = layout
         mission = query.mission.map {
-            Section(title: $0.title, url: SitePath.localized(SitePath.page($0.slug), in: language), html: markdown.html(from: $0.body))
+            Section(title: $0.title, url: SitePath.localized(SitePath.page($0.slug), in: language), html: $0.bodyHTML)
         }
         platform = query.platform.map {
-            Section(title: $0.title, url: SitePath.localized(SitePath.page($0.slug), in: language), html: markdown.html(from: $0.body))
+            Section(title: $0.title, url: SitePath.localized(SitePath.page($0.slug), in: language), html: $0.bodyHTML)
         }
         posts = query.posts.map { PostTeaser($0, formatting: formatting, showBodyWithoutSummary: true) }
         hasPosts = !query.posts.isEmpty

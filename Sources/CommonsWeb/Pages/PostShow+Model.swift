@@ -47,7 +47,7 @@ struct PostShow {
         dateISO = formatting.machineDate(date)
         dateText = formatting.date(date)
         byline = post.byline.isEmpty ? nil : strings.format("news.by", ["byline": post.byline])
-        bodyHTML = MarkdownRenderer().html(from: post.body)
+        bodyHTML = post.bodyHTML
         // The library's description of an image is its alt text; its title when it has none.
         image = post.featuredDocument.map { Image(src: SitePath.documentFile($0.slug), alt: $0.description.isEmpty ? $0.title : $0.description) }
         categories = post.categories.map { Link(label: $0.name, url: SitePath.localized(SitePath.category($0.slug), in: language)) }

@@ -14,7 +14,6 @@ struct PostTeaser {
     let readMoreLabel: String
 
     init(_ post: Post, formatting: Formatting, showBodyWithoutSummary: Bool) {
-        let markdown = MarkdownRenderer()
         title = post.title
         url = SitePath.localized(SitePath.post(post.slug), in: formatting.language)
         let date = post.publishAt ?? post.createdAt ?? Date(timeIntervalSince1970: 0)
@@ -26,9 +25,9 @@ struct PostTeaser {
             bodyHTML = nil
         } else if showBodyWithoutSummary {
             summary = nil
-            bodyHTML = markdown.html(from: post.body)
+            bodyHTML = post.bodyHTML
         } else {
-            summary = Site.shorten(markdown.plainText(from: post.body), to: 280)
+            summary = Site.shorten(post.bodyText, to: 280)
             bodyHTML = nil
         }
     }

@@ -160,7 +160,7 @@ struct PublicRoutes {
         guard let query = try await PostShow.Query.run(site: site, slug: slug) else {
             throw try await site.newsroom.wasDeleted(slug: slug) ? SiteError.gone : SiteError.notFound
         }
-        let description = query.post.summary.isEmpty ? MarkdownRenderer().plainText(from: query.post.body) : query.post.summary
+        let description = query.post.summary.isEmpty ? query.post.bodyText : query.post.summary
         let image = query.post.featuredDocument.map { SitePath.documentFile($0.slug) }
         let meta = PageMeta(title: query.post.title, description: description, path: SitePath.post(slug), ogType: "article", image: image)
         let layout = try await site.layout(meta, language: context.language)
@@ -203,7 +203,7 @@ struct PublicRoutes {
 
     func page(slug: String, _ context: AppRequestContext) async throws -> Response {
         guard let page = try await site.pages.publicPage(slug: slug) else { throw SiteError.notFound }
-        let description = page.summary.isEmpty ? MarkdownRenderer().plainText(from: page.body) : page.summary
+        let description = page.summary.isEmpty ? page.bodyText : page.summary
         let layout = try await site.layout(
             PageMeta(title: page.title, description: description, path: SitePath.page(slug)),
             language: context.language

@@ -85,7 +85,14 @@ struct StaffContentRoutes {
             StaffField("title", .text, label: strings["staff.post_title"], values: values, errors: messages),
             StaffField("slug", .text, label: strings["staff.slug"], hint: strings["staff.slug_hint"], values: values, errors: messages),
             StaffField("summary", .textarea(rows: 2), label: strings["staff.summary"], values: values, errors: messages),
-            StaffField("body", .textarea(rows: 16), label: strings["staff.body"], hint: strings["staff.body_hint"], values: values, errors: messages),
+            StaffField(
+                "body",
+                .textarea(rows: 16),
+                label: strings["staff.body"],
+                hint: strings[page?.bodyFormat == .html ? "staff.body_hint_html" : "staff.body_hint"],
+                values: values,
+                errors: messages
+            ),
             StaffField("status", .select(statuses), label: strings["staff.status"], values: values, errors: messages),
         ]
         let layout = try await site.staffLayout(title: heading, path: StaffPath.pages, staff: context.staff, language: context.language)

@@ -88,6 +88,8 @@ struct StaffPostRoutes {
         let errorSummary: [ActionForm.ErrorLink]
         let hasErrors: Bool
         let previewHTML: String?
+        /// How to write the body: Markdown, or HTML for a post imported from WordPress.
+        let bodyHint: String
         let publicURL: String?
         let revisionsURL: String?
         let deleteURL: String?
@@ -137,6 +139,7 @@ struct StaffPostRoutes {
             },
             hasErrors: !errors.isEmpty,
             previewHTML: preview,
+            bodyHint: strings[post?.bodyFormat == .html ? "staff.body_hint_html" : "staff.body_hint"],
             publicURL: post.flatMap { $0.isPublic(at: site.clock.now) ? SitePath.post($0.slug) : nil },
             revisionsURL: post.map { StaffPath.postRevisions($0.id!) },
             deleteURL: post.map { StaffPath.deletePost($0.id!) },
@@ -149,7 +152,7 @@ struct StaffPostRoutes {
         var fields = try await request.collectFormFields(limit: context.maxUploadSize)
         fields["csrf_token"] = nil
         if fields["intent"] == "preview" {
-            return try await editor(post, values: fields, preview: MarkdownRenderer().html(from: fields["body"] ?? ""), context)
+            return try await editor(post, values: fields, preview: (post?.bodyFormat ?? .markdown).html(fields["body"] ?? ""), context)
         }
         var errors = ValidationErrors()
         let status = PublicationStatus(rawValue: fields["status"] ?? "") ?? .draft
