@@ -1,0 +1,206 @@
+#!/usr/bin/env bash
+# Measures Commons side by side with nginx serving the same bytes, and the sign-up write path.
+#
+#   bench/run.sh            build in release mode, seed, measure, print the table and write bench/RESULTS.md
+#
+# Environment: BENCH_BIN (use binaries already built there instead of building), BENCH_DURATION (seconds per run, default 10), BENCH_CONNECTIONS (default 32),
+# BENCH_POSTS (1000), BENCH_SUPPORTERS (10000). Each figure is the median of 3 runs. The app
+# and nginx are pinned to core 0 and wrk to core 1 (taskset), one nginx worker, one wrk thread.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+DURATION=${BENCH_DURATION:-10}
+CONNECTIONS=${BENCH_CONNECTIONS:-32}
+POSTS=${BENCH_POSTS:-1000}
+SUPPORTERS=${BENCH_SUPPORTERS:-10000}
+RUNS=3
+APP_PORT=18080
+NGINX_PORT=18081
+
+need() {
+  local missing=()
+  for tool in "$@"; do command -v "$tool" >/dev/null 2>&1 || missing+=("$tool"); done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  echo "bench: installing ${missing[*]} with apt" >&2
+  local packages=()
+  for tool in "${missing[@]}"; do
+    case "$tool" in
+      nginx) packages+=(nginx-light) ;;
+      taskset) packages+=(util-linux) ;;
+      curl) packages+=(curl) ;;
+      *) packages+=("$tool") ;;
+    esac
+  done
+  local sudo=""
+  [ "$(id -u)" -ne 0 ] && sudo="sudo"
+  $sudo apt-get install -y "${packages[@]}" >/dev/null
+}
+export PATH="$PATH:/usr/sbin:/sbin"
+need nginx wrk taskset curl python3
+
+if [ -n "${BENCH_BIN:-}" ]; then
+  BIN=$BENCH_BIN # already built binaries (a quick check of this script with a debug build)
+else
+  echo "bench: building in release mode" >&2
+  swift build -c release --product commons >&2
+  swift build -c release --product bench-seed >&2
+  BIN=$(swift build -c release --show-bin-path)
+fi
+
+WORK=$(mktemp -d /tmp/commons-bench.XXXXXX)
+chmod 755 "$WORK"
+APP_PID=""
+NGINX_PID=""
+cleanup() {
+  [ -n "$APP_PID" ] && kill "$APP_PID" 2>/dev/null && wait "$APP_PID" 2>/dev/null
+  [ -n "$NGINX_PID" ] && kill "$NGINX_PID" 2>/dev/null
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+export COMMONS_DATA_DIR="$WORK/data" COMMONS_DEMO=1 COMMONS_FORM_RATE_LIMIT=0 LOG_LEVEL=warning
+export COMMONS_BASE_URL="http://127.0.0.1:$APP_PORT"
+unset DATABASE_URL
+echo "bench: seeding $POSTS posts and $SUPPORTERS supporters" >&2
+"$BIN/bench-seed" "$POSTS" "$SUPPORTERS" >&2
+
+taskset -c 0 "$BIN/commons" serve --port "$APP_PORT" >"$WORK/app.log" 2>&1 &
+APP_PID=$!
+for _ in $(seq 1 100); do
+  curl -fsS "http://127.0.0.1:$APP_PORT/healthz" >/dev/null 2>&1 && break
+  sleep 0.1
+done
+curl -fsS "http://127.0.0.1:$APP_PORT/healthz" >/dev/null
+
+# The same bytes for nginx: what the app answers for each page.
+POST_PATH=/news/generated-update-$(( (POSTS + 1) / 2 ))
+mkdir -p "$WORK/www"
+curl -fsS "http://127.0.0.1:$APP_PORT/" -o "$WORK/www/home.html"
+curl -fsS "http://127.0.0.1:$APP_PORT/news/page/3" -o "$WORK/www/news.html"
+curl -fsS "http://127.0.0.1:$APP_PORT$POST_PATH" -o "$WORK/www/post.html"
+curl -fsS "http://127.0.0.1:$APP_PORT/feed" -o "$WORK/www/feed.xml"
+chmod -R a+rX "$WORK/www"
+cat >"$WORK/nginx.conf" <<CONF
+worker_processes 1;
+daemon off;
+pid $WORK/nginx.pid;
+error_log $WORK/nginx-error.log;
+$( [ "$(id -u)" -eq 0 ] && echo "user root;" )
+events { worker_connections 1024; }
+http {
+  access_log off;
+  client_body_temp_path $WORK/nginx-body;
+  proxy_temp_path $WORK/nginx-proxy;
+  fastcgi_temp_path $WORK/nginx-fastcgi;
+  uwsgi_temp_path $WORK/nginx-uwsgi;
+  scgi_temp_path $WORK/nginx-scgi;
+  keepalive_requests 1000000;
+  server {
+    listen 127.0.0.1:$NGINX_PORT;
+    root $WORK/www;
+    types {}
+    location = / { default_type "text/html; charset=utf-8"; try_files /home.html =404; }
+    location = /news/page/3 { default_type "text/html; charset=utf-8"; try_files /news.html =404; }
+    location = $POST_PATH { default_type "text/html; charset=utf-8"; try_files /post.html =404; }
+    location = /feed { default_type "application/rss+xml; charset=utf-8"; try_files /feed.xml =404; }
+  }
+}
+CONF
+taskset -c 0 nginx -c "$WORK/nginx.conf" -p "$WORK" &
+NGINX_PID=$!
+for _ in $(seq 1 50); do
+  curl -fsS "http://127.0.0.1:$NGINX_PORT/" >/dev/null 2>&1 && break
+  sleep 0.1
+done
+cmp -s "$WORK/www/home.html" <(curl -fsS "http://127.0.0.1:$NGINX_PORT/") || { echo "bench: nginx does not serve the same bytes" >&2; cat "$WORK/nginx-error.log" >&2; exit 1; }
+
+# wrk on core 1, one thread; prints "RESULT rps p50 p99 errors".
+load() { # URL SCRIPT SECONDS [SCRIPT-ARGUMENT]
+  local url=$1 script=$2 seconds=$3
+  if [ $# -ge 4 ]; then
+    taskset -c 1 wrk -t1 -c"$CONNECTIONS" -d"${seconds}s" --latency -s "$script" "$url" -- "$4"
+  else
+    taskset -c 1 wrk -t1 -c"$CONNECTIONS" -d"${seconds}s" --latency -s "$script" "$url"
+  fi
+}
+median() { sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
+
+declare -A RPS P50 P99 ERR
+measure() { # NAME URL
+  local name=$1 url=$2 lines=""
+  load "$url" bench/report.lua 2 >/dev/null # warm-up
+  for _ in $(seq 1 $RUNS); do
+    lines+=$(load "$url" bench/report.lua "$DURATION" | grep '^RESULT')$'\n'
+  done
+  RPS[$name]=$(printf '%s' "$lines" | awk '{ print $2 }' | median)
+  P50[$name]=$(printf '%s' "$lines" | awk '{ print $3 }' | median)
+  P99[$name]=$(printf '%s' "$lines" | awk '{ print $4 }' | median)
+  ERR[$name]=$(printf '%s' "$lines" | awk '{ s += $5 } END { print s }')
+  echo "bench: $name ${RPS[$name]} req/s, p50 ${P50[$name]} ms, p99 ${P99[$name]} ms" >&2
+}
+
+PAGES=("home:/" "news:/news/page/3" "post:$POST_PATH" "feed:/feed")
+for page in "${PAGES[@]}"; do
+  name=${page%%:*} path=${page#*:}
+  measure "app-$name" "http://127.0.0.1:$APP_PORT$path"
+  measure "nginx-$name" "http://127.0.0.1:$NGINX_PORT$path"
+done
+
+# Sign-ups: fresh one-time tokens from the campaign page, then (after the form's minimum fill
+# time) one sign-up per token, each a new supporter. Stored is counted in the database after.
+count_actions() {
+  python3 -c "import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute('select count(*) from actions').fetchone()[0])" "$COMMONS_DATA_DIR/commons.sqlite"
+}
+SIGNUP_URL="http://127.0.0.1:$APP_PORT/campaigns/sanctuary-schools"
+signup_lines=""
+ACKED=0
+REFUSED=0
+BEFORE=$(count_actions)
+for run in $(seq 1 $RUNS); do
+  tokens="$WORK/tokens-$run.txt"
+  : >"$tokens"
+  load "$SIGNUP_URL" bench/harvest.lua "$DURATION" "$tokens" >/dev/null
+  sleep 3.5
+  output=$(load "$SIGNUP_URL" bench/signup.lua "$DURATION" "$tokens")
+  signup_lines+=$(printf '%s\n' "$output" | grep '^RESULT')$'\n'
+  read -r _ acked refused < <(printf '%s\n' "$output" | grep '^SIGNUPS')
+  ACKED=$((ACKED + acked))
+  REFUSED=$((REFUSED + refused))
+  echo "bench: sign-up run $run: $(wc -l <"$tokens") tokens, $acked acknowledged, $refused refused" >&2
+done
+STORED=$(($(count_actions) - BEFORE))
+RPS[signup]=$(printf '%s' "$signup_lines" | awk '{ print $2 }' | median)
+P50[signup]=$(printf '%s' "$signup_lines" | awk '{ print $3 }' | median)
+P99[signup]=$(printf '%s' "$signup_lines" | awk '{ print $4 }' | median)
+PEAK_RSS_KB=$(awk '/VmHWM/ { print $2 }' "/proc/$APP_PID/status")
+
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.0f%%", (b > 0 ? 100 * a / b : 0) }'; }
+COMMIT=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
+[ -n "$(git status --porcelain --untracked-files=no 2>/dev/null)" ] && COMMIT="$COMMIT (with local changes)"
+CPU=$(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo)
+MEMORY=$(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo)
+{
+  echo "# Benchmark results"
+  echo
+  echo "Written by \`bench/run.sh\` on $(date -u '+%Y-%m-%d %H:%M UTC'), commit $COMMIT."
+  echo "Machine: $(nproc) cores ($CPU), $MEMORY; $(uname -sr); $(nginx -v 2>&1 | sed 's/.*: //')."
+  echo "Data: demo content plus $POSTS posts and $SUPPORTERS supporters, SQLite with synchronous=FULL."
+  echo "Load: wrk, 1 thread on core 1, $CONNECTIONS connections, ${DURATION} s per run; app and nginx (1 worker) on core 0."
+  echo "Each figure is the median of $RUNS runs; the app logs at \`warning\`, nginx without access log."
+  echo
+  echo "| page | Commons req/s | p50 ms | p99 ms | nginx req/s | p50 ms | p99 ms | Commons / nginx |"
+  echo "|---|---:|---:|---:|---:|---:|---:|---:|"
+  for page in "${PAGES[@]}"; do
+    name=${page%%:*} path=${page#*:}
+    echo "| \`$path\` | ${RPS[app-$name]} | ${P50[app-$name]} | ${P99[app-$name]} | ${RPS[nginx-$name]} | ${P50[nginx-$name]} | ${P99[nginx-$name]} | $(ratio "${RPS[app-$name]}" "${RPS[nginx-$name]}") |"
+  done
+  echo
+  echo "| sign-ups (POST, new supporter each) | acknowledged/s | p50 ms | p99 ms | acknowledged | stored | refused |"
+  echo "|---|---:|---:|---:|---:|---:|---:|"
+  echo "| \`/campaigns/sanctuary-schools\` | ${RPS[signup]} | ${P50[signup]} | ${P99[signup]} | $ACKED | $STORED | $REFUSED |"
+  echo
+  echo "Peak RSS of the app (VmHWM, whole run): $((PEAK_RSS_KB / 1024)) MB."
+  errors=0
+  for name in "${!ERR[@]}"; do errors=$((errors + ERR[$name])); done
+  echo "Non-2xx/3xx answers or socket errors on the page runs: $errors."
+} | tee bench/RESULTS.md
