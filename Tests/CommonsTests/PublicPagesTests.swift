@@ -51,7 +51,7 @@ struct PublicPagesTests {
             let etag = try #require(plain.headers[.eTag])
             #expect(plain.headers[.cacheControl] == "public, max-age=0, must-revalidate")
             #expect(plain.headers[.contentEncoding] == nil)
-            #expect(plain.headers[.vary] == "Accept-Encoding")
+            #expect(plain.headers[.vary] == "Accept-Encoding, Accept-Language, Cookie")
             let again = try await client.get("/", headers: [.ifNoneMatch: etag])
             #expect(again.status == .notModified)
             #expect(again.body.readableBytes == 0)

@@ -99,6 +99,7 @@ struct StaffTests {
         "GET /admin/pages/{id}": ["editor", "admin"],
         "POST /admin/pages/{id}": ["editor", "admin"],
         "GET /admin/documents": ["editor", "admin"],
+        "GET /admin/translations": ["editor", "admin"],
         "POST /admin/documents": ["editor", "admin"],
         "GET /admin/documents/new": ["editor", "admin"],
         "GET /admin/documents/{id}": ["editor", "admin"],

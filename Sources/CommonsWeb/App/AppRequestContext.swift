@@ -5,6 +5,8 @@ public struct AppRequestContext: RequestContext {
     public var coreContext: CoreRequestContextStorage
     /// The language the page is served in, from its URL.
     public var language: Language = .english
+    /// Another served language this visitor may want, offered in one line on the page.
+    public var languageOffer: Language?
 
     /// The client's IP address, for the in-memory rate limits only: never logged or stored.
     public var clientAddress: String?

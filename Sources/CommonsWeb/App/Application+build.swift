@@ -43,7 +43,7 @@ public func buildApplication(settings: Settings, services: Services = .live, log
 public func buildApplication(settings: Settings, services: Services, store: CommonsDatabase, logger: Logger) async throws -> CommonsApplication {
     let site = try await makeSite(settings: settings, services: services, store: store, logger: logger)
     var app = Application(
-        responder: SiteResponder(router: buildRouter(site: site).buildResponder()),
+        responder: SiteResponder(router: buildRouter(site: site).buildResponder(), languages: site.languages),
         configuration: .init(address: .hostname(settings.hostname, port: settings.port), serverName: nil),
         logger: logger
     )

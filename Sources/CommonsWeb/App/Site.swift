@@ -26,6 +26,9 @@ struct Site: Sendable {
     let pageCache: PageCache?
     let signInLimiter = RateLimiter(limit: SignInDesk.failureLimit, window: .seconds(Int64(SignInDesk.lockoutWindow)))
 
+    /// The languages with a catalog, in the switcher's order.
+    var languages: [Language] { Language.known.filter { catalogs.catalogs[$0.code] != nil } }
+
     var database: any Database { store.database }
     var clock: Clock { services.clock }
 
@@ -42,8 +45,13 @@ struct Site: Sendable {
 
     func formatting(_ language: Language) -> Formatting { Formatting(language: language, strings: catalogs[language]) }
 
+    /// The frame of a page in the reader's language, with the language this visitor may prefer offered.
+    func layout(_ meta: PageMeta, context: AppRequestContext) async throws -> Layout {
+        try await layout(meta, language: context.language, offer: context.languageOffer)
+    }
+
     /// The frame of a page in the reader's language.
-    func layout(_ meta: PageMeta, language: Language) async throws -> Layout {
+    func layout(_ meta: PageMeta, language: Language, offer: Language? = nil) async throws -> Layout {
         let strings = catalogs[language]
         let settings = try await siteSettings.all()
         let siteName = settings[.siteName] ?? "Commons"
@@ -54,9 +62,42 @@ struct Site: Sendable {
             let current = target == "/" ? meta.path == "/" : (meta.path == target || meta.path.hasPrefix(target + "/"))
             return Layout.NavigationItem(label: strings[key], url: url, isCurrent: current)
         }
+        let served = languages
+        let alternates =
+            served.count > 1
+            ? served.map { Layout.Alternate(hreflang: $0.tag, url: self.settings.baseURL + SitePath.localized(meta.path, in: $0)) }
+                + [Layout.Alternate(hreflang: "x-default", url: self.settings.baseURL + meta.path)]
+            : []
+        let choices =
+            served.count > 1
+            ? served.map { other in
+                Layout.LanguageChoice(
+                    name: catalogs[other]["language.\(other.code)"],
+                    lang: other.tag,
+                    dir: other.direction,
+                    url: SitePath.languageChoice(other, next: SitePath.localized(meta.path, in: other)),
+                    isCurrent: other == language
+                )
+            }
+            : []
+        let languageOffer = offer.map { other in
+            let theirs = catalogs[other]
+            return Layout.LanguageOffer(
+                text: theirs["site.language_offer"],
+                linkText: theirs["site.language_offer_link"],
+                lang: other.tag,
+                dir: other.direction,
+                url: SitePath.languageChoice(other, next: SitePath.localized(meta.path, in: other))
+            )
+        }
         return Layout(
-            lang: language.code,
+            lang: language.tag,
             dir: language.direction,
+            homeURL: SitePath.localized(SitePath.home, in: language),
+            alternates: alternates,
+            languageChoices: choices,
+            hasLanguageChoices: !choices.isEmpty,
+            languageOffer: languageOffer,
             headTitle: meta.title.map { "\($0) – \(siteName)" } ?? siteName,
             metaDescription: meta.description.map { Self.shorten($0, to: 160) } ?? tagline,
             canonicalURL: self.settings.baseURL + path,

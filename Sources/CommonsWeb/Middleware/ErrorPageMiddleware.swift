@@ -50,7 +50,7 @@ struct ErrorPageMiddleware: RouterMiddleware {
         if let override { textKey = override }
         let layout: Layout
         do {
-            layout = try await site.layout(PageMeta(title: strings[titleKey], path: "/"), language: context.language)
+            layout = try await site.layout(PageMeta(title: strings[titleKey], path: "/"), context: context)
         } catch {
             // The database itself may be what failed: a bare page still answers.
             return Response(

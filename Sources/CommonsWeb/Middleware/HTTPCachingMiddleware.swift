@@ -26,7 +26,8 @@ struct HTTPCachingMiddleware: RouterMiddleware {
             if let cache, request.uri.path.hasPrefix(StaffPath.home) { await cache.refresh() }
             return response
         }
-        let key = request.uri.description
+        // The path lost its language prefix on the way in; the language and the offer shown are part of the page.
+        let key = "\(context.language.code) \(context.languageOffer?.code ?? "-") \(request.uri.description)"
         var version: Int64?
         if let cache {
             version = await cache.currentVersion()
@@ -50,7 +51,7 @@ struct HTTPCachingMiddleware: RouterMiddleware {
         let body = try await collect(response.body)
         var headers = response.headers
         headers[.contentLength] = nil
-        headers[.vary] = "Accept-Encoding"
+        headers[.vary] = "Accept-Encoding, Accept-Language, Cookie"
         if headers[.cacheControl] == nil { headers[.cacheControl] = "public, max-age=0, must-revalidate" }
         var gzipped: ByteBuffer?
         if compress && body.readableBytes >= minimumCompressedSize {

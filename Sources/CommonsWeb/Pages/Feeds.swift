@@ -63,9 +63,23 @@ struct Sitemap {
     struct Entry {
         let loc: String
         let lastmod: String?
+        /// The same page in every served language (`xhtml:link rel="alternate" hreflang`).
+        var alternates: [Layout.Alternate] = []
     }
 
     let entries: [Entry]
+
+    /// One entry per page and language, each naming all of its languages.
+    static func localized(_ entries: [Entry], baseURL: String, languages: [Language]) -> [Entry] {
+        guard languages.count > 1 else { return entries }
+        return entries.flatMap { entry -> [Entry] in
+            let path = String(entry.loc.dropFirst(baseURL.count))
+            let alternates =
+                languages.map { Layout.Alternate(hreflang: $0.tag, url: baseURL + SitePath.localized(path, in: $0)) }
+                + [Layout.Alternate(hreflang: "x-default", url: entry.loc)]
+            return languages.map { Entry(loc: baseURL + SitePath.localized(path, in: $0), lastmod: entry.lastmod, alternates: alternates) }
+        }
+    }
 
     static func w3cDate(_ date: Date?) -> String? {
         guard let date else { return nil }

@@ -65,7 +65,7 @@ struct ActionRoutes {
             description: MarkdownRenderer().plainText(from: campaign.description),
             path: SitePath.campaign(slug)
         )
-        let layout = try await site.layout(meta, language: context.language)
+        let layout = try await site.layout(meta, context: context)
         var response = site.views.page(
             "campaign-show",
             CampaignShow(campaign, signatures: signatures, form: form, layout: layout, formatting: site.formatting(context.language)),
@@ -116,7 +116,7 @@ struct ActionRoutes {
             campaign.kind == .petition
             ? strings.format("campaign.signatures", ["count": try await site.campaigns.actionCount(for: campaign).formatted(.number.locale(locale))])
             : nil
-        let layout = try await site.layout(PageMeta(title: strings["thanks.title"], path: SitePath.campaignThanks(slug)), language: context.language)
+        let layout = try await site.layout(PageMeta(title: strings["thanks.title"], path: SitePath.campaignThanks(slug)), context: context)
         let model = ThanksPage(
             layout: layout,
             heading: strings["thanks.title"],
@@ -138,7 +138,7 @@ struct ActionRoutes {
         let events = past ? try await site.events.past() : try await site.events.upcoming()
         let formatting = site.formatting(context.language)
         let heading = strings[past ? "events.past_title" : "events.title"]
-        let layout = try await site.layout(PageMeta(title: heading, path: past ? SitePath.pastEvents : SitePath.events), language: context.language)
+        let layout = try await site.layout(PageMeta(title: heading, path: past ? SitePath.pastEvents : SitePath.events), context: context)
         let model = EventList(
             layout: layout,
             heading: heading,
@@ -188,7 +188,7 @@ struct ActionRoutes {
             description: MarkdownRenderer().plainText(from: event.description),
             path: SitePath.event(slug)
         )
-        let layout = try await site.layout(meta, language: context.language)
+        let layout = try await site.layout(meta, context: context)
         let model = EventShow(
             layout: layout,
             summary: EventSummary(event, formatting: formatting),
@@ -243,7 +243,7 @@ struct ActionRoutes {
         let waitlisted = answer?.waitlisted == true
         let layout = try await site.layout(
             PageMeta(title: strings["thanks.title"], path: SitePath.event(slug) + "/thanks"),
-            language: context.language
+            context: context
         )
         let model = ThanksPage(
             layout: layout,
@@ -320,7 +320,7 @@ struct ActionRoutes {
 
     func tooManyRequests(_ wait: Int, _ context: AppRequestContext) async throws -> Response {
         let strings = site.strings(context.language)
-        let layout = try await site.layout(PageMeta(title: strings["page.too_many_title"], path: "/"), language: context.language)
+        let layout = try await site.layout(PageMeta(title: strings["page.too_many_title"], path: "/"), context: context)
         let model = ErrorPage(
             layout: layout,
             heading: strings["page.too_many_title"],

@@ -72,11 +72,13 @@ struct FeedRoutes {
         for campaign in try await site.campaigns.all() {
             entries.append(.init(loc: baseURL + SitePath.campaign(campaign.slug), lastmod: Sitemap.w3cDate(campaign.updatedAt)))
         }
-        return site.views.document("sitemap", Sitemap(entries: entries), contentType: "application/xml; charset=utf-8")
+        let localized = Sitemap.localized(entries, baseURL: baseURL, languages: site.languages)
+        return site.views.document("sitemap", Sitemap(entries: localized), contentType: "application/xml; charset=utf-8")
     }
 
     func robots() -> Response {
-        let text = "User-agent: *\nDisallow: /admin\nDisallow: /api\nDisallow: /search\n\nSitemap: \(baseURL)\(SitePath.sitemap)\n"
+        let text =
+            "User-agent: *\nDisallow: /admin\nDisallow: /api\nDisallow: /search\nDisallow: /language/\n\nSitemap: \(baseURL)\(SitePath.sitemap)\n"
         return Response(
             status: .ok,
             headers: [.contentType: "text/plain; charset=utf-8"],

@@ -38,7 +38,7 @@ struct PublicRoutes {
 
     func home(_ context: AppRequestContext) async throws -> Response {
         let query = try await HomePage.Query.run(site: site)
-        let layout = try await site.layout(PageMeta(title: nil, description: nil, path: SitePath.home), language: context.language)
+        let layout = try await site.layout(PageMeta(title: nil, description: nil, path: SitePath.home), context: context)
         return site.views.page("home", HomePage(query, layout: layout, formatting: site.formatting(context.language)))
     }
 
@@ -86,7 +86,7 @@ struct PublicRoutes {
             prev: news.hasNewer ? source.path(page - 1) : nil,
             feed: feed
         )
-        let layout = try await site.layout(meta, language: context.language)
+        let layout = try await site.layout(meta, context: context)
         let model = NewsList(
             news,
             heading: title,
@@ -114,7 +114,7 @@ struct PublicRoutes {
         }
         let layout = try await site.layout(
             PageMeta(title: strings["privacy.title"], description: strings.format("privacy.summary", values), path: SitePath.privacy),
-            language: context.language
+            context: context
         )
         let model = PrivacyPage(
             layout: layout,
@@ -140,7 +140,7 @@ struct PublicRoutes {
             error = problems["q"].map { strings.format($0, ["limit": String(SearchIndex.maximumQueryLength)]) }
             status = .unprocessableContent
         }
-        let layout = try await site.layout(PageMeta(title: strings["search.title"], path: SitePath.search), language: context.language)
+        let layout = try await site.layout(PageMeta(title: strings["search.title"], path: SitePath.search), context: context)
         let model = SearchPage(
             query: query,
             page: page,
@@ -163,7 +163,7 @@ struct PublicRoutes {
         let description = query.post.summary.isEmpty ? query.post.bodyText : query.post.summary
         let image = query.post.featuredDocument.map { SitePath.documentFile($0.slug) }
         let meta = PageMeta(title: query.post.title, description: description, path: SitePath.post(slug), ogType: "article", image: image)
-        let layout = try await site.layout(meta, language: context.language)
+        let layout = try await site.layout(meta, context: context)
         return site.views.page("post-show", PostShow(query, layout: layout, formatting: site.formatting(context.language)))
     }
 
@@ -171,7 +171,7 @@ struct PublicRoutes {
         guard let result = try await site.library.publicDocuments(page: page) else { throw SiteError.notFound }
         let strings = site.strings(context.language)
         let title = page == 1 ? strings["documents.title"] : strings.format("documents.page_title", ["page": String(page)])
-        let layout = try await site.layout(PageMeta(title: title, path: SitePath.documents(page: page)), language: context.language)
+        let layout = try await site.layout(PageMeta(title: title, path: SitePath.documents(page: page)), context: context)
         let model = DocumentList(
             documents: result.documents,
             page: result.page,
@@ -187,7 +187,7 @@ struct PublicRoutes {
             throw try await site.library.wasDeleted(slug: slug) ? SiteError.gone : SiteError.notFound
         }
         let meta = PageMeta(title: document.title, description: document.description, path: SitePath.document(slug))
-        let layout = try await site.layout(meta, language: context.language)
+        let layout = try await site.layout(meta, context: context)
         let linkingPosts = try await site.newsroom.publicPosts(linkingToDocument: slug)
         let model = DocumentShow(document, linkingPosts: linkingPosts, layout: layout, formatting: site.formatting(context.language))
         return site.views.page("document-show", model)
@@ -206,7 +206,7 @@ struct PublicRoutes {
         let description = page.summary.isEmpty ? page.bodyText : page.summary
         let layout = try await site.layout(
             PageMeta(title: page.title, description: description, path: SitePath.page(slug)),
-            language: context.language
+            context: context
         )
         return site.views.page("page-show", PageShow(page, layout: layout))
     }

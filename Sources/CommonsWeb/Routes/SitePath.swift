@@ -40,6 +40,13 @@ public enum SitePath {
         return components.string ?? search
     }
     public static let health = "/healthz"
+    /// Remembers a chosen language (a functional cookie) and goes on to `next`, that page in it.
+    public static func languageChoice(_ language: Language, next: String) -> String {
+        var components = URLComponents()
+        components.path = "/language/\(language.code)"
+        components.queryItems = [URLQueryItem(name: "next", value: next)]
+        return components.string ?? components.path
+    }
 
     /// The same path in another language.
     public static func localized(_ path: String, in language: Language) -> String {
@@ -74,6 +81,7 @@ public enum SitePath {
         static let search: RouterPath = "/search"
         static let page: RouterPath = "/:slug"
         static let health: RouterPath = "/healthz"
+        static let languageChoice: RouterPath = "/language/:code"
         static let asset: RouterPath = "/assets/:name"
     }
 }

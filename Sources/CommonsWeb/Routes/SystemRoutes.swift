@@ -8,6 +8,23 @@ struct SystemRoutes {
     func register(on router: Router<AppRequestContext>) {
         router.get(SitePath.Pattern.health) { _, _ in await health() }
         router.get(SitePath.Pattern.asset) { request, _ in try asset(path: request.uri.path) }
+        router.get(SitePath.Pattern.languageChoice) { request, context in
+            try chooseLanguage(code: context.parameters.require("code"), next: request.formQueryValue("next"))
+        }
+    }
+
+    /// Remembers the language a visitor picked in the switcher (a functional cookie: no
+    /// tracking, nothing else in it) and goes on to the page they were on, in that language.
+    func chooseLanguage(code: String, next: String?) throws -> Response {
+        guard let language = site.languages.first(where: { $0.code == code }) else { throw SiteError.notFound }
+        // Only a path on this site: never an open redirect.
+        let home = SitePath.localized(SitePath.home, in: language)
+        let target = next.flatMap { $0.hasPrefix("/") && !$0.hasPrefix("//") && !$0.contains("\\") ? $0 : nil } ?? home
+        var response = Response.redirect(to: target, type: .normal)
+        let secure = site.settings.baseURL.hasPrefix("https://") ? "; Secure" : ""
+        response.headers[.setCookie] = "\(SiteResponder.languageCookie)=\(language.code); Path=/; Max-Age=31536000; SameSite=Lax; HttpOnly\(secure)"
+        response.headers[.cacheControl] = "no-store"
+        return response
     }
 
     /// 200 after a real query; 503 when the database does not answer.

@@ -37,6 +37,7 @@ extension Site {
             item("staff.nav_posts", StaffPath.posts, .content)
             item("staff.nav_pages", StaffPath.pages, .content)
             item("staff.nav_documents", StaffPath.documents, .content)
+            item("staff.nav_translations", StaffPath.translations, .content)
             item("staff.nav_campaigns", StaffPath.campaigns, .organizing)
             item("staff.nav_events", StaffPath.events, .organizing)
             item("staff.nav_supporters", StaffPath.supporters, .supporters)
@@ -45,7 +46,7 @@ extension Site {
             item("staff.nav_audit", StaffPath.audit, .administration)
         }
         return StaffLayout(
-            lang: language.code,
+            lang: language.tag,
             dir: language.direction,
             headTitle: "\(title) – \(strings["staff.title"]) – \(siteName)",
             stylesheet: assets.path("site.css"),

@@ -22,6 +22,7 @@ enum StaffPath {
     static let newPage = "/admin/pages/new"
     static func page(_ id: UUID) -> String { "/admin/pages/\(id.uuidString.lowercased())" }
     static let documents = "/admin/documents"
+    static let translations = "/admin/translations"
     static let newDocument = "/admin/documents/new"
     static func document(_ id: UUID) -> String { "/admin/documents/\(id.uuidString.lowercased())" }
     static func deleteDocument(_ id: UUID) -> String { "/admin/documents/\(id.uuidString.lowercased())/delete" }
@@ -58,6 +59,7 @@ enum StaffPath {
         static let newPage: RouterPath = "/admin/pages/new"
         static let page: RouterPath = "/admin/pages/:id"
         static let documents: RouterPath = "/admin/documents"
+        static let translations: RouterPath = "/admin/translations"
         static let newDocument: RouterPath = "/admin/documents/new"
         static let document: RouterPath = "/admin/documents/:id"
         static let deleteDocument: RouterPath = "/admin/documents/:id/delete"

@@ -30,6 +30,7 @@ struct StaffRoutes {
         let content = staff.group(context: StaffContext<ContentArea>.self)
         StaffPostRoutes(site: site).register(on: content)
         StaffContentRoutes(site: site).register(on: content)
+        StaffTranslationRoutes(site: site).register(on: content)
         StaffOrganizingRoutes(site: site).register(on: staff.group(context: StaffContext<OrganizingArea>.self))
         StaffSupporterRoutes(site: site).register(on: staff.group(context: StaffContext<SupportersArea>.self))
     }

@@ -8,8 +8,37 @@ struct Layout {
         let isCurrent: Bool
     }
 
+    /// The same page in another language, for `<link rel="alternate" hreflang>`.
+    struct Alternate {
+        let hreflang: String
+        let url: String
+    }
+
+    /// One entry of the language switcher: the language's name in its own script.
+    struct LanguageChoice {
+        let name: String
+        let lang: String
+        let dir: String
+        let url: String
+        let isCurrent: Bool
+    }
+
+    /// The one-line offer of another language, written in that language.
+    struct LanguageOffer {
+        let text: String
+        let linkText: String
+        let lang: String
+        let dir: String
+        let url: String
+    }
+
     let lang: String
     let dir: String
+    let homeURL: String
+    let alternates: [Alternate]
+    let languageChoices: [LanguageChoice]
+    let hasLanguageChoices: Bool
+    let languageOffer: LanguageOffer?
     /// The full `<title>`: the page's title and the site's name. Layout fields have names no
     /// page model uses, since a page's template sees both.
     let headTitle: String
