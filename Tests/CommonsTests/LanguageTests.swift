@@ -167,6 +167,65 @@ struct LanguageTests {
         }
     }
 
+    @Test func test_a_translated_post_reads_in_spanish_and_an_untranslated_one_says_so() async throws {
+        let site = try await TestSite.make()
+        defer { Task { await site.destroy() } }
+        try await addStaff(site, email: "ed@example.org", role: .editor)
+        try await addStaff(site, email: "org@example.org", role: .organizer)
+        try await site.run { client async throws in
+            // Before: the Spanish page shows the English original, says so in Spanish, and marks the words as English.
+            let before = try await client.get("/es/news/cej-calls-for-sanctuary-schools").text
+            #expect(before.contains("<p class=\"notice\">Esto todavía no está traducido al español, así que se muestra en inglés.</p>"))
+            #expect(before.contains("<h1 lang=\"en\">CEJ Calls For “Sanctuary Schools”</h1>"))
+            #expect(before.contains("<div class=\"prose\" lang=\"en\">"))
+
+            let editor = try #require(try await StaffBrowser.signIn(client, email: "ed@example.org"))
+            let posts = try await editor.get(client, "/admin/posts").text
+            let edit = try #require(posts.range(of: #"/admin/posts/[0-9a-f-]{36}"#, options: .regularExpression))
+            let editURL = String(posts[edit])
+            let form = try await editor.get(client, editURL).text
+            #expect(form.contains("Translate into Español"))
+            let translate = editURL + "/translations/es"
+            let empty = try await editor.post(client, translate, [("title", ""), ("body", "Texto")])
+            #expect(empty.status == .unprocessableContent)
+            #expect(empty.text.contains("Enter a title."))
+            let saved = try await editor.post(
+                client,
+                translate,
+                [("title", "CEJ pide “escuelas santuario”"), ("summary", ""), ("body", "Las familias de CEJ piden **escuelas seguras**.")]
+            )
+            #expect(saved.status == .seeOther)
+            #expect(try await editor.get(client, editURL).text.contains("Edit the Español translation"))
+
+            let after = try await client.get("/es/news/cej-calls-for-sanctuary-schools").text
+            #expect(after.contains("<h1>CEJ pide “escuelas santuario”</h1>"))
+            #expect(after.contains("Las familias de CEJ piden <strong>escuelas seguras</strong>."))
+            #expect(!after.contains("class=\"notice\""))
+            #expect(try await client.get("/es/news").text.contains("CEJ pide “escuelas santuario”"))
+            #expect(try await client.get("/news/cej-calls-for-sanctuary-schools").text.contains("<h1>CEJ Calls For “Sanctuary Schools”</h1>"))
+            let arabic = try await client.get("/ar/news/cej-calls-for-sanctuary-schools").text
+            #expect(arabic.contains("لم تُترجم هذه الصفحة إلى العربية بعد"))
+            #expect(arabic.contains("<h1 lang=\"en\">CEJ Calls For “Sanctuary Schools”</h1>"))
+
+            // Campaigns belong to organizers, and so do their translations.
+            #expect(try await editor.get(client, "/admin/campaigns").status == .forbidden)
+            let organizer = try #require(try await StaffBrowser.signIn(client, email: "org@example.org"))
+            let campaigns = try await organizer.get(client, "/admin/campaigns").text
+            let campaign = try #require(campaigns.range(of: #"/admin/campaigns/[0-9a-f-]{36}"#, options: .regularExpression))
+            let translated = try await organizer.post(
+                client,
+                String(campaigns[campaign]) + "/translations/es",
+                [("title", "Escuelas santuario"), ("body", "Las escuelas deben ser un refugio.")]
+            )
+            #expect(translated.status == .seeOther)
+            let page = try await client.get("/es/campaigns/sanctuary-schools").text
+            #expect(page.contains("<h1>Escuelas santuario</h1>"))
+            #expect(page.contains("Las escuelas deben ser un refugio."))
+            #expect(try await organizer.post(client, String(campaigns[campaign]) + "/translations/es/delete").status == .seeOther)
+            #expect(try await client.get("/es/campaigns/sanctuary-schools").text.contains("<h1 lang=\"en\">"))
+        }
+    }
+
     @Test func test_catalogs_mark_their_unreviewed_translations_as_drafts() throws {
         let catalogs = try StringCatalogs.bundled()
         for (code, catalog) in catalogs.catalogs where code != "en" {

@@ -16,6 +16,20 @@ public struct TrackContentChanges: AsyncMigration {
         let sql = database as! any SQLDatabase
         try await sql.raw("CREATE TABLE content_version (id INTEGER PRIMARY KEY, version BIGINT NOT NULL)").run()
         try await sql.raw("INSERT INTO content_version (id, version) VALUES (1, 1)").run()
+        if sql.dialect.name != "sqlite" {
+            try await sql.raw(
+                """
+                CREATE FUNCTION content_changed() RETURNS trigger LANGUAGE plpgsql AS $$
+                BEGIN UPDATE content_version SET version = version + 1 WHERE id = 1; RETURN NULL; END $$
+                """
+            ).run()
+        }
+        try await Self.addTriggers(to: tables, on: database)
+    }
+
+    /// Makes writes to more tables raise the content version (for tables added later).
+    public static func addTriggers(to tables: [String], on database: any Database) async throws {
+        let sql = database as! any SQLDatabase
         if sql.dialect.name == "sqlite" {
             for table in tables {
                 for event in ["INSERT", "UPDATE", "DELETE"] {
@@ -27,12 +41,6 @@ public struct TrackContentChanges: AsyncMigration {
                 }
             }
         } else {
-            try await sql.raw(
-                """
-                CREATE FUNCTION content_changed() RETURNS trigger LANGUAGE plpgsql AS $$
-                BEGIN UPDATE content_version SET version = version + 1 WHERE id = 1; RETURN NULL; END $$
-                """
-            ).run()
             for table in tables {
                 try await sql.raw(
                     SQLQueryString(

@@ -16,7 +16,9 @@ public typealias CommonsApplication = Application<SiteResponder>
 /// Every migration of every concern, in the order they run. Landed migrations are never edited.
 public enum AllMigrations {
     public static var list: [any Migration] {
-        ContentMigrations.all + OrganizingMigrations.all + AccountsMigrations.all + [TrackContentChanges(tables: publicContentTables)]
+        ContentMigrations.all + OrganizingMigrations.all + AccountsMigrations.all + [
+            TrackContentChanges(tables: publicContentTables), CreateTranslations(),
+        ]
             + ImportMigrations.all
     }
 

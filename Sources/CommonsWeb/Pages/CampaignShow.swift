@@ -6,6 +6,8 @@ import Foundation
 struct CampaignShow {
     let layout: Layout
     let title: String
+    let contentLang: String?
+    let untranslatedNote: String?
     let kindLabel: String
     let descriptionHTML: String
     let petitionText: String?
@@ -18,14 +20,16 @@ struct CampaignShow {
     let isClosed: Bool
     let form: ActionForm?
 
-    init(_ campaign: Campaign, signatures: Int, form: ActionForm?, layout: Layout, formatting: Formatting) {
+    init(_ campaign: Campaign, words: TranslatedText, signatures: Int, form: ActionForm?, layout: Layout, formatting: Formatting) {
         let strings = formatting.strings
         let locale = Locale(identifier: formatting.language.localeIdentifier)
         self.layout = layout
         self.form = form
-        title = campaign.title
+        title = words.title
+        contentLang = words.contentLang
+        untranslatedNote = words.untranslatedNote
         kindLabel = strings[campaign.kind == .petition ? "campaign.kind_petition" : "campaign.kind_signup"]
-        descriptionHTML = MarkdownRenderer().html(from: campaign.description)
+        descriptionHTML = words.bodyHTML
         let isPetition = campaign.kind == .petition
         petitionText = isPetition && !campaign.petitionText.isEmpty ? campaign.petitionText : nil
         petitionTarget = isPetition && !campaign.petitionTarget.isEmpty ? strings.format("campaign.target", ["target": campaign.petitionTarget]) : nil
@@ -54,11 +58,15 @@ struct PageShow {
     let layout: Layout
     let title: String
     let bodyHTML: String
+    let contentLang: String?
+    let untranslatedNote: String?
 
-    init(_ page: Page, layout: Layout) {
+    init(words: TranslatedText, layout: Layout) {
         self.layout = layout
-        title = page.title
-        bodyHTML = page.bodyHTML
+        title = words.title
+        bodyHTML = words.bodyHTML
+        contentLang = words.contentLang
+        untranslatedNote = words.untranslatedNote
     }
 }
 

@@ -5,6 +5,8 @@ import Foundation
 struct DocumentShow {
     let layout: Layout
     let title: String
+    let contentLang: String?
+    let untranslatedNote: String?
     let description: String?
     let typeLabel: String
     let sizeText: String
@@ -15,17 +17,20 @@ struct DocumentShow {
     let linkingPosts: [PostTeaser]
     let hasLinkingPosts: Bool
 
-    init(_ document: Document, linkingPosts: [Post], layout: Layout, formatting: Formatting) {
+    init(_ document: Document, words: TranslatedText, linkingPosts: [Post], layout: Layout, formatting: Formatting) {
         self.layout = layout
-        title = document.title
-        description = document.description.isEmpty ? nil : document.description
+        title = words.title
+        contentLang = words.contentLang
+        untranslatedNote = words.untranslatedNote
+        // A document's description is plain text, in the original and in translations.
+        description = words.bodyText.isEmpty ? nil : words.bodyText
         typeLabel = FileType(contentType: document.contentType)?.label ?? document.contentType
         sizeText = formatting.size(document.byteCount)
         let date = document.publishedAt ?? document.createdAt ?? Date(timeIntervalSince1970: 0)
         dateISO = formatting.machineDate(date)
         dateText = formatting.date(date)
         fileURL = SitePath.documentFile(document.slug)
-        downloadLabel = formatting.strings.format("documents.download_label", ["title": document.title, "type": typeLabel, "size": sizeText])
+        downloadLabel = formatting.strings.format("documents.download_label", ["title": words.title, "type": typeLabel, "size": sizeText])
         self.linkingPosts = linkingPosts.map { PostTeaser($0, formatting: formatting, showBodyWithoutSummary: false) }
         hasLinkingPosts = !linkingPosts.isEmpty
     }

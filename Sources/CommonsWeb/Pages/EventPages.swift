@@ -11,8 +11,8 @@ struct EventSummary {
     let place: String?
     let isCancelled: Bool
 
-    init(_ event: Event, formatting: Formatting) {
-        title = event.title
+    init(_ event: Event, title: String? = nil, formatting: Formatting) {
+        self.title = title ?? event.title
         url = SitePath.localized(SitePath.event(event.slug), in: formatting.language)
         whenText = formatting.eventTime(start: event.startsAt, end: event.endsAt, timeZone: event.timeZone)
         startISO = ISO8601DateFormatter().string(from: event.startsAt)
@@ -37,6 +37,8 @@ struct EventList {
 struct EventShow {
     let layout: Layout
     let summary: EventSummary
+    let contentLang: String?
+    let untranslatedNote: String?
     let descriptionHTML: String
     let calendarURL: String
     let notice: String?

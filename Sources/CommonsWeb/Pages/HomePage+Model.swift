@@ -1,5 +1,6 @@
 import CommonsContent
 import CommonsOrganizing
+import Foundation
 
 /// The home page: mission, platform, "What's New" and the featured campaign, in the seed site's order.
 struct HomePage {
@@ -24,7 +25,7 @@ struct HomePage {
     let olderPostsURL: String?
     let campaign: CampaignTeaser?
 
-    init(_ query: Query, layout: Layout, formatting: Formatting) {
+    init(_ query: Query, translations: [UUID: ContentTranslation] = [:], layout: Layout, formatting: Formatting) {
         let markdown = MarkdownRenderer()
         let language = formatting.language
         self.layout = layout
@@ -34,7 +35,9 @@ struct HomePage {
         platform = query.platform.map {
             Section(title: $0.title, url: SitePath.localized(SitePath.page($0.slug), in: language), html: $0.bodyHTML)
         }
-        posts = query.posts.map { PostTeaser($0, formatting: formatting, showBodyWithoutSummary: true) }
+        posts = query.posts.map {
+            PostTeaser($0, translation: $0.id.flatMap { translations[$0] }, formatting: formatting, showBodyWithoutSummary: true)
+        }
         hasPosts = !query.posts.isEmpty
         // The home page shows the first page's newest posts; "older" continues where it stops.
         olderPostsURL = query.hasOlderPosts ? SitePath.localized(SitePath.news(page: 2), in: language) : nil

@@ -1,4 +1,5 @@
 import CommonsContent
+import Foundation
 
 /// `/news`, `/category/SLUG` and `/tag/SLUG`, each with `/page/N`: ten posts a page, newest
 /// first, with older and newer links.
@@ -11,12 +12,22 @@ struct NewsList {
     let olderURL: String?
     let newerURL: String?
 
-    init(_ news: NewsPage, heading: String, introduction: String? = nil, pagePath: (Int) -> String, layout: Layout, formatting: Formatting) {
+    init(
+        _ news: NewsPage,
+        translations: [UUID: ContentTranslation] = [:],
+        heading: String,
+        introduction: String? = nil,
+        pagePath: (Int) -> String,
+        layout: Layout,
+        formatting: Formatting
+    ) {
         let language = formatting.language
         self.layout = layout
         self.heading = heading
         self.introduction = introduction
-        posts = news.posts.map { PostTeaser($0, formatting: formatting, showBodyWithoutSummary: false) }
+        posts = news.posts.map {
+            PostTeaser($0, translation: $0.id.flatMap { translations[$0] }, formatting: formatting, showBodyWithoutSummary: false)
+        }
         pageLabel = formatting.strings.format("news.page_of", ["page": String(news.page), "count": String(news.pageCount)])
         olderURL = news.hasOlder ? SitePath.localized(pagePath(news.page + 1), in: language) : nil
         newerURL = news.hasNewer ? SitePath.localized(pagePath(news.page - 1), in: language) : nil

@@ -21,6 +21,8 @@ struct PostShow {
 
     let layout: Layout
     let title: String
+    let contentLang: String?
+    let untranslatedNote: String?
     let dateISO: String
     let dateText: String
     let byline: String?
@@ -37,17 +39,19 @@ struct PostShow {
     let hasDocuments: Bool
     let hasNeighbours: Bool
 
-    init(_ query: Query, layout: Layout, formatting: Formatting) {
+    init(_ query: Query, words: TranslatedText, layout: Layout, formatting: Formatting) {
         let post = query.post
         let language = formatting.language
         let strings = formatting.strings
         self.layout = layout
-        title = post.title
+        title = words.title
+        contentLang = words.contentLang
+        untranslatedNote = words.untranslatedNote
         let date = post.publishAt ?? Date(timeIntervalSince1970: 0)
         dateISO = formatting.machineDate(date)
         dateText = formatting.date(date)
         byline = post.byline.isEmpty ? nil : strings.format("news.by", ["byline": post.byline])
-        bodyHTML = post.bodyHTML
+        bodyHTML = words.bodyHTML
         // The library's description of an image is its alt text; its title when it has none.
         image = post.featuredDocument.map { Image(src: SitePath.documentFile($0.slug), alt: $0.description.isEmpty ? $0.title : $0.description) }
         categories = post.categories.map { Link(label: $0.name, url: SitePath.localized(SitePath.category($0.slug), in: language)) }

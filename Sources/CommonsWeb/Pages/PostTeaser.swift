@@ -12,22 +12,27 @@ struct PostTeaser {
     /// The post's whole body, sanitized HTML, when there is no summary and lists show the text.
     let bodyHTML: String?
     let readMoreLabel: String
+    /// `lang="en"` on a post shown untranslated in a list of another language.
+    let contentLang: String?
 
-    init(_ post: Post, formatting: Formatting, showBodyWithoutSummary: Bool) {
-        title = post.title
+    init(_ post: Post, translation: ContentTranslation? = nil, formatting: Formatting, showBodyWithoutSummary: Bool) {
+        let words = translation.map { TranslatedText($0, original: (post.summary, post.bodyHTML, post.bodyText)) }
+        title = words?.title ?? post.title
+        contentLang = formatting.language == .english || words != nil ? nil : Language.english.tag
         url = SitePath.localized(SitePath.post(post.slug), in: formatting.language)
         let date = post.publishAt ?? post.createdAt ?? Date(timeIntervalSince1970: 0)
         dateISO = formatting.machineDate(date)
         dateText = formatting.date(date)
-        readMoreLabel = formatting.strings.format("news.read_more", ["title": post.title])
-        if !post.summary.isEmpty {
-            summary = post.summary
+        readMoreLabel = formatting.strings.format("news.read_more", ["title": title])
+        let postSummary = words?.summary ?? post.summary
+        if !postSummary.isEmpty {
+            summary = postSummary
             bodyHTML = nil
         } else if showBodyWithoutSummary {
             summary = nil
-            bodyHTML = post.bodyHTML
+            bodyHTML = words?.bodyHTML ?? post.bodyHTML
         } else {
-            summary = Site.shorten(post.bodyText, to: 280)
+            summary = Site.shorten(words?.bodyText ?? post.bodyText, to: 280)
             bodyHTML = nil
         }
     }

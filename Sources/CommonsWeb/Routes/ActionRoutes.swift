@@ -60,15 +60,25 @@ struct ActionRoutes {
             )
             : nil
         let signatures = campaign.kind == .petition ? try await site.campaigns.actionCount(for: campaign) : 0
+        let markdown = MarkdownRenderer()
+        let words = try await site.translated(
+            .campaign,
+            id: campaign.id,
+            title: campaign.title,
+            summary: "",
+            bodyHTML: markdown.html(from: campaign.description),
+            bodyText: markdown.plainText(from: campaign.description),
+            language: context.language
+        )
         let meta = PageMeta(
-            title: errors.isEmpty ? campaign.title : strings.format("form.error_title", ["title": campaign.title]),
-            description: MarkdownRenderer().plainText(from: campaign.description),
+            title: errors.isEmpty ? words.title : strings.format("form.error_title", ["title": words.title]),
+            description: words.bodyText,
             path: SitePath.campaign(slug)
         )
         let layout = try await site.layout(meta, context: context)
         var response = site.views.page(
             "campaign-show",
-            CampaignShow(campaign, signatures: signatures, form: form, layout: layout, formatting: site.formatting(context.language)),
+            CampaignShow(campaign, words: words, signatures: signatures, form: form, layout: layout, formatting: site.formatting(context.language)),
             status: status
         )
         // A page with a form token or a person's typed values is never kept by a shared cache.
@@ -183,16 +193,28 @@ struct ActionRoutes {
                 language: context.language
             )
             : nil
+        let markdown = MarkdownRenderer()
+        let words = try await site.translated(
+            .event,
+            id: event.id,
+            title: event.title,
+            summary: "",
+            bodyHTML: markdown.html(from: event.description),
+            bodyText: markdown.plainText(from: event.description),
+            language: context.language
+        )
         let meta = PageMeta(
-            title: errors.isEmpty ? event.title : strings.format("form.error_title", ["title": event.title]),
-            description: MarkdownRenderer().plainText(from: event.description),
+            title: errors.isEmpty ? words.title : strings.format("form.error_title", ["title": words.title]),
+            description: words.bodyText,
             path: SitePath.event(slug)
         )
         let layout = try await site.layout(meta, context: context)
         let model = EventShow(
             layout: layout,
-            summary: EventSummary(event, formatting: formatting),
-            descriptionHTML: MarkdownRenderer().html(from: event.description),
+            summary: EventSummary(event, title: words.title, formatting: formatting),
+            contentLang: words.contentLang,
+            untranslatedNote: words.untranslatedNote,
+            descriptionHTML: words.bodyHTML,
             calendarURL: SitePath.eventCalendar(slug),
             notice: notice,
             seatsText: seatsText,

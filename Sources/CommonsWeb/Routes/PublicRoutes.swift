@@ -39,7 +39,8 @@ struct PublicRoutes {
     func home(_ context: AppRequestContext) async throws -> Response {
         let query = try await HomePage.Query.run(site: site)
         let layout = try await site.layout(PageMeta(title: nil, description: nil, path: SitePath.home), context: context)
-        return site.views.page("home", HomePage(query, layout: layout, formatting: site.formatting(context.language)))
+        let translations = try await site.translations(of: query.posts, in: context.language)
+        return site.views.page("home", HomePage(query, translations: translations, layout: layout, formatting: site.formatting(context.language)))
     }
 
     private func category(_ context: AppRequestContext) async throws -> NewsList.Source {
@@ -89,6 +90,7 @@ struct PublicRoutes {
         let layout = try await site.layout(meta, context: context)
         let model = NewsList(
             news,
+            translations: try await site.translations(of: news.posts, in: context.language),
             heading: title,
             introduction: introduction,
             pagePath: source.path,
@@ -160,11 +162,21 @@ struct PublicRoutes {
         guard let query = try await PostShow.Query.run(site: site, slug: slug) else {
             throw try await site.newsroom.wasDeleted(slug: slug) ? SiteError.gone : SiteError.notFound
         }
-        let description = query.post.summary.isEmpty ? query.post.bodyText : query.post.summary
-        let image = query.post.featuredDocument.map { SitePath.documentFile($0.slug) }
-        let meta = PageMeta(title: query.post.title, description: description, path: SitePath.post(slug), ogType: "article", image: image)
+        let post = query.post
+        let words = try await site.translated(
+            .post,
+            id: post.id,
+            title: post.title,
+            summary: post.summary,
+            bodyHTML: post.bodyHTML,
+            bodyText: post.bodyText,
+            language: context.language
+        )
+        let description = words.summary.isEmpty ? words.bodyText : words.summary
+        let image = post.featuredDocument.map { SitePath.documentFile($0.slug) }
+        let meta = PageMeta(title: words.title, description: description, path: SitePath.post(slug), ogType: "article", image: image)
         let layout = try await site.layout(meta, context: context)
-        return site.views.page("post-show", PostShow(query, layout: layout, formatting: site.formatting(context.language)))
+        return site.views.page("post-show", PostShow(query, words: words, layout: layout, formatting: site.formatting(context.language)))
     }
 
     func documents(page: Int, _ context: AppRequestContext) async throws -> Response {
@@ -186,10 +198,19 @@ struct PublicRoutes {
         guard let document = try await site.library.publicDocument(slug: slug) else {
             throw try await site.library.wasDeleted(slug: slug) ? SiteError.gone : SiteError.notFound
         }
-        let meta = PageMeta(title: document.title, description: document.description, path: SitePath.document(slug))
+        let words = try await site.translated(
+            .document,
+            id: document.id,
+            title: document.title,
+            summary: "",
+            bodyHTML: HTMLText.escape(document.description),
+            bodyText: document.description,
+            language: context.language
+        )
+        let meta = PageMeta(title: words.title, description: words.bodyText, path: SitePath.document(slug))
         let layout = try await site.layout(meta, context: context)
         let linkingPosts = try await site.newsroom.publicPosts(linkingToDocument: slug)
-        let model = DocumentShow(document, linkingPosts: linkingPosts, layout: layout, formatting: site.formatting(context.language))
+        let model = DocumentShow(document, words: words, linkingPosts: linkingPosts, layout: layout, formatting: site.formatting(context.language))
         return site.views.page("document-show", model)
     }
 
@@ -203,11 +224,17 @@ struct PublicRoutes {
 
     func page(slug: String, _ context: AppRequestContext) async throws -> Response {
         guard let page = try await site.pages.publicPage(slug: slug) else { throw SiteError.notFound }
-        let description = page.summary.isEmpty ? page.bodyText : page.summary
-        let layout = try await site.layout(
-            PageMeta(title: page.title, description: description, path: SitePath.page(slug)),
-            context: context
+        let words = try await site.translated(
+            .page,
+            id: page.id,
+            title: page.title,
+            summary: page.summary,
+            bodyHTML: page.bodyHTML,
+            bodyText: page.bodyText,
+            language: context.language
         )
-        return site.views.page("page-show", PageShow(page, layout: layout))
+        let description = words.summary.isEmpty ? words.bodyText : words.summary
+        let layout = try await site.layout(PageMeta(title: words.title, description: description, path: SitePath.page(slug)), context: context)
+        return site.views.page("page-show", PageShow(words: words, layout: layout))
     }
 }

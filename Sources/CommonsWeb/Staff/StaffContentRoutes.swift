@@ -109,7 +109,7 @@ struct StaffContentRoutes {
             errors: errors,
             strings: strings,
             submitLabel: strings["staff.save"],
-            links: links,
+            links: links + (try await site.translationLinks(.page, base: StaffPath.pages, id: page?.id, strings: strings)),
             previewHTML: preview
         )
         return site.views.page("staff/form", model, status: status)
@@ -207,7 +207,7 @@ struct StaffContentRoutes {
             errors: errors,
             strings: strings,
             submitLabel: strings[document == nil ? "staff.upload" : "staff.save"],
-            links: links,
+            links: links + (try await site.translationLinks(.document, base: StaffPath.documents, id: document?.id, strings: strings)),
             sideForms: sideForms
         )
         return site.views.page("staff/form", model, status: status)

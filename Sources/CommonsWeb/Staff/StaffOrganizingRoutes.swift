@@ -158,7 +158,7 @@ struct StaffOrganizingRoutes {
             errors: errors,
             strings: strings,
             submitLabel: strings["staff.save"],
-            links: links
+            links: links + (try await site.translationLinks(.campaign, base: StaffPath.campaigns, id: campaign?.id, strings: strings))
         )
         return site.views.page("staff/form", model, status: status)
     }
@@ -307,7 +307,7 @@ struct StaffOrganizingRoutes {
             errors: errors,
             strings: strings,
             submitLabel: strings["staff.save"],
-            links: links
+            links: links + (try await site.translationLinks(.event, base: StaffPath.events, id: event?.id, strings: strings))
         )
         return site.views.page("staff/form", model, status: status)
     }

@@ -92,6 +92,7 @@ struct StaffPostRoutes {
         let bodyHint: String
         let publicURL: String?
         let revisionsURL: String?
+        let translationLinks: [StaffLayout.NavigationItem]
         let deleteURL: String?
         let saved: Bool
     }
@@ -142,6 +143,7 @@ struct StaffPostRoutes {
             bodyHint: strings[post?.bodyFormat == .html ? "staff.body_hint_html" : "staff.body_hint"],
             publicURL: post.flatMap { $0.isPublic(at: site.clock.now) ? SitePath.post($0.slug) : nil },
             revisionsURL: post.map { StaffPath.postRevisions($0.id!) },
+            translationLinks: try await site.translationLinks(.post, base: StaffPath.posts, id: post?.id, strings: strings),
             deleteURL: post.map { StaffPath.deletePost($0.id!) },
             saved: false
         )

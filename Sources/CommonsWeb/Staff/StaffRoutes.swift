@@ -31,8 +31,55 @@ struct StaffRoutes {
         StaffPostRoutes(site: site).register(on: content)
         StaffContentRoutes(site: site).register(on: content)
         StaffTranslationRoutes(site: site).register(on: content)
-        StaffOrganizingRoutes(site: site).register(on: staff.group(context: StaffContext<OrganizingArea>.self))
+        let organizing = staff.group(context: StaffContext<OrganizingArea>.self)
+        StaffOrganizingRoutes(site: site).register(on: organizing)
+        registerTranslationEditors(content: content, organizing: organizing)
         StaffSupporterRoutes(site: site).register(on: staff.group(context: StaffContext<SupportersArea>.self))
+    }
+
+    /// Each original's translations, edited in the original's own area.
+    func registerTranslationEditors(content: RouterGroup<StaffContext<ContentArea>>, organizing: RouterGroup<StaffContext<OrganizingArea>>) {
+        let site = self.site
+        StaffTranslationEditor<ContentArea>(site: site, subject: .post, base: StaffPath.posts) { id in
+            try await site.newsroom.post(id: id).map {
+                .init(title: $0.title, summary: $0.summary, bodyHTML: $0.bodyHTML, editURL: StaffPath.post(id))
+            }
+        }.register(on: content)
+        StaffTranslationEditor<ContentArea>(site: site, subject: .page, base: StaffPath.pages) { id in
+            try await site.pages.page(id: id).map {
+                .init(title: $0.title, summary: $0.summary, bodyHTML: $0.bodyHTML, editURL: "\(StaffPath.pages)/\(id.uuidString.lowercased())")
+            }
+        }.register(on: content)
+        StaffTranslationEditor<ContentArea>(site: site, subject: .document, base: StaffPath.documents) { id in
+            try await site.library.document(id: id).map {
+                .init(
+                    title: $0.title,
+                    summary: nil,
+                    bodyHTML: HTMLText.escape($0.description),
+                    editURL: "\(StaffPath.documents)/\(id.uuidString.lowercased())"
+                )
+            }
+        }.register(on: content)
+        StaffTranslationEditor<OrganizingArea>(site: site, subject: .campaign, base: StaffPath.campaigns) { id in
+            try await site.campaigns.campaign(id: id).map {
+                .init(
+                    title: $0.title,
+                    summary: nil,
+                    bodyHTML: MarkdownRenderer().html(from: $0.description),
+                    editURL: "\(StaffPath.campaigns)/\(id.uuidString.lowercased())"
+                )
+            }
+        }.register(on: organizing)
+        StaffTranslationEditor<OrganizingArea>(site: site, subject: .event, base: StaffPath.events) { id in
+            try await site.events.event(id: id).map {
+                .init(
+                    title: $0.title,
+                    summary: nil,
+                    bodyHTML: MarkdownRenderer().html(from: $0.description),
+                    editURL: "\(StaffPath.events)/\(id.uuidString.lowercased())"
+                )
+            }
+        }.register(on: organizing)
     }
 
     // MARK: Signing in and out
