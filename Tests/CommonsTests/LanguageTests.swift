@@ -202,6 +202,13 @@ struct LanguageTests {
             #expect(after.contains("Las familias de CEJ piden <strong>escuelas seguras</strong>."))
             #expect(!after.contains("class=\"notice\""))
             #expect(try await client.get("/es/news").text.contains("CEJ pide “escuelas santuario”"))
+            let home = try await client.get("/es/").text
+            #expect(home.contains("CEJ pide “escuelas santuario”"), "the home page lists the translated title")
+            #expect(
+                home.contains(
+                    "<section class=\"mission\" aria-labelledby=\"mission-heading\">\n  <h2 id=\"mission-heading\">Nuestra misión</h2>\n  <div class=\"prose\" lang=\"en\">"
+                )
+            )
             #expect(try await client.get("/news/cej-calls-for-sanctuary-schools").text.contains("<h1>CEJ Calls For “Sanctuary Schools”</h1>"))
             let arabic = try await client.get("/ar/news/cej-calls-for-sanctuary-schools").text
             #expect(arabic.contains("لم تُترجم هذه الصفحة إلى العربية بعد"))

@@ -8,6 +8,8 @@ struct HomePage {
         let title: String
         let url: String
         let html: String
+        /// `lang="en"` when the page is shown untranslated.
+        let contentLang: String?
     }
 
     struct CampaignTeaser {
@@ -15,6 +17,7 @@ struct HomePage {
         let url: String
         let summary: String
         let callToAction: String
+        let contentLang: String?
     }
 
     let layout: Layout
@@ -25,28 +28,40 @@ struct HomePage {
     let olderPostsURL: String?
     let campaign: CampaignTeaser?
 
+    /// - Parameter translations: the translations into the page's language of the posts, pages
+    ///   and campaign shown, by item id (ids are unique across kinds).
     init(_ query: Query, translations: [UUID: ContentTranslation] = [:], layout: Layout, formatting: Formatting) {
         let markdown = MarkdownRenderer()
         let language = formatting.language
+        let untranslated = language == .english ? nil : Language.english.tag
         self.layout = layout
-        mission = query.mission.map {
-            Section(title: $0.title, url: SitePath.localized(SitePath.page($0.slug), in: language), html: $0.bodyHTML)
+        func section(_ page: Page) -> Section {
+            let translation = page.id.flatMap { translations[$0] }
+            return Section(
+                title: translation?.title ?? page.title,
+                url: SitePath.localized(SitePath.page(page.slug), in: language),
+                html: translation.map { $0.body.isEmpty ? page.bodyHTML : $0.bodyHTML } ?? page.bodyHTML,
+                contentLang: translation == nil ? untranslated : nil
+            )
         }
-        platform = query.platform.map {
-            Section(title: $0.title, url: SitePath.localized(SitePath.page($0.slug), in: language), html: $0.bodyHTML)
-        }
+        mission = query.mission.map(section)
+        platform = query.platform.map(section)
         posts = query.posts.map {
             PostTeaser($0, translation: $0.id.flatMap { translations[$0] }, formatting: formatting, showBodyWithoutSummary: true)
         }
         hasPosts = !query.posts.isEmpty
         // The home page shows the first page's newest posts; "older" continues where it stops.
         olderPostsURL = query.hasOlderPosts ? SitePath.localized(SitePath.news(page: 2), in: language) : nil
-        campaign = query.campaign.map {
-            CampaignTeaser(
-                title: $0.title,
-                url: SitePath.localized(SitePath.campaign($0.slug), in: language),
-                summary: Site.shorten(markdown.plainText(from: $0.description), to: 220),
-                callToAction: formatting.strings.format("home.campaign_call", ["title": $0.title])
+        campaign = query.campaign.map { campaign in
+            let translation = campaign.id.flatMap { translations[$0] }
+            let title = translation?.title ?? campaign.title
+            let text = translation.map { $0.body.isEmpty ? markdown.plainText(from: campaign.description) : $0.bodyText }
+            return CampaignTeaser(
+                title: title,
+                url: SitePath.localized(SitePath.campaign(campaign.slug), in: language),
+                summary: Site.shorten(text ?? markdown.plainText(from: campaign.description), to: 220),
+                callToAction: formatting.strings.format("home.campaign_call", ["title": title]),
+                contentLang: translation == nil ? untranslated : nil
             )
         }
     }

@@ -39,7 +39,15 @@ struct PublicRoutes {
     func home(_ context: AppRequestContext) async throws -> Response {
         let query = try await HomePage.Query.run(site: site)
         let layout = try await site.layout(PageMeta(title: nil, description: nil, path: SitePath.home), context: context)
-        let translations = try await site.translations(of: query.posts, in: context.language)
+        var translations = try await site.translations(of: query.posts, in: context.language)
+        if context.language != .english {
+            let found = Translations(database: site.database)
+            let pages = [query.mission?.id, query.platform?.id].compactMap { $0 }
+            translations.merge(try await found.translations(of: .page, ids: pages, language: context.language.code)) { first, _ in first }
+            if let id = query.campaign?.id, let campaign = try await found.translation(of: .campaign, id: id, language: context.language.code) {
+                translations[id] = campaign
+            }
+        }
         return site.views.page("home", HomePage(query, translations: translations, layout: layout, formatting: site.formatting(context.language)))
     }
 
