@@ -106,11 +106,9 @@ public struct ActionDesk: Sendable {
     ) async throws -> ActionOutcome {
         let now = clock.now
         do {
+            // A form sent again meets the unique form id; the catch below answers as the first time.
             return try await writer.write { [vault] db in
-                if let existing = try await Action.query(on: db).filter(\.$formToken == submission.formToken).first() {
-                    return .alreadyRecorded(waitlisted: existing.waitlisted)
-                }
-                let supporter = try await Self.upsertSupporter(submission, vault: vault, now: now, on: db)
+                let (supporter, isNew) = try await Self.upsertSupporter(submission, vault: vault, now: now, on: db)
                 let action = Action()
                 action.$supporter.id = try supporter.requireID()
                 action.formToken = submission.formToken
@@ -124,8 +122,12 @@ public struct ActionDesk: Sendable {
                 action.waitlisted = try await configure(action, db)
                 try await action.create(on: db)
                 for tag in tags {
-                    let exists =
-                        try await SupporterTag.query(on: db).filter(\.$supporter.$id == supporter.requireID()).filter(\.$name == tag).count() > 0
+                    // A supporter made just now has no tags yet.
+                    var exists = false
+                    if !isNew {
+                        exists =
+                            try await SupporterTag.query(on: db).filter(\.$supporter.$id == supporter.requireID()).filter(\.$name == tag).count() > 0
+                    }
                     if !exists {
                         let label = SupporterTag()
                         label.$supporter.id = try supporter.requireID()
@@ -136,7 +138,7 @@ public struct ActionDesk: Sendable {
                 return .recorded(waitlisted: action.waitlisted)
             }
         } catch  where (error as? any DatabaseError)?.isConstraintFailure == true {
-            // The same form sent twice at once to two servers: the other one stored it.
+            // The same form sent twice: the first one stored it.
             if let existing = try await Action.query(on: database).filter(\.$formToken == submission.formToken).first() {
                 return .alreadyRecorded(waitlisted: existing.waitlisted)
             }
@@ -144,12 +146,13 @@ public struct ActionDesk: Sendable {
         }
     }
 
+    /// The supporter this submission is about, and whether it was made just now.
     private static func upsertSupporter(
         _ submission: ActionSubmission,
         vault: SupporterVault,
         now: Date,
         on db: any Database
-    ) async throws -> Supporter {
+    ) async throws -> (Supporter, isNew: Bool) {
         let person = submission.person
         if let supporter = try await vault.find(email: person.email, phone: person.phone, on: db) {
             let older = try vault.open(supporter)
@@ -162,7 +165,7 @@ public struct ActionDesk: Sendable {
             supporter.smsOptIn = supporter.smsOptIn || submission.smsOptIn
             supporter.lastActionAt = now
             try await supporter.update(on: db)
-            return supporter
+            return (supporter, false)
         }
         let supporter = Supporter()
         supporter.id = UUID()
@@ -171,6 +174,6 @@ public struct ActionDesk: Sendable {
         supporter.smsOptIn = submission.smsOptIn
         supporter.lastActionAt = now
         try await supporter.create(on: db)
-        return supporter
+        return (supporter, true)
     }
 }

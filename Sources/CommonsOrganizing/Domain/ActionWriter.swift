@@ -1,11 +1,12 @@
 import FluentKit
-import SQLKit
 
 /// The one writer of public actions in this process. SQLite takes one writer at a time, and
 /// with `synchronous=FULL` each commit waits for the disk, so a crowd signing at once would
 /// queue one disk flush per person. Instead every action waiting when the writer comes free is
-/// written in one transaction (group commit): each inside its own savepoint, so one that fails
-/// is undone alone, and each caller is answered only after the whole transaction is committed.
+/// written in one transaction (group commit), and each caller is answered only after that
+/// transaction is committed. When any action of a group fails (rare: a form sent twice at
+/// once), the whole group is rolled back and each action is written again in a transaction of
+/// its own, so the failing one fails alone and the others are still stored.
 public actor ActionWriter {
     /// Actions written in one transaction at most, so a batch never holds the database for long.
     public static let maximumBatch = 200
@@ -54,21 +55,23 @@ public actor ActionWriter {
         _ works: [@Sendable (any Database) async throws -> ActionOutcome],
         on database: any Database
     ) async throws -> [Result<ActionOutcome, any Error>] {
-        try await database.transaction { db in
-            let sql = db as! any SQLDatabase
-            var results: [Result<ActionOutcome, any Error>] = []
-            results.reserveCapacity(works.count)
-            for work in works {
-                try await sql.raw("SAVEPOINT action").run()
-                do {
-                    results.append(.success(try await work(db)))
-                } catch {
-                    try await sql.raw("ROLLBACK TO SAVEPOINT action").run()
-                    results.append(.failure(error))
-                }
-                try await sql.raw("RELEASE SAVEPOINT action").run()
+        do {
+            return try await database.transaction { db in
+                var outcomes: [Result<ActionOutcome, any Error>] = []
+                outcomes.reserveCapacity(works.count)
+                for work in works { outcomes.append(.success(try await work(db))) }
+                return outcomes
             }
-            return results
+        } catch  where works.count > 1 {
+            var outcomes: [Result<ActionOutcome, any Error>] = []
+            for work in works {
+                do {
+                    outcomes.append(.success(try await database.transaction { db in try await work(db) }))
+                } catch {
+                    outcomes.append(.failure(error))
+                }
+            }
+            return outcomes
         }
     }
 }
