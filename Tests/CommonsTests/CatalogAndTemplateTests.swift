@@ -30,8 +30,8 @@ struct CatalogAndTemplateTests {
                 rest = rest[close.upperBound...]
             }
         }
-        // Each of these fields is filled by MarkdownRenderer.html(from:) in its page model, but
-        // search's, which SearchPage.markedHTML escapes before adding <mark>.
+        // Each of these fields is filled by MarkdownRenderer.html(from:) or HTMLSanitizer (through
+        // BodyFormat) in its page model, but search's, which SearchPage.markedHTML escapes before adding <mark>.
         #expect(
             found == [
                 "home.mustache": ["html", "bodyHTML"],
