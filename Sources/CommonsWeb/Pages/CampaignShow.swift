@@ -11,6 +11,8 @@ struct CampaignShow {
     let kindLabel: String
     let descriptionHTML: String
     let petitionText: String?
+    /// The petition's own words are not translated: `lang="en"` on other languages' pages.
+    let petitionLang: String?
     let petitionTarget: String?
     /// "1,204 people have signed", for petitions only; never who.
     let signatureCount: String?
@@ -32,6 +34,7 @@ struct CampaignShow {
         descriptionHTML = words.bodyHTML
         let isPetition = campaign.kind == .petition
         petitionText = isPetition && !campaign.petitionText.isEmpty ? campaign.petitionText : nil
+        petitionLang = formatting.language == .english ? nil : Language.english.tag
         petitionTarget = isPetition && !campaign.petitionTarget.isEmpty ? strings.format("campaign.target", ["target": campaign.petitionTarget]) : nil
         signatureCount = isPetition ? strings.format("campaign.signatures", ["count": signatures.formatted(.number.locale(locale))]) : nil
         goalText = isPetition ? campaign.goal.map { strings.format("campaign.goal", ["goal": $0.formatted(.number.locale(locale))]) } : nil

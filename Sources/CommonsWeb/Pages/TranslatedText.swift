@@ -41,6 +41,28 @@ extension Site {
         return try await Translations(database: database).translations(of: .post, ids: posts.compactMap(\.id), language: language.code)
     }
 
+    /// The words of an item whose text is a Markdown description (a campaign, an event).
+    func translated(
+        _ subject: ContentTranslation.Subject,
+        id: UUID?,
+        title: String,
+        markdown: String,
+        language: Language
+    ) async throws
+        -> TranslatedText
+    {
+        let renderer = MarkdownRenderer()
+        return try await translated(
+            subject,
+            id: id,
+            title: title,
+            summary: "",
+            bodyHTML: renderer.html(from: markdown),
+            bodyText: renderer.plainText(from: markdown),
+            language: language
+        )
+    }
+
     /// An item's words for a page in `language`.
     func translated(
         _ subject: ContentTranslation.Subject,

@@ -60,14 +60,11 @@ struct ActionRoutes {
             )
             : nil
         let signatures = campaign.kind == .petition ? try await site.campaigns.actionCount(for: campaign) : 0
-        let markdown = MarkdownRenderer()
         let words = try await site.translated(
             .campaign,
             id: campaign.id,
             title: campaign.title,
-            summary: "",
-            bodyHTML: markdown.html(from: campaign.description),
-            bodyText: markdown.plainText(from: campaign.description),
+            markdown: campaign.description,
             language: context.language
         )
         let meta = PageMeta(
@@ -193,16 +190,7 @@ struct ActionRoutes {
                 language: context.language
             )
             : nil
-        let markdown = MarkdownRenderer()
-        let words = try await site.translated(
-            .event,
-            id: event.id,
-            title: event.title,
-            summary: "",
-            bodyHTML: markdown.html(from: event.description),
-            bodyText: markdown.plainText(from: event.description),
-            language: context.language
-        )
+        let words = try await site.translated(.event, id: event.id, title: event.title, markdown: event.description, language: context.language)
         let meta = PageMeta(
             title: errors.isEmpty ? words.title : strings.format("form.error_title", ["title": words.title]),
             description: words.bodyText,
