@@ -29,21 +29,44 @@ struct HTTPCachingMiddleware: RouterMiddleware {
         // The path lost its language prefix on the way in; the language and the offer shown are part of the page.
         let key = "\(context.language.code) \(context.languageOffer?.code ?? "-") \(request.uri.description)"
         var version: Int64?
+        // This request renders the page for the others that asked meanwhile, and must end that.
+        var claimed = false
         if let cache {
             version = await cache.currentVersion()
-            if let version, let entry = cache.entry(for: key, version: version) { return Self.respond(with: entry, to: request) }
+            if let version {
+                switch await cache.lookup(key, version: version) {
+                case .hit(let entry): return Self.respond(with: entry, to: request)
+                case .render(let claim): claimed = claim
+                }
+            }
         }
+        do {
+            let entry = try await render(request, context: context, next: next, keep: cache != nil && version != nil)
+            if claimed, let cache, let version { cache.finish(key, entry: entry.kept, version: version) }
+            return entry.response
+        } catch {
+            if claimed, let cache, let version { cache.finish(key, entry: nil, version: version) }
+            throw error
+        }
+    }
+
+    /// Renders the page; for a cacheable text response, also the entry to keep (when `keep`).
+    private func render(
+        _ request: Request,
+        context: Context,
+        next: (Request, Context) async throws -> Response,
+        keep: Bool
+    ) async throws -> (response: Response, kept: PageCache.Entry?) {
         let response = try await next(request, context)
         guard response.status == .ok, response.headers[.contentEncoding] == nil, response.headers[.eTag] == nil,
             let type = response.headers[.contentType], Self.textTypes.contains(where: type.hasPrefix)
-        else { return response }
+        else { return (response, nil) }
         if let cacheControl = response.headers[.cacheControl], cacheControl.contains("no-store") || cacheControl.contains("private") {
-            return response
+            return (response, nil)
         }
-        let keep = cache != nil && version != nil && response.headers[.setCookie] == nil
+        let keep = keep && response.headers[.setCookie] == nil
         let entry = try await Self.entry(for: response, compress: keep || Self.acceptsGzip(request.headers[.acceptEncoding]))
-        if keep, let cache, let version { cache.store(entry, for: key, version: version) }
-        return Self.respond(with: entry, to: request)
+        return (Self.respond(with: entry, to: request), keep ? entry : nil)
     }
 
     /// Makes the cacheable form of a rendered page: its bytes, gzipped bytes and validators.

@@ -35,6 +35,15 @@ final class PageCache: Sendable {
         var slots: [String: Slot] = [:]
         var bytes = 0
         var tick: UInt64 = 0
+        /// Pages being rendered now, with the requests waiting for them.
+        var rendering: [String: [CheckedContinuation<Entry?, Never>]] = [:]
+    }
+
+    /// What `lookup` found.
+    enum Lookup {
+        case hit(Entry)
+        /// Render the page; when `claimed`, call `finish` afterwards, for others may be waiting.
+        case render(claimed: Bool)
     }
 
     let capacity: Int
@@ -99,6 +108,56 @@ final class PageCache: Sendable {
             state.checkedAt = now
             return version
         }
+    }
+
+    /// The page for `key`, or `.render` when this request should render it. While one request
+    /// renders a page, others asking for it wait for that render, so a crowd arriving at a page
+    /// that just changed costs one render rather than one each; a page past `maximumAge` is
+    /// served as it was while one request renders it again.
+    func lookup(_ key: String, version: Int64) async -> Lookup {
+        enum Decision {
+            case hit(Entry)
+            case render(claimed: Bool)
+            case wait
+        }
+        let now = ContinuousClock.now
+        let decision = state.withLock { state -> Decision in
+            guard state.version == version else { return .render(claimed: false) }
+            if var slot = state.slots[key] {
+                state.tick += 1
+                slot.lastUsed = state.tick
+                state.slots[key] = slot
+                if now - slot.entry.storedAt < maximumAge || state.rendering[key] != nil { return .hit(slot.entry) }
+                state.rendering[key] = []
+                return .render(claimed: true)
+            }
+            if state.rendering[key] != nil { return .wait }
+            state.rendering[key] = []
+            return .render(claimed: true)
+        }
+        switch decision {
+        case .hit(let entry): return .hit(entry)
+        case .render(let claimed): return .render(claimed: claimed)
+        case .wait:
+            let entry: Entry? = await withCheckedContinuation { continuation in
+                let finished = state.withLock { state -> Bool in
+                    guard state.rendering[key] != nil else { return true }
+                    state.rendering[key]!.append(continuation)
+                    return false
+                }
+                if finished { continuation.resume(returning: state.withLock { $0.slots[key]?.entry }) }
+            }
+            return entry.map { .hit($0) } ?? .render(claimed: false)
+        }
+    }
+
+    /// Ends a render `lookup` gave this request: keeps the page when there is one (and it is
+    /// still current) and hands it to the requests that waited; without one they render it
+    /// themselves.
+    func finish(_ key: String, entry: Entry?, version: Int64) {
+        if let entry { store(entry, for: key, version: version) }
+        let waiting = state.withLock { $0.rendering.removeValue(forKey: key) ?? [] }
+        for waiter in waiting { waiter.resume(returning: entry) }
     }
 
     /// The page stored for `key` under `version`, when it is not too old.
