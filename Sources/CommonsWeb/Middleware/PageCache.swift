@@ -160,23 +160,6 @@ final class PageCache: Sendable {
         for waiter in waiting { waiter.resume(returning: entry) }
     }
 
-    /// The page stored for `key` under `version`, when it is not too old.
-    func entry(for key: String, version: Int64) -> Entry? {
-        let now = ContinuousClock.now
-        return state.withLock { state in
-            guard state.version == version, var slot = state.slots[key] else { return nil }
-            guard now - slot.entry.storedAt < maximumAge else {
-                state.slots[key] = nil
-                state.bytes -= slot.entry.size
-                return nil
-            }
-            state.tick += 1
-            slot.lastUsed = state.tick
-            state.slots[key] = slot
-            return slot.entry
-        }
-    }
-
     /// Keeps a page rendered while `version` was current; a page rendered before a change that
     /// arrived meanwhile is not kept.
     func store(_ entry: Entry, for key: String, version: Int64) {
