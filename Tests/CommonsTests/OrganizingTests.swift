@@ -98,32 +98,48 @@ struct OrganizingTests {
             _ = try await client.fillAndSend(
                 "/campaigns/sanctuary-schools",
                 clock: clock,
-                [("given_name", "Ana"), ("email", "ana@example.org"), ("school", "P.S. 1"), ("email_opt_in", "yes")]
+                [("given_name", "Ana"), ("email", "ana@example.org"), ("phone", "2125550100"), ("school", "P.S. 1"), ("email_opt_in", "yes")]
             )
-            // Again, other case and spaces, no opt-in, a new school, no family name given before.
+            // Someone who knows Ana's email, in other case and spaces: another name, school and
+            // phone, a family name Ana never gave, SMS consent she never gave, no email opt-in.
             _ = try await client.fillAndSend(
                 "/campaigns/sanctuary-schools",
                 clock: clock,
-                [("given_name", "Ana"), ("family_name", "Ruiz"), ("email", "  ANA@Example.org "), ("school", "P.S. 2"), ("phone", "2125550100")]
+                [
+                    ("given_name", "Mallory"), ("family_name", "Ruiz"), ("email", "  ANA@Example.org "), ("school", "P.S. 2"),
+                    ("phone", "2125550199"), ("sms_opt_in", "yes"),
+                ]
             )
-            // Then by phone alone matching, with another email: still the same person.
+            // Then someone who knows her phone, with their own email.
             _ = try await client.fillAndSend(
                 "/campaigns/sanctuary-schools",
                 clock: clock,
-                [("given_name", "Ana"), ("email", "ana.r@example.org"), ("phone", "(212) 555-0100")]
+                [("given_name", "Mallory"), ("email", "mallory@evil.example"), ("phone", "(212) 555-0100"), ("email_opt_in", "yes")]
             )
         }
         try await site.withStore { store async throws in
             #expect(try await Supporter.query(on: store.database).count() == 1)
             #expect(try await Action.query(on: store.database).count() == 3)
             let keys = try DataKeys.load(environmentValue: nil, dataDirectory: site.settings.dataDirectory).keys
+            let vault = SupporterVault(keys: keys)
             let supporter = try #require(try await Supporter.query(on: store.database).first())
-            let person = try SupporterVault(keys: keys).open(supporter)
+            let person = try vault.open(supporter)
+            // Nothing stored was replaced; only the empty family name was filled.
+            #expect(person.givenName == "Ana")
             #expect(person.familyName == "Ruiz")
-            #expect(person.school == "P.S. 2")
+            #expect(person.school == "P.S. 1")
             #expect(person.phone == "+12125550100")
-            // An unchecked box does not take back an earlier yes.
+            #expect(person.email == "ana@example.org")
+            #expect(try await vault.supporter(withEmail: "mallory@evil.example", on: store.database) == nil)
+            // An unchecked box does not take back an earlier yes, and a stranger's yes is only a wish on the action.
             #expect(supporter.emailOptIn)
+            #expect(!supporter.smsOptIn)
+            let actions = try await Action.query(on: store.database).sort(\.$createdAt).all()
+            #expect(actions.map(\.smsOptIn) == [false, true, false])
+            // Each action keeps what its form said, sealed.
+            #expect(try vault.submission(of: actions[1])?.givenName == "Mallory")
+            #expect(try vault.submission(of: actions[2])?.email == "mallory@evil.example")
+            #expect(actions[2].submitted.map { !String(decoding: $0, as: UTF8.self).contains("mallory") } == true)
         }
     }
 
@@ -151,6 +167,10 @@ struct OrganizingTests {
         try await site.withStore { store async throws in
             #expect(try await Supporter.query(on: store.database).count() == 1)
             #expect(try await Action.query(on: store.database).count() == 2)
+            // A phone match never changes the email.
+            let keys = try DataKeys.load(environmentValue: nil, dataDirectory: site.settings.dataDirectory).keys
+            let supporter = try #require(try await Supporter.query(on: store.database).first())
+            #expect(try SupporterVault(keys: keys).open(supporter).email == "li@example.org")
         }
     }
 

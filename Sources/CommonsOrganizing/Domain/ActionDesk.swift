@@ -41,7 +41,8 @@ public enum ActionError: Error, Equatable {
 }
 
 /// Records what people do on the public forms: finds or creates the supporter (by email, else
-/// phone), merges what they told us, and records the action, all or nothing, through the
+/// phone), fills what the record lacks (never overwriting it: see `upsertSupporter`), and
+/// records the action with the values it came with, all or nothing, through the
 /// `ActionWriter` that commits concurrent actions together. The caller answers only after it
 /// returns, so an acknowledged action is committed.
 public struct ActionDesk: Sendable {
@@ -110,7 +111,9 @@ public struct ActionDesk: Sendable {
             return try await writer.write { [vault] db in
                 let (supporter, isNew) = try await Self.upsertSupporter(submission, vault: vault, now: now, on: db)
                 let action = Action()
+                action.id = UUID()
                 action.$supporter.id = try supporter.requireID()
+                try vault.sealSubmission(submission.person, into: action)
                 action.formToken = submission.formToken
                 action.emailOptIn = submission.emailOptIn
                 action.smsOptIn = submission.smsOptIn
@@ -155,14 +158,11 @@ public struct ActionDesk: Sendable {
     ) async throws -> (Supporter, isNew: Bool) {
         let person = submission.person
         if let supporter = try await vault.find(email: person.email, phone: person.phone, on: db) {
-            let older = try vault.open(supporter)
-            var merged = person.merged(over: older)
-            // Matched by phone with a new email: the email they gave now is the one to keep.
-            if person.email == nil { merged.email = older.email }
-            try vault.seal(merged, into: supporter)
-            // An unchecked box never takes back an earlier yes.
-            supporter.emailOptIn = supporter.emailOptIn || submission.emailOptIn
-            supporter.smsOptIn = supporter.smsOptIn || submission.smsOptIn
+            // Nobody proved who sent this form: it may fill the record's empty fields, never
+            // replace a value, never add or change the email or phone, and never turn a stored
+            // "no" into "yes" (the action keeps the wish; an unchecked box never takes back a
+            // "yes" either). Staff see the submitted values beside the record and can apply them.
+            try vault.seal(person.filling(try vault.open(supporter)), into: supporter)
             supporter.lastActionAt = now
             try await supporter.update(on: db)
             return (supporter, false)

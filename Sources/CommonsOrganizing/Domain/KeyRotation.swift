@@ -39,6 +39,31 @@ public struct KeyRotation: Sendable {
             }
             done += stale.count
         }
+        try await reencryptSubmissions(batchSize: batchSize)
         return done
+    }
+
+    /// The values kept on actions, sealed like supporters' and rotated the same way.
+    private func reencryptSubmissions(batchSize: Int) async throws {
+        let version = keys.version
+        var after: UUID?
+        while true {
+            var query = Action.query(on: database).filter(\.$submitted != nil).sort(\.$id).limit(batchSize)
+            if let after { query = query.filter(\.$id > after) }
+            let batch = try await query.all()
+            guard let last = batch.last else { break }
+            after = last.id
+            let stale = batch.filter { $0.submitted.flatMap(FieldCipher.version(of:)) != version }
+            guard !stale.isEmpty else { continue }
+            try await database.transaction { db in
+                for action in stale {
+                    guard let fresh = try await Action.find(action.requireID(), on: db), let person = try vault.submission(of: fresh) else {
+                        continue
+                    }
+                    try vault.sealSubmission(person, into: fresh)
+                    try await fresh.update(on: db)
+                }
+            }
+        }
     }
 }

@@ -1,25 +1,13 @@
+import CommonsCore
 import Foundation
 
 /// How values people type are cleaned before they are compared or stored.
 public enum Normalization {
     /// Trimmed and lowercased: `  Maria@Example.org ` and `maria@example.org` are one person.
-    public static func email(_ raw: String) -> String {
-        raw.trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
-    }
+    public static func email(_ raw: String) -> String { EmailAddress.normalize(raw) }
 
-    /// A plausible address: one `@`, something before it, a dotted domain after, no spaces,
-    /// at most 254 characters.
-    public static func isValidEmail(_ email: String) -> Bool {
-        guard email.count <= 254, !email.contains(where: { $0.isWhitespace || $0 == "<" || $0 == ">" || $0 == "," || $0 == ";" }) else {
-            return false
-        }
-        let parts = email.split(separator: "@", omittingEmptySubsequences: false)
-        guard parts.count == 2, !parts[0].isEmpty, parts[0].count <= 64 else { return false }
-        let domain = parts[1]
-        let labels = domain.split(separator: ".", omittingEmptySubsequences: false)
-        guard labels.count >= 2, labels.allSatisfy({ !$0.isEmpty && $0.first != "-" && $0.last != "-" }) else { return false }
-        return labels.last!.count >= 2
-    }
+    /// See `EmailAddress.isValid`: staff accounts are checked by the same rule.
+    public static func isValidEmail(_ email: String) -> Bool { EmailAddress.isValid(email) }
 
     /// E.164 (`+12125550123`): ten digits are a US number, eleven starting with 1 too; a
     /// leading `+` keeps its country code. Nil when it cannot be a phone number.

@@ -2,7 +2,7 @@ import CommonsCore
 import Foundation
 
 /// A person as a form describes them: plain values, checked and normalized.
-public struct Person: Sendable, Equatable {
+public struct Person: Sendable, Equatable, Codable {
     public var givenName: String?
     public var familyName: String?
     /// Normalized: trimmed and lowercased.
@@ -34,7 +34,48 @@ public struct Person: Sendable, Equatable {
         self.school = school
     }
 
-    /// This person's values where they are non-empty, the older record's elsewhere.
+    /// What an unauthenticated form may do to a stored record: fill its empty fields, never
+    /// replace one. The email and phone that identify the record are never added or changed
+    /// (whoever knows a person's phone must not attach their own address to that person).
+    func filling(_ stored: Person) -> Person {
+        Person(
+            givenName: stored.givenName ?? givenName,
+            familyName: stored.familyName ?? familyName,
+            email: stored.email,
+            phone: stored.phone,
+            postalCode: stored.postalCode ?? postalCode,
+            preferredLanguage: stored.preferredLanguage ?? preferredLanguage,
+            role: stored.role ?? role,
+            school: stored.school ?? school
+        )
+    }
+
+    /// The fields whose values here differ from `other`'s and are not empty here, by form field name.
+    public func differences(from other: Person) -> [PersonField] {
+        let pairs: [(PersonField, String?, String?)] = [
+            (.givenName, givenName, other.givenName), (.familyName, familyName, other.familyName), (.email, email, other.email),
+            (.phone, phone, other.phone), (.postalCode, postalCode, other.postalCode),
+            (.preferredLanguage, preferredLanguage, other.preferredLanguage), (.role, role, other.role), (.school, school, other.school),
+        ]
+        return pairs.compactMap { field, mine, theirs in mine != nil && mine != theirs ? field : nil }
+    }
+
+    /// The value of one field.
+    public func value(_ field: PersonField) -> String? {
+        switch field {
+        case .givenName: givenName
+        case .familyName: familyName
+        case .email: email
+        case .phone: phone
+        case .postalCode: postalCode
+        case .preferredLanguage: preferredLanguage
+        case .role: role
+        case .school: school
+        }
+    }
+
+    /// This person's values where they are non-empty, the older record's elsewhere: what staff
+    /// apply by hand from a submission.
     func merged(over older: Person) -> Person {
         Person(
             givenName: givenName ?? older.givenName,

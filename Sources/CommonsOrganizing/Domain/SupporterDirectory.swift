@@ -48,6 +48,9 @@ public struct SupporterRecord: Sendable {
 public struct ActionLine: Sendable {
     public let action: Action
     public let title: String
+    /// What the form said where it differs from the record (empty when it agrees, or for
+    /// actions stored before submissions were kept).
+    public var differing: [(field: PersonField, value: String)] = []
 }
 
 /// The supporter list organizers work with. Every read of it opens encrypted values, so the
@@ -118,9 +121,45 @@ public struct SupporterDirectory: Sendable {
             \.$createdAt,
             .descending
         ).all()
-        let lines = actions.map { ActionLine(action: $0, title: $0.campaign?.title ?? $0.event?.title ?? "") }
-        let record = SupporterRecord(supporter: supporter, person: try vault.open(supporter), tags: try await tags(for: [id])[id] ?? [])
+        let person = try vault.open(supporter)
+        let lines = try actions.map { action in
+            var line = ActionLine(action: action, title: action.campaign?.title ?? action.event?.title ?? "")
+            if let submitted = try vault.submission(of: action) {
+                line.differing = submitted.differences(from: person).map { ($0, submitted.value($0) ?? "") }
+            }
+            return line
+        }
+        let record = SupporterRecord(supporter: supporter, person: person, tags: try await tags(for: [id])[id] ?? [])
         return (record, lines)
+    }
+
+    /// What an action's form said, beside the supporter's record: the values that differ.
+    public func submission(_ actionID: UUID, of supporterID: UUID) async throws -> (submitted: Person, differing: [PersonField])? {
+        guard let supporter = try await Supporter.find(supporterID, on: database),
+            let action = try await Action.find(actionID, on: database), action.$supporter.id == supporterID,
+            let submitted = try vault.submission(of: action)
+        else { return nil }
+        return (submitted, submitted.differences(from: try vault.open(supporter)))
+    }
+
+    /// Staff apply what an action's form said to the supporter's record, by hand: every value
+    /// the form gave replaces the stored one (opt-ins excepted: only the person can give consent).
+    /// Throws `SupporterError.notFound`, or `ValidationErrors` when the email belongs to another supporter.
+    public func applySubmission(_ actionID: UUID, to supporterID: UUID) async throws -> [PersonField] {
+        guard let supporter = try await Supporter.find(supporterID, on: database),
+            let action = try await Action.find(actionID, on: database), action.$supporter.id == supporterID,
+            let submitted = try vault.submission(of: action)
+        else { throw SupporterError.notFound }
+        let stored = try vault.open(supporter)
+        let changed = submitted.differences(from: stored)
+        if let email = submitted.email, email != stored.email, let other = try await vault.supporter(withEmail: email, on: database),
+            other.id != supporterID
+        {
+            throw ValidationErrors(field: "email", message: "error.email_taken")
+        }
+        try vault.seal(submitted.merged(over: stored), into: supporter)
+        try await supporter.update(on: database)
+        return changed
     }
 
     /// Replaces a supporter's details with what staff entered (checked like the public form).

@@ -53,6 +53,20 @@ public struct SupporterVault: Sendable {
         )
     }
 
+    /// Seals what a form said into its action, which must already have its id.
+    func sealSubmission(_ person: Person, into action: Action) throws {
+        let id = try action.requireID()
+        let json = String(decoding: try JSONEncoder().encode(person), as: UTF8.self)
+        action.submitted = try cipher.seal(json, table: Action.schema, column: "submitted", rowID: id)
+    }
+
+    /// What the action's form said, in the clear; nil for actions stored before submissions were kept.
+    public func submission(of action: Action) throws -> Person? {
+        guard let sealed = action.submitted else { return nil }
+        let json = try cipher.open(sealed, table: Action.schema, column: "submitted", rowID: try action.requireID())
+        return try JSONDecoder().decode(Person.self, from: Data(json.utf8))
+    }
+
     /// The supporter with this email, else the one with this phone.
     func find(email: String?, phone: String?, on database: any Database) async throws -> Supporter? {
         if let email, let found = try await Supporter.query(on: database).filter(\.$emailIndex ~~ index.hashes(email, purpose: "email")).first() {

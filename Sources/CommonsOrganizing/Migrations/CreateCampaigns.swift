@@ -30,5 +30,5 @@ public struct CreateCampaigns: AsyncMigration {
 
 /// The organizing migrations in the order they must run.
 public enum OrganizingMigrations {
-    public static var all: [any Migration] { [CreateCampaigns(), CreateEvents(), CreateSupporters()] }
+    public static var all: [any Migration] { [CreateCampaigns(), CreateEvents(), CreateSupporters(), AddSubmittedValuesToActions()] }
 }

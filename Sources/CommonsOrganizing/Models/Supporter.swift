@@ -62,6 +62,10 @@ public final class Action: Model, @unchecked Sendable {
     @Field(key: "guests") public var guests: Int
     @Field(key: "waitlisted") public var waitlisted: Bool
     @Field(key: "created_at") public var createdAt: Date
+    /// The person as this form described them, sealed like a supporter's values (see
+    /// `SupporterVault.submission(of:)`): an anonymous form never overwrites a stored record,
+    /// so what it said is kept here for staff to compare and apply by hand.
+    @OptionalField(key: "submitted") public var submitted: Data?
 
     public init() {}
 }

@@ -40,6 +40,9 @@ enum StaffPath {
     static func supporterTags(_ id: UUID) -> String { "/admin/supporters/\(id.uuidString.lowercased())/tags" }
     static func supporterTagRemove(_ id: UUID) -> String { "/admin/supporters/\(id.uuidString.lowercased())/tags/remove" }
     static func supporterDelete(_ id: UUID) -> String { "/admin/supporters/\(id.uuidString.lowercased())/delete" }
+    static func supporterApply(_ id: UUID, action: UUID) -> String {
+        "/admin/supporters/\(id.uuidString.lowercased())/actions/\(action.uuidString.lowercased())/apply"
+    }
 
     enum Pattern {
         static let home: RouterPath = "/admin"
@@ -77,5 +80,6 @@ enum StaffPath {
         static let supporterTags: RouterPath = "/admin/supporters/:id/tags"
         static let supporterTagRemove: RouterPath = "/admin/supporters/:id/tags/remove"
         static let supporterDelete: RouterPath = "/admin/supporters/:id/delete"
+        static let supporterApply: RouterPath = "/admin/supporters/:id/actions/:action/apply"
     }
 }

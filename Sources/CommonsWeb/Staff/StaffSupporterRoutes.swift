@@ -70,6 +70,29 @@ struct StaffSupporterRoutes {
             }
             return Response.redirect(to: StaffPath.supporter(id), type: .normal)
         }
+        group.post(StaffPath.Pattern.supporterApply) { _, context in
+            let id = try supporterID(context)
+            let actionID = try context.parameters.require("action", as: UUID.self)
+            // Applying what an unchecked form said is staff's decision, recorded with what changed.
+            do {
+                try await site.database.transaction { db in
+                    let changed = try await SupporterDirectory(database: db, keys: site.keys).applySubmission(actionID, to: id)
+                    try await AuditLog(database: db).record(
+                        "supporter.submission_applied",
+                        by: context.staff.accountID,
+                        subjectType: "supporter",
+                        subjectID: id.uuidString,
+                        detail: "action=\(actionID.uuidString.lowercased()) fields=\(changed.map(\.rawValue).joined(separator: ","))",
+                        at: site.clock.now
+                    )
+                }
+            } catch SupporterError.notFound {
+                throw SiteError.notFound
+            } catch let errors as ValidationErrors {
+                return try await show(id, errors: errors, status: .unprocessableContent, context)
+            }
+            return Response.redirect(to: StaffPath.supporter(id), type: .normal)
+        }
         group.get(StaffPath.Pattern.supporterDelete) { _, context in try await confirmDelete(try supporterID(context), context) }
         group.post(StaffPath.Pattern.supporterDelete) { _, context in
             let id = try supporterID(context)
@@ -159,7 +182,7 @@ struct StaffSupporterRoutes {
     func list(_ request: Request, _ context: Context) async throws -> Response {
         let strings = site.strings(context.language)
         let filter = filter(request)
-        let page = max(1, Int(request.formQueryValue("page") ?? "") ?? 1)
+        let page = try request.pageQuery()
         let (records, total, pageCount) = try await directory.page(filter, page: page)
         try await AuditLog(database: site.database).record(
             "supporters.listed",
@@ -235,6 +258,9 @@ struct StaffSupporterRoutes {
             let kind: String
             let title: String
             let consent: String
+            /// What the form said where it differs from the record.
+            let submitted: [Fact]
+            let applyURL: String?
         }
 
         let layout: StaffLayout
@@ -247,6 +273,7 @@ struct StaffSupporterRoutes {
         let deleteURL: String
         let editURL: String
         let error: String?
+        let applyError: String?
     }
 
     func show(_ id: UUID, errors: ValidationErrors = .init(), status: HTTPResponse.Status = .ok, _ context: Context) async throws -> Response {
@@ -270,7 +297,9 @@ struct StaffSupporterRoutes {
                 date: formatter.string(from: line.action.createdAt),
                 kind: strings["staff.action_\(line.action.kind.rawValue)"],
                 title: line.title,
-                consent: line.action.consentVersion.map { strings.format("staff.consent_given", ["version": $0]) } ?? ""
+                consent: line.action.consentVersion.map { strings.format("staff.consent_given", ["version": $0]) } ?? "",
+                submitted: line.differing.map { ShowPage.Fact(label: strings["form.\($0.field.rawValue)"], value: $0.value) },
+                applyURL: line.differing.isEmpty ? nil : line.action.id.map { StaffPath.supporterApply(id, action: $0) }
             )
         }
         let name = [person.givenName, person.familyName].compactMap { $0 }.joined(separator: " ")
@@ -285,7 +314,8 @@ struct StaffSupporterRoutes {
             tagRemoveURL: StaffPath.supporterTagRemove(id),
             deleteURL: StaffPath.supporterDelete(id),
             editURL: StaffPath.supporterEdit(id),
-            error: errors["tag"].map { strings[$0] }
+            error: errors["tag"].map { strings[$0] },
+            applyError: errors["email"].map { strings[$0] }
         )
         return site.views.page("staff/supporter", model, status: status)
     }
