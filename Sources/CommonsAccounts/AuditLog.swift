@@ -1,3 +1,4 @@
+import CommonsCore
 import FluentKit
 import Foundation
 
@@ -32,7 +33,7 @@ public struct AuditLog: Sendable {
 
     /// The newest lines first.
     public func page(_ page: Int) async throws -> (entries: [AuditEntry], hasMore: Bool) {
-        let start = max(0, page - 1) * Self.entriesPerPage
+        guard let start = Pagination.offset(page: page, perPage: Self.entriesPerPage) else { return ([], false) }
         let entries = try await AuditEntry.query(on: database).sort(\.$at, .descending).sort(\.$id).range(start..<(start + Self.entriesPerPage + 1))
             .all()
         return (Array(entries.prefix(Self.entriesPerPage)), entries.count > Self.entriesPerPage)

@@ -39,9 +39,39 @@ public final class SignInFailure: Model, @unchecked Sendable {
 
     @ID(key: .id) public var id: UUID?
     @OptionalField(key: "account_id") public var accountID: UUID?
+    /// SHA-256 of the email typed, known or not, so unknown emails are throttled alike.
+    @OptionalField(key: "email_key") public var emailKey: String?
     @Field(key: "at") public var at: Date
 
     public init() {}
+}
+
+/// A sign-in form that was sent once: its one-time id, kept while such a form is still accepted,
+/// so a captured sign-in request cannot be replayed.
+public final class UsedSignInForm: Model, @unchecked Sendable {
+    public static let schema = "used_sign_in_forms"
+
+    @ID(custom: "form_id", generatedBy: .user) public var id: String?
+    @Field(key: "at") public var at: Date
+
+    public init() {}
+}
+
+/// Failures are counted per email typed (known or not), and sign-in forms are one-time.
+public struct AddSignInThrottling: AsyncMigration {
+    public init() {}
+    public func prepare(on database: any Database) async throws {
+        try await database.schema(SignInFailure.schema).field("email_key", .string).update()
+        try await (database as! any SQLDatabase).create(index: "sign_in_failures_email_key").on(SignInFailure.schema).column("email_key").run()
+        try await database.schema(UsedSignInForm.schema)
+            .field("form_id", .string, .identifier(auto: false))
+            .field("at", .datetime, .required)
+            .create()
+    }
+    public func revert(on database: any Database) async throws {
+        try await database.schema(UsedSignInForm.schema).delete()
+        try await database.schema(SignInFailure.schema).deleteField("email_key").update()
+    }
 }
 
 /// One line of the audit log: who did what to which record, and when. Ids only, never names,
@@ -125,5 +155,5 @@ public struct CreateStaffTables: AsyncMigration {
 }
 
 public enum AccountsMigrations {
-    public static var all: [any Migration] { [CreateStaffTables()] }
+    public static var all: [any Migration] { [CreateStaffTables(), AddSignInThrottling()] }
 }

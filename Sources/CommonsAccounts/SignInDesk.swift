@@ -5,10 +5,18 @@ import Foundation
 import HummingbirdBcrypt
 
 /// Signing staff in and out, and the sessions that keep them signed in.
+///
+/// Wrong passwords never lock the right one out. Failures are counted per email typed (known
+/// or not, so the answers reveal no staff address); past `failureLimit` within `failureWindow`
+/// a browser that has not signed in to that account before must wait, longer after each further
+/// failure (`throttleDelay`), while a browser that has (its known-device cookie, checked by the
+/// web layer) goes on as usual. The web layer also limits each client address on its own.
 public struct SignInDesk: Sendable {
-    /// Failures for one account within `lockoutWindow` before it is locked for the rest of it.
+    /// Failures for one email within `failureWindow` before unknown browsers must wait.
     public static let failureLimit = 5
-    public static let lockoutWindow: TimeInterval = 15 * 60
+    public static let failureWindow: TimeInterval = 15 * 60
+    /// How long a sign-in form may be sent after it was shown (once).
+    public static let formLifetime: TimeInterval = 60 * 60
     public static let idleTimeout: TimeInterval = 30 * 60
     public static let absoluteTimeout: TimeInterval = 12 * 3600
 
@@ -25,40 +33,61 @@ public struct SignInDesk: Sendable {
         case signedIn(token: String, accountID: UUID)
         /// Unknown email and wrong password look the same from outside.
         case refused
-        /// Too many failures for this account: try again after this many seconds.
-        case lockedOut(retryAfter: Int)
+        /// Too many recent failures for this email from browsers it does not know: try again
+        /// after this many seconds (the same for known and unknown emails).
+        case throttled(retryAfter: Int)
+        /// This sign-in form was already sent once.
+        case formReused
+    }
+
+    /// The wait before an unknown browser may try again after `failures` recent failures:
+    /// none below the limit, then 30 s doubling with each failure, at most the window.
+    public static func throttleDelay(failures: Int) -> TimeInterval {
+        guard failures >= failureLimit else { return 0 }
+        let doublings = min(failures - failureLimit, 5)
+        return min(failureWindow, 30 * pow(2, Double(doublings)))
     }
 
     /// A hash of a password nobody has, so an unknown email costs as much time as a known one.
     static let decoyHash = Bcrypt.hash(Passwords.prehash(Passwords.generate()), cost: Passwords.cost)
 
-    public func signIn(email rawEmail: String, password: String) async throws -> Outcome {
-        let email = rawEmail.trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
+    /// The key failures are counted under: the normalized email, hashed.
+    public static func emailKey(_ email: String) -> String {
+        hash("sign-in|" + EmailAddress.normalize(email))
+    }
+
+    /// - Parameters:
+    ///   - formID: the sign-in form's one-time id; a second use is refused.
+    ///   - knownDevice: the browser signed in to this email's account before (signed cookie).
+    public func signIn(email rawEmail: String, password: String, formID: String, knownDevice: Bool = false) async throws -> Outcome {
+        let email = EmailAddress.normalize(rawEmail)
+        let key = Self.emailKey(email)
         let now = clock.now
-        let account = try await StaffAccount.query(on: database).filter(\.$email == email).first()
-        if let id = account?.id {
-            let since = now.addingTimeInterval(-Self.lockoutWindow)
-            let failures = try await SignInFailure.query(on: database).filter(\.$accountID == id).filter(\.$at > since).sort(\.$at).all()
-            if failures.count >= Self.failureLimit, let first = failures.first {
-                // Stored times may be rounded; the wait never exceeds the window.
-                let wait = min(Self.lockoutWindow, first.at.addingTimeInterval(Self.lockoutWindow).timeIntervalSince(now))
-                return .lockedOut(retryAfter: max(1, Int(wait.rounded(.up))))
-            }
+        guard try await useForm(formID, at: now) else { return .formReused }
+        let since = now.addingTimeInterval(-Self.failureWindow)
+        let failures = try await SignInFailure.query(on: database).filter(\.$emailKey == key).filter(\.$at > since).sort(\.$at, .descending).all()
+        if !knownDevice, failures.count >= Self.failureLimit, let last = failures.first {
+            let wait = last.at.addingTimeInterval(Self.throttleDelay(failures: failures.count)).timeIntervalSince(now)
+            if wait > 0 { return .throttled(retryAfter: max(1, Int(wait.rounded(.up)))) }
         }
+        let account = try await StaffAccount.query(on: database).filter(\.$email == email).first()
         let matches =
             try await Passwords.verify(password, against: account?.passwordHash ?? Self.decoyHash) && password.count <= Passwords.maximumLength
         guard let account, matches, account.isActive else {
-            let failure = SignInFailure()
-            failure.accountID = account?.id
-            failure.at = now
-            try await failure.create(on: database)
-            try await AuditLog(database: database).record(
-                "signin.failed",
-                by: nil,
-                subjectType: account == nil ? nil : "staff_account",
-                subjectID: account?.id?.uuidString,
-                at: now
-            )
+            try await database.transaction { db in
+                let failure = SignInFailure()
+                failure.accountID = account?.id
+                failure.emailKey = key
+                failure.at = now
+                try await failure.create(on: db)
+                let audit = AuditLog(database: db)
+                let subjectType = account == nil ? nil : "staff_account"
+                try await audit.record("signin.failed", by: nil, subjectType: subjectType, subjectID: account?.id?.uuidString, at: now)
+                if failures.count + 1 == Self.failureLimit {
+                    // Admins see when an account starts being throttled (never the email typed for an unknown one).
+                    try await audit.record("signin.throttled", by: nil, subjectType: subjectType, subjectID: account?.id?.uuidString, at: now)
+                }
+            }
             return .refused
         }
         let token = Self.randomToken()
@@ -80,6 +109,27 @@ public struct SignInDesk: Sendable {
             )
         }
         return .signedIn(token: token, accountID: accountID)
+    }
+
+    /// Marks a sign-in form as sent; false when it was sent before. Forms older than their
+    /// lifetime are refused by the web layer, so their ids are forgotten after it.
+    private func useForm(_ formID: String, at now: Date) async throws -> Bool {
+        try await UsedSignInForm.query(on: database).filter(\.$at < now.addingTimeInterval(-Self.formLifetime)).delete()
+        let use = UsedSignInForm()
+        use.id = Self.hash("form|" + formID)
+        use.at = now
+        do {
+            try await use.create(on: database)
+            return true
+        } catch let error as any DatabaseError where error.isConstraintFailure {
+            return false
+        }
+    }
+
+    /// Accounts throttled since `date`, newest first, for admins: when, and which account (nil: an unknown email).
+    public func recentThrottling(since date: Date) async throws -> [(at: Date, accountID: UUID?)] {
+        try await AuditEntry.query(on: database).filter(\.$action == "signin.throttled").filter(\.$at >= date).sort(\.$at, .descending).limit(50)
+            .all().map { ($0.at, $0.subjectID.flatMap(UUID.init(uuidString:))) }
     }
 
     /// The account and session a cookie's token belongs to, while the session is alive and the

@@ -16,8 +16,8 @@ public struct StaffDirectory: Sendable {
     @discardableResult
     public func add(email rawEmail: String, name: String, role: Role, password: String, by actor: UUID?) async throws -> StaffAccount {
         var errors = ValidationErrors()
-        let email = rawEmail.trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
-        if email.count > 254 || !email.contains("@") || email.hasPrefix("@") || email.hasSuffix("@") || email.contains(" ") {
+        let email = EmailAddress.normalize(rawEmail)
+        if !EmailAddress.isValid(email) {
             errors.add(field: "email", message: "error.email_invalid")
         } else if try await StaffAccount.query(on: database).filter(\.$email == email).first() != nil {
             errors.add(field: "email", message: "error.account_exists")
@@ -64,6 +64,11 @@ public struct StaffDirectory: Sendable {
         let now = clock.now
         try await database.transaction { db in
             let before = account.role
+            // The site must keep an admin who can sign in: the last one cannot step down.
+            if before == .admin, role != .admin {
+                let admins = try await StaffAccount.query(on: db).filter(\.$role == .admin).filter(\.$disabledAt == nil).count()
+                if admins <= 1 { throw AccountError.lastAdmin }
+            }
             account.role = role
             try await account.update(on: db)
             try await AuditLog(database: db).record(
@@ -94,4 +99,6 @@ public struct StaffDirectory: Sendable {
 public enum AccountError: Error, Equatable {
     case notFound
     case cannotDisableSelf
+    /// The only active admin cannot take another role.
+    case lastAdmin
 }

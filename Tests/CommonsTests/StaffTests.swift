@@ -18,10 +18,17 @@ import Testing
 let staffPassword = "river-stone-lantern-42"
 
 /// Adds an account directly, as `commons user add` does.
-func addStaff(_ site: TestSite, email: String, role: Role) async throws {
+@discardableResult
+func addStaff(_ site: TestSite, email: String, role: Role) async throws -> UUID {
     try await site.withStore { store async throws in
         try await store.migrate(AllMigrations.list)
-        try await StaffDirectory(database: store.database, clock: .system).add(email: email, name: "", role: role, password: staffPassword, by: nil)
+        return try await StaffDirectory(database: store.database, clock: .system).add(
+            email: email,
+            name: "",
+            role: role,
+            password: staffPassword,
+            by: nil
+        ).requireID()
     }
 }
 
@@ -30,9 +37,16 @@ struct StaffBrowser {
     let cookie: String
     let csrf: String
 
-    static func signIn(_ client: any TestClientProtocol, email: String, password: String = staffPassword) async throws -> StaffBrowser? {
-        let response = try await client.signInAttempt(email: email, password: password)
-        guard response.status == .seeOther, let setCookie = response.headers[.setCookie] else { return nil }
+    static func signIn(
+        _ client: any TestClientProtocol,
+        email: String,
+        password: String = staffPassword,
+        deviceCookie: String? = nil
+    ) async throws -> StaffBrowser? {
+        let response = try await client.signInAttempt(email: email, password: password, cookie: deviceCookie)
+        guard response.status == .seeOther,
+            let setCookie = response.headers[values: .setCookie].first(where: { $0.hasPrefix(StaffSessionMiddleware.cookieName + "=") })
+        else { return nil }
         let cookie = String(setCookie.prefix { $0 != ";" })
         let dashboard = try await client.get("/admin", headers: [.cookie: cookie])
         guard let csrf = csrfToken(in: dashboard.text) else { return nil }
@@ -64,9 +78,14 @@ func csrfToken(in html: String) -> String? {
 }
 
 extension TestClientProtocol {
-    func signInAttempt(email: String, password: String) async throws -> TestResponse {
+    func signInAttempt(email: String, password: String, cookie: String? = nil) async throws -> TestResponse {
         let token = try formToken(in: try await get("/admin/login").text)
-        return try await post("/admin/login", form: [("form_token", token), ("email", email), ("password", password)])
+        return try await execute(
+            uri: "/admin/login",
+            method: .post,
+            headers: [.cookie: cookie ?? "", .contentType: "application/x-www-form-urlencoded"],
+            body: formBody([("form_token", token), ("email", email), ("password", password)])
+        )
     }
 }
 
@@ -139,6 +158,7 @@ struct StaffTests {
         "POST /admin/supporters/{id}/tags/remove": ["organizer", "admin"],
         "GET /admin/supporters/{id}/delete": ["organizer", "admin"],
         "POST /admin/supporters/{id}/delete": ["organizer", "admin"],
+        "POST /admin/supporters/{id}/actions/{action}/apply": ["organizer", "admin"],
     ]
 
     @Test func test_every_staff_route_is_in_the_permission_table_and_enforced() async throws {
@@ -223,39 +243,137 @@ struct StaffTests {
         }
     }
 
-    @Test func test_five_failures_for_one_account_lock_it_for_fifteen_minutes() async throws {
+    @Test func test_wrong_passwords_throttle_new_browsers_alike_for_known_and_unknown_emails_never_known_ones() async throws {
         let clock = TestClock()
         let site = try await TestSite.make(clock: clock.clock)
         defer { Task { await site.destroy() } }
         try await addStaff(site, email: "ada@example.org", role: .admin)
-        try await site.run { client async throws in
+        try await site.withStore { store async throws in
             // Failures counted in the database, so they add up across servers and clients.
-            try await site.withStore { store async throws in
-                let desk = SignInDesk(database: store.database, clock: clock.clock)
-                for _ in 0..<5 { #expect(try await desk.signIn(email: "ada@example.org", password: "not-the-password-1") == .refused) }
-                guard case .lockedOut(let wait) = try await desk.signIn(email: "ada@example.org", password: staffPassword) else {
-                    Issue.record("the right password went through during the lock-out")
-                    return
-                }
-                #expect(wait > 0 && wait <= 15 * 60)
+            let desk = SignInDesk(database: store.database, clock: clock.clock)
+            var form = 0
+            func next() -> String {
+                form += 1
+                return "form-\(form)"
             }
-            let locked = try await client.signInAttempt(email: "ada@example.org", password: staffPassword)
-            #expect(locked.status == .tooManyRequests)
-            #expect(Int(locked.headers[.retryAfter] ?? "") != nil)
-            clock.advance(by: 16 * 60)
-            #expect(try await client.signInAttempt(email: "ada@example.org", password: staffPassword).status == .seeOther)
+            for email in ["ada@example.org", "nobody@example.org"] {
+                for _ in 0..<5 { #expect(try await desk.signIn(email: email, password: "not-the-password-1", formID: next()) == .refused) }
+            }
+            // A browser that never signed in waits, the same for a staff email and an unknown one ...
+            let known = try await desk.signIn(email: "ada@example.org", password: staffPassword, formID: next())
+            let unknown = try await desk.signIn(email: "nobody@example.org", password: staffPassword, formID: next())
+            #expect(known == .throttled(retryAfter: 30))
+            #expect(unknown == .throttled(retryAfter: 30))
+            // ... while the browser Ada signed in with before goes straight in with the right password.
+            guard case .signedIn = try await desk.signIn(email: "ada@example.org", password: staffPassword, formID: next(), knownDevice: true)
+            else {
+                Issue.record("the right password from a known browser was refused during an attack")
+                return
+            }
+            // The wait grows with each further failure and never passes the window.
+            clock.advance(by: 31)
+            #expect(try await desk.signIn(email: "ada@example.org", password: "still-wrong-123", formID: next()) == .refused)
+            #expect(try await desk.signIn(email: "ada@example.org", password: staffPassword, formID: next()) == .throttled(retryAfter: 60))
+            #expect(SignInDesk.throttleDelay(failures: 100) == SignInDesk.failureWindow)
+            clock.advance(by: 61)
+            guard case .signedIn = try await desk.signIn(email: "ada@example.org", password: staffPassword, formID: next()) else {
+                Issue.record("the right password was refused after the wait")
+                return
+            }
+            // A sign-in form is good once.
+            #expect(try await desk.signIn(email: "ada@example.org", password: staffPassword, formID: "form-1") == .formReused)
+            // Admins see that the account and an unknown email were throttled.
+            let throttled = try await desk.recentThrottling(since: .distantPast)
+            #expect(throttled.count == 2)
+            #expect(throttled.contains { $0.accountID != nil } && throttled.contains { $0.accountID == nil })
         }
     }
 
-    @Test func test_five_failures_from_one_client_answer_429() async throws {
+    @Test func test_browser_that_signed_in_before_gets_in_while_the_account_is_under_attack() async throws {
+        let site = try await TestSite.make()
+        defer { Task { await site.destroy() } }
+        let account = try await addStaff(site, email: "ada@example.org", role: .admin)
+        try await site.run { client async throws in
+            let first = try await client.signInAttempt(email: "ada@example.org", password: staffPassword)
+            #expect(first.status == .seeOther)
+            let deviceCookie = first.headers[values: .setCookie].first { $0.hasPrefix("commons_device=") }.map { String($0.prefix { $0 != ";" }) }
+            #expect(deviceCookie != nil)
+            #expect(deviceCookie.map { !$0.contains("ada") } == true)
+            try await site.withStore { store async throws in
+                let desk = SignInDesk(database: store.database, clock: .system)
+                for number in 0..<6 { _ = try await desk.signIn(email: "ada@example.org", password: "wrong-guess-123", formID: "attack-\(number)") }
+            }
+            let stranger = try await client.signInAttempt(email: "ada@example.org", password: staffPassword)
+            #expect(stranger.status == .tooManyRequests)
+            #expect(Int(stranger.headers[.retryAfter] ?? "") != nil)
+            let login = try await client.get("/admin/login")
+            let token = try formToken(in: login.text)
+            let again = try await client.execute(
+                uri: "/admin/login",
+                method: .post,
+                headers: [.cookie: deviceCookie ?? "", .contentType: "application/x-www-form-urlencoded"],
+                body: formBody([("form_token", token), ("email", "ada@example.org"), ("password", staffPassword)])
+            )
+            #expect(again.status == .seeOther)
+            // A replayed sign-in request is refused.
+            let replay = try await client.execute(
+                uri: "/admin/login",
+                method: .post,
+                headers: [.cookie: deviceCookie ?? "", .contentType: "application/x-www-form-urlencoded"],
+                body: formBody([("form_token", token), ("email", "ada@example.org"), ("password", staffPassword)])
+            )
+            #expect(replay.status == .unprocessableContent)
+            // Admins see the throttling on the accounts page.
+            let admin = try #require(try await StaffBrowser.signIn(client, email: "ada@example.org", deviceCookie: deviceCookie))
+            let accounts = try await admin.get(client, "/admin/accounts").text
+            #expect(accounts.contains("ada@example.org"))
+            #expect(accounts.contains("Sign-in throttling"))
+            _ = account
+        }
+    }
+
+    @Test func test_signing_in_again_ends_the_session_the_browser_had() async throws {
         let site = try await TestSite.make()
         defer { Task { await site.destroy() } }
         try await addStaff(site, email: "ada@example.org", role: .admin)
         try await site.run { client async throws in
-            for number in 0..<5 { _ = try await client.signInAttempt(email: "guess\(number)@example.org", password: "guessing-password") }
-            let sixth = try await client.signInAttempt(email: "other@example.org", password: "guessing-password")
-            #expect(sixth.status == .tooManyRequests)
-            #expect(sixth.headers[.retryAfter] != nil)
+            let first = try #require(try await StaffBrowser.signIn(client, email: "ada@example.org"))
+            let token = try formToken(in: try await client.get("/admin/login").text)
+            let second = try await client.execute(
+                uri: "/admin/login",
+                method: .post,
+                headers: [.cookie: first.cookie, .contentType: "application/x-www-form-urlencoded"],
+                body: formBody([("form_token", token), ("email", "ada@example.org"), ("password", staffPassword)])
+            )
+            #expect(second.status == .seeOther)
+            #expect(try await first.get(client, "/admin").status == .seeOther)
+        }
+    }
+
+    @Test func test_the_last_admin_cannot_step_down() async throws {
+        let site = try await TestSite.make()
+        defer { Task { await site.destroy() } }
+        let ada = try await addStaff(site, email: "ada@example.org", role: .admin)
+        try await site.run { client async throws in
+            let admin = try #require(try await StaffBrowser.signIn(client, email: "ada@example.org"))
+            let refused = try await admin.post(client, "/admin/accounts/\(ada.uuidString.lowercased())/role", [("role", "editor")])
+            #expect(refused.status == .unprocessableContent)
+            #expect(refused.text.contains("last admin"))
+            try await addStaff(site, email: "grace@example.org", role: .admin)
+            let allowed = try await admin.post(client, "/admin/accounts/\(ada.uuidString.lowercased())/role", [("role", "editor")])
+            #expect(allowed.status == .seeOther)
+        }
+    }
+
+    @Test func test_ten_failures_from_one_client_answer_429() async throws {
+        let site = try await TestSite.make()
+        defer { Task { await site.destroy() } }
+        try await addStaff(site, email: "ada@example.org", role: .admin)
+        try await site.run { client async throws in
+            for number in 0..<10 { _ = try await client.signInAttempt(email: "guess\(number)@example.org", password: "guessing-password") }
+            let eleventh = try await client.signInAttempt(email: "other@example.org", password: "guessing-password")
+            #expect(eleventh.status == .tooManyRequests)
+            #expect(eleventh.headers[.retryAfter] != nil)
         }
     }
 
@@ -364,8 +482,8 @@ struct StaffTests {
             let prefix = String(repeating: "correct horse battery staple ", count: 3)  // 87 bytes
             try await directory.add(email: "long@example.org", name: "", role: .editor, password: prefix + "one", by: nil)
             let desk = SignInDesk(database: store.database, clock: .system)
-            #expect(try await desk.signIn(email: "long@example.org", password: prefix + "two") == .refused)
-            guard case .signedIn = try await desk.signIn(email: "long@example.org", password: prefix + "one") else {
+            #expect(try await desk.signIn(email: "long@example.org", password: prefix + "two", formID: "a") == .refused)
+            guard case .signedIn = try await desk.signIn(email: "long@example.org", password: prefix + "one", formID: "b") else {
                 Issue.record("the right long password was refused")
                 return
             }
@@ -410,6 +528,39 @@ struct StaffTests {
     func signUp(_ client: any TestClientProtocol, clock: TestClock, _ fields: [(String, String)]) async throws {
         let response = try await client.fillAndSend("/campaigns/sanctuary-schools", clock: clock, fields)
         #expect(response.status == .seeOther)
+    }
+
+    @Test func test_organizer_sees_what_a_later_form_said_and_applies_it_by_hand_audited() async throws {
+        let clock = TestClock()
+        let site = try await TestSite.make(clock: clock.clock)
+        defer { Task { await site.destroy() } }
+        try await addStaff(site, email: "org@example.org", role: .organizer)
+        try await site.run { client async throws in
+            try await signUp(client, clock: clock, [("given_name", "Maria"), ("email", "maria@example.org"), ("school", "P.S. 1")])
+            try await signUp(client, clock: clock, [("given_name", "María"), ("email", "MARIA@example.org"), ("school", "P.S. 20")])
+            let organizer = try #require(try await StaffBrowser.signIn(client, email: "org@example.org"))
+            let list = try await organizer.get(client, "/admin/supporters").text
+            let link = try #require(list.range(of: #"/admin/supporters/[0-9a-f-]{36}"#, options: .regularExpression).map { String(list[$0]) })
+            let page = try await organizer.get(client, link).text
+            #expect(page.contains("<dd>P.S. 20</dd>"))
+            #expect(page.contains("<dd>P.S. 1</dd>"))
+            let apply = try #require(
+                page.range(of: #"/admin/supporters/[0-9a-f-]{36}/actions/[0-9a-f-]{36}/apply"#, options: .regularExpression).map { String(page[$0]) }
+            )
+            #expect(try await organizer.post(client, apply, csrf: "forged").status == .forbidden)
+            #expect(try await organizer.post(client, apply).status == .seeOther)
+            let after = try await organizer.get(client, link).text
+            #expect(after.contains("<dd>P.S. 20</dd>"))
+            #expect(after.contains("María"))
+            // The applied form now agrees with the record; the first one, which said otherwise, is offered instead.
+            #expect(!after.contains(apply))
+            #expect(after.contains("/apply\""))
+        }
+        try await site.withStore { store async throws in
+            let entry = try #require(try await AuditEntry.query(on: store.database).filter(\.$action == "supporter.submission_applied").first())
+            #expect(entry.detail.contains("fields=given_name,school"))
+            #expect(!entry.detail.contains("P.S."))
+        }
     }
 
     @Test func test_organizer_finds_tags_exports_and_deletes_supporters_and_each_act_is_audited() async throws {

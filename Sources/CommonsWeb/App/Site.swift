@@ -24,7 +24,8 @@ struct Site: Sendable {
     let actionWriter: ActionWriter
     /// Rendered public pages; nil when turned off.
     let pageCache: PageCache?
-    let signInLimiter = RateLimiter(limit: SignInDesk.failureLimit, window: .seconds(Int64(SignInDesk.lockoutWindow)))
+    /// Wrong sign-ins per client address (any emails) before that client must wait: in memory only.
+    let signInLimiter = RateLimiter(limit: 2 * SignInDesk.failureLimit, window: .seconds(Int64(SignInDesk.failureWindow)))
 
     /// The languages with a catalog, in the switcher's order.
     var languages: [Language] { Language.known.filter { catalogs.catalogs[$0.code] != nil } }

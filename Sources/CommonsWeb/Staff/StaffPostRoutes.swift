@@ -234,13 +234,27 @@ struct StaffPostRoutes {
         return String(format: "%04d-%02d-%02dT%02d:%02d", p.year!, p.month!, p.day!, p.hour!, p.minute!)
     }
 
-    /// `2026-12-01T18:30` as a datetime-local field sends it, read as New York time.
+    /// `2026-12-01T18:30` as a datetime-local field sends it, read as New York time: exactly
+    /// that shape, years 1900 to 9999, a real day and time; nil for anything else.
     static func parseLocalDateTime(_ raw: String, in zone: TimeZone = Formatting.timeZone) -> Date? {
-        let parts = raw.split(whereSeparator: { "-T:".contains($0) }).compactMap { Int($0) }
-        guard parts.count == 5 else { return nil }
+        let bytes = Array(raw.utf8)
+        guard bytes.count == 16, bytes[4] == UInt8(ascii: "-"), bytes[7] == UInt8(ascii: "-"), bytes[10] == UInt8(ascii: "T"),
+            bytes[13] == UInt8(ascii: ":")
+        else { return nil }
+        func number(_ range: Range<Int>) -> Int? {
+            var value = 0
+            for byte in bytes[range] {
+                guard (0x30...0x39).contains(byte) else { return nil }
+                value = value * 10 + Int(byte - 0x30)
+            }
+            return value
+        }
+        guard let year = number(0..<4), (1900...9999).contains(year), let month = number(5..<7), let day = number(8..<10),
+            let hour = number(11..<13), let minute = number(14..<16)
+        else { return nil }
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = zone
-        let components = DateComponents(year: parts[0], month: parts[1], day: parts[2], hour: parts[3], minute: parts[4])
+        let components = DateComponents(year: year, month: month, day: day, hour: hour, minute: minute)
         guard components.isValidDate(in: calendar) else { return nil }
         return calendar.date(from: components)
     }

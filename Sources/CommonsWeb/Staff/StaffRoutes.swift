@@ -106,20 +106,29 @@ struct StaffRoutes {
         let fields = try await request.formFields(context: context)
         let email = fields["email"] ?? ""
         guard let raw = fields["form_token"], let token = site.formTokens.verify(raw),
-            site.clock.now.timeIntervalSince(token.issuedAt) < ActionRoutes.maximumFormAge
+            site.clock.now.timeIntervalSince(token.issuedAt) < SignInDesk.formLifetime
         else {
             return try await loginPage(context, email: email, error: strings["form.expired"], status: .unprocessableContent)
         }
-        switch try await SignInDesk(database: site.database, clock: site.clock).signIn(email: email, password: fields["password"] ?? "") {
+        let desk = SignInDesk(database: site.database, clock: site.clock)
+        let knownDevice = KnownDevice.isKnown(request, email: email, site: site)
+        switch try await desk.signIn(email: email, password: fields["password"] ?? "", formID: token.id, knownDevice: knownDevice) {
         case .signedIn(let sessionToken, _):
+            // A session this browser had before ends now: one browser, one live session.
+            if let previous = request.cookies[StaffSessionMiddleware.cookieName]?.value, !previous.isEmpty {
+                try await desk.signOut(token: previous)
+            }
             var response = Response.redirect(to: StaffPath.home, type: .normal)
             response.setCookie(sessionCookie(sessionToken, maxAge: Int(SignInDesk.absoluteTimeout)))
+            response.setCookie(KnownDevice.cookie(email: email, site: site))
             return response
         case .refused:
             await site.signInLimiter.record(client)
             // The same words whether the email is unknown or the password wrong.
             return try await loginPage(context, email: email, error: strings["staff.sign_in_refused"], status: .unauthorized)
-        case .lockedOut(let wait):
+        case .formReused:
+            return try await loginPage(context, email: email, error: strings["form.expired"], status: .unprocessableContent)
+        case .throttled(let wait):
             return try await locked(wait, context)
         }
     }
@@ -191,8 +200,15 @@ struct StaffRoutes {
             let disableURL: String
         }
 
+        struct Throttled {
+            let at: String
+            let account: String
+        }
+
         let layout: StaffLayout
         let rows: [Row]
+        /// Accounts whose sign-in was throttled after wrong passwords, this past week.
+        let throttled: [Throttled]
         let roles: [ActionForm.Option]
         let values: [String: String]
         let errors: [String: String]
@@ -230,9 +246,20 @@ struct StaffRoutes {
         }
         var messages: [String: String] = [:]
         for field in errors.fields { messages[field] = errors[field].map { strings[$0] } }
+        let emails = Dictionary(uniqueKeysWithValues: accounts.compactMap { account in account.id.map { ($0, account.email) } })
+        let formatter = ISO8601DateFormatter()
+        let throttled = try await SignInDesk(database: site.database, clock: site.clock)
+            .recentThrottling(since: site.clock.now.addingTimeInterval(-7 * 24 * 3600))
+            .map {
+                AccountsPage.Throttled(
+                    at: formatter.string(from: $0.at),
+                    account: $0.accountID.flatMap { emails[$0] } ?? strings["staff.unknown_email"]
+                )
+            }
         let model = AccountsPage(
             layout: layout,
             rows: rows,
+            throttled: throttled,
             roles: options(values["role"] ?? Role.editor.rawValue),
             values: values,
             errors: messages,
@@ -275,6 +302,12 @@ struct StaffRoutes {
             try await StaffDirectory(database: site.database, clock: site.clock).changeRole(of: id, to: role, by: context.staff.accountID)
         } catch AccountError.notFound {
             throw SiteError.notFound
+        } catch AccountError.lastAdmin {
+            return try await accountsPage(
+                context,
+                errors: ValidationErrors(field: "account", message: "error.last_admin"),
+                status: .unprocessableContent
+            )
         }
         return Response.redirect(to: StaffPath.accounts, type: .normal)
     }
@@ -318,7 +351,7 @@ struct StaffRoutes {
 
     func auditPage(_ request: Request, _ context: StaffContext<AdministrationArea>) async throws -> Response {
         let strings = site.strings(context.language)
-        let page = max(1, Int(request.formQueryValue("page") ?? "") ?? 1)
+        let page = try request.pageQuery()
         let (entries, hasMore) = try await AuditLog(database: site.database).page(page)
         let accounts = Dictionary(
             uniqueKeysWithValues: try await StaffDirectory(database: site.database, clock: site.clock).all().map { ($0.id!, $0.email) }

@@ -36,9 +36,7 @@ struct StaffSessionMiddleware: RouterMiddleware {
                 // The token comes in the form; reading the body here keeps every handler from forgetting.
                 // Document uploads (multipart) may be as large as a document; other forms are small.
                 let boundary = MultipartForm.boundary(of: request.headers[.contentType])
-                let uploads = boundary != nil && request.uri.path.hasPrefix(StaffPath.documents)
-                let limit = uploads ? Self.uploadLimit : context.maxUploadSize
-                let body = try await request.body.collect(upTo: limit)
+                let body = try await request.body.collect(upTo: BodyLimitMiddleware.limit(for: request, context: context))
                 let fields = try boundary.map { try MultipartForm.parse(body, boundary: $0).fields } ?? FormFields.parse(String(buffer: body))
                 guard let sent = fields["csrf_token"], Self.constantTimeEqual(sent, staff.csrfToken) else { throw StaffAccessError.badCSRFToken }
                 var request = request
@@ -61,6 +59,8 @@ struct StaffSessionMiddleware: RouterMiddleware {
         guard let url = URL(string: origin), let host = url.host else { throw StaffAccessError.badCSRFToken }
         let port = url.port.map { ":\($0)" } ?? ""
         let base = URL(string: site.settings.baseURL)
+        // The scheme is part of the origin: an http:// page must not post to an https:// site.
+        guard url.scheme?.lowercased() == base?.scheme?.lowercased() else { throw StaffAccessError.badCSRFToken }
         let matchesBase = base?.host == host && base?.port == url.port
         guard matchesBase || "\(host)\(port)" == ownHost else { throw StaffAccessError.badCSRFToken }
     }
