@@ -118,11 +118,26 @@ public final class CommonsDatabase: Sendable {
         }
     }
 
+    /// The data folder is the owner's alone (0700) and so is the database file (0600), made so
+    /// before SQLite opens it (its write-ahead log and shared-memory files take the file's mode);
+    /// a folder or file left readable by others by an earlier version is tightened at start.
     private static func prepareFolder(forSQLiteAt path: String) throws {
         guard !path.hasPrefix("file:") else { return }
+        let files = FileManager.default
         let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
         do {
-            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+            try files.createDirectory(atPath: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+            try files.setAttributes([.posixPermissions: 0o700], ofItemAtPath: folder)
+            if !files.fileExists(atPath: path) {
+                guard files.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: 0o600]) else {
+                    throw StorageError.dataDirectoryUnusable(path: folder, reason: "cannot create \(path)")
+                }
+            }
+            for file in [path, path + "-wal", path + "-shm"] where files.fileExists(atPath: file) {
+                try files.setAttributes([.posixPermissions: 0o600], ofItemAtPath: file)
+            }
+        } catch let error as StorageError {
+            throw error
         } catch {
             throw StorageError.dataDirectoryUnusable(path: folder, reason: error.localizedDescription)
         }

@@ -67,7 +67,7 @@ struct Serve: AsyncParsableCommand {
             fail(error)
         }
         app.logger.info("Commons serves \(settings.database.kindName) data at http://\(settings.hostname):\(settings.port)")
-        try await app.runService()
+        try await runUntilSignalled(app)
     }
 }
 

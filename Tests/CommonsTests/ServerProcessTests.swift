@@ -75,6 +75,43 @@ struct ServerProcessTests {
     }
 
     @Test(.enabled(if: executable != nil, "the commons executable is not built (run swift build first)"))
+    func test_a_request_held_open_delays_shutdown_ten_seconds_at_most() async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("commons-proc-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let port = Self.freePort()
+        let process = Process()
+        process.executableURL = Self.executable
+        process.arguments = ["serve", "--port", String(port)]
+        process.environment = ["COMMONS_DATA_DIR": folder.path, "LOG_LEVEL": "warning", "PATH": "/usr/bin:/bin"]
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        var healthy = false
+        for _ in 0..<100 where !healthy {
+            try await Task.sleep(for: .milliseconds(100))
+            healthy = (try? await get("http://127.0.0.1:\(port)/healthz"))?.0 == 200
+        }
+        #expect(healthy)
+        // A form whose body never finishes arriving: the request is in flight when SIGTERM comes.
+        let held = try RawConnection(port: port)
+        held.send(
+            "POST /campaigns/sanctuary-schools HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 5000\r\n\r\ngiven"
+        )
+        try await Task.sleep(for: .milliseconds(300))
+        let stopAsked = Date()
+        process.terminate()
+        // Without the 10 s grace the request's own deadline (30 s) would be what ends it.
+        let deadline = Date().addingTimeInterval(40)
+        while process.isRunning && Date() < deadline {
+            try await Task.sleep(for: .milliseconds(100))
+            held.send("a")  // keeps the body coming slowly, so only the grace period ends it
+        }
+        #expect(!process.isRunning)
+        #expect(Date().timeIntervalSince(stopAsked) < 20)
+        if process.isRunning { process.interrupt() }
+    }
+
+    @Test(.enabled(if: executable != nil, "the commons executable is not built (run swift build first)"))
     func test_bad_environment_value_stops_start_up_with_its_name() async throws {
         let process = Process()
         process.executableURL = Self.executable

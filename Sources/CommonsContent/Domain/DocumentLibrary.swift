@@ -184,7 +184,7 @@ public struct DocumentLibrary: Sendable {
         let total = try await query().count()
         let pageCount = max(1, (total + Self.documentsPerPage - 1) / Self.documentsPerPage)
         guard page <= pageCount else { return nil }
-        let start = (page - 1) * Self.documentsPerPage
+        guard let start = Pagination.offset(page: page, perPage: Self.documentsPerPage) else { return nil }
         let documents = try await query().sort(\.$publishedAt, .descending).sort(\.$slug).range(start..<(start + Self.documentsPerPage)).all()
         return (documents, page, pageCount)
     }

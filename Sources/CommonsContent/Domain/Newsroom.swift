@@ -169,7 +169,7 @@ public struct Newsroom: Sendable {
     /// The public posts of one category, paginated like the news.
     public func publicPosts(inCategory category: Category, page: Int) async throws -> NewsPage? {
         let categoryID = try category.requireID()
-        return try await publicPosts(page: page) { query in
+        return try await publicPosts(page: page, emptyIsNotFound: true) { query in
             query.join(PostCategory.self, on: \Post.$id == \PostCategory.$post.$id).filter(PostCategory.self, \.$category.$id == categoryID)
         }
     }
@@ -177,7 +177,7 @@ public struct Newsroom: Sendable {
     /// The public posts with one tag, paginated like the news.
     public func publicPosts(withTag tag: Tag, page: Int) async throws -> NewsPage? {
         let tagID = try tag.requireID()
-        return try await publicPosts(page: page) { query in
+        return try await publicPosts(page: page, emptyIsNotFound: true) { query in
             query.join(PostTag.self, on: \Post.$id == \PostTag.$post.$id).filter(PostTag.self, \.$tag.$id == tagID)
         }
     }
@@ -222,12 +222,19 @@ public struct Newsroom: Sendable {
 
     // MARK: -
 
-    private func publicPosts(page: Int, matching narrow: (QueryBuilder<Post>) -> QueryBuilder<Post>) async throws -> NewsPage? {
+    /// - Parameter emptyIsNotFound: a category or tag with no public post is not found: its name
+    ///   may come only from drafts or scheduled posts, which must not show before their time.
+    private func publicPosts(
+        page: Int,
+        emptyIsNotFound: Bool = false,
+        matching narrow: (QueryBuilder<Post>) -> QueryBuilder<Post>
+    ) async throws -> NewsPage? {
         guard page >= 1 else { return nil }
         let total = try await narrow(visible(Post.query(on: database))).count()
+        if emptyIsNotFound, total == 0 { return nil }
         let pageCount = max(1, (total + Self.postsPerPage - 1) / Self.postsPerPage)
         guard page <= pageCount else { return nil }
-        let start = (page - 1) * Self.postsPerPage
+        guard let start = Pagination.offset(page: page, perPage: Self.postsPerPage) else { return nil }
         let posts = try await narrow(publicQuery()).with(\.$categories).range(start..<(start + Self.postsPerPage)).all()
         return NewsPage(posts: posts, page: page, pageCount: pageCount, total: total)
     }

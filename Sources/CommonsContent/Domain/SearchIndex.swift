@@ -64,10 +64,11 @@ public struct SearchIndex: Sendable {
     public func search(_ query: String, page: Int) async throws -> SearchResults {
         guard query.count <= Self.maximumQueryLength else { throw ValidationErrors(field: "q", message: "error.query_too_long") }
         let words = Self.words(in: query)
-        guard !words.isEmpty, page >= 1 else { return SearchResults(hits: [], page: page, hasMore: false) }
+        guard !words.isEmpty, let offset = Pagination.offset(page: page, perPage: Self.resultsPerPage) else {
+            return SearchResults(hits: [], page: page, hasMore: false)
+        }
         let now = clock.now
         let limit = Self.resultsPerPage + 1
-        let offset = (page - 1) * Self.resultsPerPage
         let visibility: SQLQueryString = """
             ((s.kind = 'post' AND s.ref_id IN (SELECT id FROM posts WHERE status <> 'draft' AND publish_at <= \(bind: now) AND deleted_at IS NULL))
             OR (s.kind = 'page' AND s.ref_id IN (SELECT id FROM pages WHERE status = 'published' AND deleted_at IS NULL))

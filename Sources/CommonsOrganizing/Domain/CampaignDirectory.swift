@@ -51,6 +51,9 @@ public struct CampaignDraft: Sendable {
 
 /// The coalition's campaigns.
 public struct CampaignDirectory: Sendable {
+    /// A petition's goal is a number of people: more than any city has is a typing mistake.
+    public static let maximumGoal = 10_000_000
+
     let database: any Database
 
     public init(database: any Database) {
@@ -83,7 +86,7 @@ public struct CampaignDirectory: Sendable {
         if draft.kind == .petition && draft.petitionText.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
             errors.add(field: "petition_text", message: "error.petition_text_required")
         }
-        if let goal = draft.goal, goal < 1 { errors.add(field: "goal", message: "error.goal_invalid") }
+        if let goal = draft.goal, !(1...Self.maximumGoal).contains(goal) { errors.add(field: "goal", message: "error.goal_invalid") }
         if !draft.requiredFields.isSubset(of: PersonField.optional) || !draft.askedFields.isSubset(of: PersonField.optional) {
             errors.add(field: "asked_fields", message: "error.asked_fields_invalid")
         }

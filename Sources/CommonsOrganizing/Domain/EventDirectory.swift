@@ -46,6 +46,8 @@ public struct EventDraft: Sendable {
 /// The coalition's events.
 public struct EventDirectory: Sendable {
     public static let eventsPerPage = 20
+    /// Places at one event, at most; beyond it is a typing mistake (and arithmetic stays small).
+    public static let maximumCapacity = 1_000_000
 
     let database: any Database
     let clock: Clock
@@ -79,7 +81,9 @@ public struct EventDirectory: Sendable {
         }
         if draft.endsAt < draft.startsAt { errors.add(field: "ends_at", message: "error.ends_before_start") }
         if TimeZone(identifier: draft.timeZone) == nil { errors.add(field: "time_zone", message: "error.time_zone_invalid") }
-        if let capacity = draft.capacity, capacity < 1 { errors.add(field: "capacity", message: "error.capacity_invalid") }
+        if let capacity = draft.capacity, !(1...Self.maximumCapacity).contains(capacity) {
+            errors.add(field: "capacity", message: "error.capacity_invalid")
+        }
         if let url = draft.onlineURL, !(url.hasPrefix("https://") || url.hasPrefix("http://")) {
             errors.add(field: "online_url", message: "error.online_url_invalid")
         }

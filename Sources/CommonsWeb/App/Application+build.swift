@@ -9,6 +9,7 @@ import FluentKit
 import Foundation
 import Hummingbird
 import Logging
+import ServiceLifecycle
 
 /// The application type `serve` runs and tests drive.
 public typealias CommonsApplication = Application<SiteResponder>
@@ -44,8 +45,16 @@ public func buildApplication(settings: Settings, services: Services = .live, log
 /// Builds the site on a store that is already open; the application closes it on shutdown.
 public func buildApplication(settings: Settings, services: Services, store: CommonsDatabase, logger: Logger) async throws -> CommonsApplication {
     let site = try await makeSite(settings: settings, services: services, store: store, logger: logger)
+    let limits = settings.connectionLimits
+    let counter = ConnectionCounter()
     var app = Application(
         responder: SiteResponder(router: buildRouter(site: site).buildResponder(), languages: site.languages),
+        server: .http1(
+            configuration: .init(
+                additionalChannelHandlers: [ConnectionGuard(limits: limits, counter: counter)],
+                idleTimeout: .seconds(limits.idleTimeout.components.seconds)
+            )
+        ),
         configuration: .init(address: .hostname(settings.hostname, port: settings.port), serverName: nil),
         logger: logger
     )
@@ -92,6 +101,7 @@ func buildRouter(site: Site) -> Router<AppRequestContext> {
     router.add(middleware: SecurityHeadersMiddleware(isHTTPS: site.settings.baseURL.hasPrefix("https://")))
     router.add(middleware: HTTPCachingMiddleware(cache: site.pageCache))
     router.add(middleware: ErrorPageMiddleware(site: site))
+    router.add(middleware: BodyLimitMiddleware())
     router.add(middleware: RedirectMiddleware(site: site))
     SystemRoutes(site: site).register(on: router)
     FeedRoutes(site: site).register(on: router)
@@ -99,6 +109,15 @@ func buildRouter(site: Site) -> Router<AppRequestContext> {
     ActionRoutes(site: site).register(on: router)
     StaffRoutes(site: site).register(on: router)
     return router
+}
+
+/// Serves until SIGTERM or SIGINT, then stops taking connections and lets requests in flight
+/// finish for at most `shutdownGrace`: a client holding a request open cannot keep the process
+/// from stopping (what it sent is then dropped; an acknowledged sign-up is already committed).
+public func runUntilSignalled(_ app: CommonsApplication, shutdownGrace: Duration = .seconds(10)) async throws {
+    var configuration = ServiceGroupConfiguration(services: [app], gracefulShutdownSignals: [.sigterm, .sigint], logger: app.logger)
+    configuration.maximumGracefulShutdownDuration = shutdownGrace
+    try await ServiceGroup(configuration: configuration).run()
 }
 
 /// The data key, checked against the one the database was written with: a different key would

@@ -25,6 +25,8 @@ public struct Settings: Sendable {
     public var pageCacheMegabytes: Int
     /// How often each server reads the content version to notice changes made elsewhere.
     public var contentCheckInterval: Duration
+    /// Timeouts and the per-client connection cap (`COMMONS_MAX_CONNECTIONS_PER_CLIENT`).
+    public var connectionLimits: ConnectionLimits
 
     public init(
         hostname: String = "127.0.0.1",
@@ -38,7 +40,8 @@ public struct Settings: Sendable {
         formRateLimit: Int = 10,
         retention: RetentionPolicy = RetentionPolicy(),
         pageCacheMegabytes: Int = 32,
-        contentCheckInterval: Duration = .seconds(1)
+        contentCheckInterval: Duration = .seconds(1),
+        connectionLimits: ConnectionLimits = ConnectionLimits()
     ) {
         self.hostname = hostname
         self.port = port
@@ -52,11 +55,12 @@ public struct Settings: Sendable {
         self.retention = retention
         self.pageCacheMegabytes = pageCacheMegabytes
         self.contentCheckInterval = contentCheckInterval
+        self.connectionLimits = connectionLimits
     }
 
     /// Reads `COMMONS_DATA_DIR`, `DATABASE_URL`, `HOST`, `PORT`, `COMMONS_BASE_URL`, `COMMONS_DEMO`,
     /// `COMMONS_DATA_KEY`, `COMMONS_FORM_RATE_LIMIT`, `COMMONS_RSVP_RETENTION_DAYS`, `COMMONS_SUPPORTER_RETENTION_MONTHS`,
-    /// `COMMONS_PAGE_CACHE_MB` and `LOG_LEVEL`; throws a `SettingsError` naming the variable for a value it cannot use.
+    /// `COMMONS_PAGE_CACHE_MB`, `COMMONS_MAX_CONNECTIONS_PER_CLIENT` and `LOG_LEVEL`; throws a `SettingsError` naming the variable for a value it cannot use.
     public static func fromEnvironment(_ environment: [String: String] = ProcessInfo.processInfo.environment) throws -> Settings {
         func value(_ name: String) -> String? {
             guard let raw = environment[name]?.trimmingCharacters(in: .whitespaces), !raw.isEmpty else { return nil }
@@ -139,6 +143,17 @@ public struct Settings: Sendable {
             }
             pageCacheMegabytes = megabytes
         }
+        var connectionLimits = ConnectionLimits()
+        if let raw = value("COMMONS_MAX_CONNECTIONS_PER_CLIENT") {
+            guard raw.count <= 6, let limit = Int(raw), (0...100_000).contains(limit) else {
+                throw SettingsError(
+                    variable: "COMMONS_MAX_CONNECTIONS_PER_CLIENT",
+                    value: raw,
+                    expected: "a whole number of connections from 0 (no limit) to 100000"
+                )
+            }
+            connectionLimits.connectionsPerClient = limit
+        }
         return Settings(
             hostname: hostname,
             port: port,
@@ -150,7 +165,8 @@ public struct Settings: Sendable {
             dataKey: value("COMMONS_DATA_KEY"),
             formRateLimit: formRateLimit,
             retention: retention,
-            pageCacheMegabytes: pageCacheMegabytes
+            pageCacheMegabytes: pageCacheMegabytes,
+            connectionLimits: connectionLimits
         )
     }
 }

@@ -1,5 +1,6 @@
 import Hummingbird
 import Logging
+import NIOHTTP1
 
 /// Turns every error a handler throws into a page in the reader's language, in one place.
 /// Production error pages never show stack traces, SQL, file paths or secrets.
@@ -23,6 +24,20 @@ struct ErrorPageMiddleware: RouterMiddleware {
             return try await page(.forbidden, context: context, textKey: "page.csrf_text")
         } catch let error as HTTPError where error.status == .notFound {
             return try await page(.notFound, context: context)
+        } catch is BodyTooLarge {
+            // Declared too large: the page says what the limits are, and the connection closes
+            // rather than read the rest of the body.
+            var response = try await page(.contentTooLarge, context: context)
+            response.headers[.connection] = "close"
+            return response
+        } catch is HTTPParserError {
+            // A malformed body (bad chunk sizes) found while reading it: the client's fault.
+            var response = try await page(.badRequest, context: context)
+            response.headers[.connection] = "close"
+            return response
+        } catch is CancellationError {
+            // The server is stopping and its grace period is over: not a fault of the request.
+            return Response(status: .serviceUnavailable, headers: [.connection: "close", .retryAfter: "5"])
         } catch let error as any HTTPResponseError where error.status == .contentTooLarge {
             // A body over the limit (NIO's "too many bytes"): a page that says what the limits are.
             return try await page(.contentTooLarge, context: context)
@@ -45,6 +60,7 @@ struct ErrorPageMiddleware: RouterMiddleware {
             case .forbidden: ("page.forbidden_title", "page.forbidden_text")
             case .contentTooLarge: ("page.too_large_title", "page.too_large_text")
             case .methodNotAllowed: ("page.method_title", "page.method_text")
+            case .badRequest: ("page.bad_request_title", "page.bad_request_text")
             default: ("page.error_title", "page.error_text")
             }
         if let override { textKey = override }

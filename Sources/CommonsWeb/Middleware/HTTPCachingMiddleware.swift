@@ -27,7 +27,7 @@ struct HTTPCachingMiddleware: RouterMiddleware {
             return response
         }
         // The path lost its language prefix on the way in; the language and the offer shown are part of the page.
-        let key = "\(context.language.code) \(context.languageOffer?.code ?? "-") \(request.uri.description)"
+        let key = "\(context.language.code) \(context.languageOffer?.code ?? "-") \(Self.cacheKey(path: request.uri.path, query: request.uri.query))"
         var version: Int64?
         // This request renders the page for the others that asked meanwhile, and must end that.
         var claimed = false
@@ -48,6 +48,19 @@ struct HTTPCachingMiddleware: RouterMiddleware {
             if claimed, let cache, let version { cache.finish(key, entry: nil, version: version) }
             throw error
         }
+    }
+
+    /// Query parameters some public page reads; every other one is left out of the cache key,
+    /// so `/sitemap.xml?x=RANDOM` is the cached sitemap, not a new render and a new entry.
+    static let pageQueryParameters: Set<String> = ["q", "page"]
+
+    /// The path, and the query parameters a page reads in a fixed order.
+    static func cacheKey(path: String, query: String?) -> String {
+        guard let query, !query.isEmpty else { return path }
+        let kept = FormFields.parse(query).filter { pageQueryParameters.contains($0.key) }.sorted { $0.key < $1.key }
+        guard !kept.isEmpty else { return path }
+        return path + "?"
+            + kept.map { "\($0.key)=\($0.value.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")" }.joined(separator: "&")
     }
 
     /// Renders the page; for a cacheable text response, also the entry to keep (when `keep`).

@@ -67,6 +67,9 @@ final class PageCache: Sendable {
         self.readVersion = readVersion
     }
 
+    /// How many pages are held now.
+    var entryCount: Int { state.withLock { $0.slots.count } }
+
     /// The content version pages may be stored under now, read from the database when the last
     /// reading is older than `checkInterval`. Nil when it cannot be read: then nothing is cached.
     func currentVersion() async -> Int64? {

@@ -35,6 +35,8 @@ struct FeedRoutes {
         guard let category = try await Taxonomy(database: site.database).category(slug: slug) else { throw SiteError.notFound }
         let siteName = try await site.siteSettings.value(.siteName) ?? "Commons"
         let posts = try await site.newsroom.latestPublicPosts(inCategory: category, limit: RSSFeed.itemCount)
+        // As its archive: a category no public post is in is not shown by name.
+        if posts.isEmpty { throw SiteError.notFound }
         let feed = RSSFeed(
             title: "\(siteName): \(category.name)",
             link: baseURL + SitePath.localized(SitePath.category(slug), in: context.language),

@@ -32,7 +32,7 @@ struct PublicRoutes {
     }
 
     private func pageNumber(_ context: AppRequestContext) throws -> Int {
-        guard let page = Int(context.parameters.get("page") ?? ""), page >= 1 else { throw SiteError.notFound }
+        guard let page = context.parameters.get("page").flatMap(Pagination.page) else { throw SiteError.notFound }
         return page
     }
 
@@ -138,7 +138,7 @@ struct PublicRoutes {
 
     func search(_ request: Request, _ context: AppRequestContext) async throws -> Response {
         let query = request.formQueryValue("q") ?? ""
-        let page = max(1, Int(request.formQueryValue("page") ?? "") ?? 1)
+        let page = try request.pageQuery()
         let strings = site.strings(context.language)
         var found: [SearchPage.Found] = []
         var hasMore = false
@@ -150,6 +150,8 @@ struct PublicRoutes {
             error = problems["q"].map { strings.format($0, ["limit": String(SearchIndex.maximumQueryLength)]) }
             status = .unprocessableContent
         }
+        // A page past the last result is not found, as past the last page of news.
+        if page > 1, found.isEmpty, error == nil { throw SiteError.notFound }
         let layout = try await site.layout(PageMeta(title: strings["search.title"], path: SitePath.search), context: context)
         let model = SearchPage(
             query: query,

@@ -48,6 +48,22 @@ public enum SitePath {
         return components.string ?? components.path
     }
 
+    /// `candidate` when it is a path on this site that a redirect may name: it starts with one
+    /// `/`, holds only printable ASCII without a backslash (browsers skip tabs and newlines and
+    /// read `\` as `/`, so `/\t/evil.example` would leave the site), and parses with no scheme
+    /// and no host. Nil for anything else, so a `next` parameter can never send anyone away.
+    public static func localRedirectTarget(_ candidate: String) -> String? {
+        guard candidate.utf8.count <= 2048, candidate.hasPrefix("/"), !candidate.hasPrefix("//") else { return nil }
+        // Printable ASCII only: what a header may carry as it is, and nothing a browser drops or folds.
+        guard candidate.unicodeScalars.allSatisfy({ (0x21...0x7E).contains($0.value) && $0 != "\\" }) else {
+            return nil
+        }
+        guard let components = URLComponents(string: candidate), components.scheme == nil, components.host == nil,
+            components.percentEncodedPath.hasPrefix("/"), !components.percentEncodedPath.hasPrefix("//")
+        else { return nil }
+        return candidate
+    }
+
     /// The same path in another language.
     public static func localized(_ path: String, in language: Language) -> String {
         language.pathPrefix.isEmpty ? path : (path == "/" ? language.pathPrefix : language.pathPrefix + path)

@@ -19,7 +19,7 @@ struct SystemRoutes {
         guard let language = site.languages.first(where: { $0.code == code }) else { throw SiteError.notFound }
         // Only a path on this site: never an open redirect.
         let home = SitePath.localized(SitePath.home, in: language)
-        let target = next.flatMap { $0.hasPrefix("/") && !$0.hasPrefix("//") && !$0.contains("\\") ? $0 : nil } ?? home
+        let target = next.flatMap(SitePath.localRedirectTarget) ?? home
         var response = Response.redirect(to: target, type: .normal)
         let secure = site.settings.baseURL.hasPrefix("https://") ? "; Secure" : ""
         response.headers[.setCookie] = "\(SiteResponder.languageCookie)=\(language.code); Path=/; Max-Age=31536000; SameSite=Lax; HttpOnly\(secure)"

@@ -31,6 +31,15 @@ struct TestSite {
         return try await app.test(.router, body)
     }
 
+    /// Starts the application on a real loopback port (chosen by the system), for tests of
+    /// what happens on the socket itself.
+    func runLive<Value>(_ body: @Sendable (any TestClientProtocol) async throws -> Value) async throws -> Value {
+        var settings = settings
+        settings.port = 0
+        let app = try await buildApplication(settings: settings, services: services, logger: TestDatabase.logger)
+        return try await app.test(.live, body)
+    }
+
     /// Opens the database directly, for arranging data and checking what was stored.
     func withStore<Value>(_ body: (CommonsDatabase) async throws -> Value) async throws -> Value {
         let store = try await CommonsDatabase.open(database.location, logger: TestDatabase.logger)

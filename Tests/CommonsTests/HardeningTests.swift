@@ -1,0 +1,264 @@
+import CommonsAccounts
+import CommonsContent
+import CommonsCore
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import Testing
+
+@testable import CommonsWeb
+
+/// What an attack on the first wave found, each kept from coming back: numbers and dates that
+/// trapped the process, open redirects, slow clients, cache filling, and the smaller ones.
+@Suite("Hardening")
+struct HardeningTests {
+    // MARK: Numbers and dates from requests
+
+    @Test func test_page_numbers_that_would_overflow_answer_404_and_the_server_lives() async throws {
+        let site = try await TestSite.make()
+        defer { Task { await site.destroy() } }
+        try await addStaff(site, email: "ada@example.org", role: .admin)
+        try await site.run { client async throws in
+            for path in [
+                "/search?q=a&page=9223372036854775807", "/search?q=a&page=-1", "/search?q=a&page=0", "/search?q=a&page=1e3",
+                "/search?q=a&page=99999999999999999999", "/search?q=school&page=500", "/news/page/9223372036854775807", "/news/page/-9",
+                "/documents/page/922337203685477581", "/category/news/page/99999999999999",
+            ] {
+                #expect(try await client.get(path).status == .notFound, "\(path)")
+            }
+            let admin = try #require(try await StaffBrowser.signIn(client, email: "ada@example.org"))
+            #expect(try await admin.get(client, "/admin/audit?page=922337203685477581").status == .notFound)
+            #expect(try await admin.get(client, "/admin/supporters?page=9223372036854775807").status == .notFound)
+            #expect(try await admin.get(client, "/admin/audit?page=1").status == .ok)
+            #expect(try await client.get("/search?q=school").status == .ok)
+        }
+    }
+
+    @Test func test_pagination_checks_numbers_before_arithmetic() {
+        #expect(Pagination.page("3") == 3)
+        for text in ["", "0", "-1", "+1", "1.0", "١", "100001", "9223372036854775807", " 1"] { #expect(Pagination.page(text) == nil, "\(text)") }
+        #expect(Pagination.offset(page: 3, perPage: 10) == 20)
+        #expect(Pagination.offset(page: Int.max, perPage: 10) == nil)
+        #expect(Pagination.offset(page: 1, perPage: 0) == nil)
+    }
+
+    @Test func test_http_dates_out_of_range_are_not_dates() {
+        #expect(HTTPDate.parse("Sun, 06 Nov 1994 08:49:37 GMT") == Date(timeIntervalSince1970: 784_111_777))
+        for text in [
+            "Wed, 01 Jan 99999999999 00:00:00 GMT", "Wed, 01 Jan -2000 00:00:00 GMT", "Wed, 01 Jan 1899 00:00:00 GMT",
+            "Wed, 99 Jan 2020 00:00:00 GMT", "Wed, 01 Jan 2020 24:00:00 GMT", "Wed, 01 Jan 2020 00:60:00 GMT",
+            "Wed, 01 Jan 2020 00:00:00 UTC", "Wed, 1 Jan 2020 00:00:00 GMT", "Wed, 01 Jan 2020 0:00:00 GMT", "Wed, 01 Jan 2020 00:00:00:00 GMT",
+            "Wed, 01 Jan 9223372036854775807 00:00:00 GMT", "", "GMT",
+        ] {
+            #expect(HTTPDate.parse(text) == nil, "\(text)")
+        }
+        let now = Date(timeIntervalSince1970: 1_800_000_000)
+        #expect(HTTPDate.parse(HTTPDate.string(now)) == now)
+    }
+
+    @Test func test_an_absurd_if_modified_since_is_ignored() async throws {
+        let site = try await TestSite.make()
+        defer { Task { await site.destroy() } }
+        try await site.run { client async throws in
+            for path in ["/", "/news", "/feed", "/sitemap.xml"] {
+                let response = try await client.get(path, headers: [.ifModifiedSince: "Wed, 01 Jan 99999999999 00:00:00 GMT"])
+                #expect(response.status == .ok, "\(path)")
+            }
+            let first = try await client.get("/news")
+            let lastModified = try #require(first.headers[.lastModified])
+            #expect(try await client.get("/news", headers: [.ifModifiedSince: lastModified]).status == .notModified)
+        }
+    }
+
+    @Test func test_dates_outside_1900_to_9999_are_refused_in_staff_forms() async throws {
+        let site = try await TestSite.make()
+        defer { Task { await site.destroy() } }
+        try await addStaff(site, email: "org@example.org", role: .organizer)
+        try await site.run { client async throws in
+            let organizer = try #require(try await StaffBrowser.signIn(client, email: "org@example.org"))
+            for start in ["99999-01-01T10:00", "1899-12-31T10:00", "9223372036854775807-01-01T10:00", "2030-02-30T10:00", "2030-01-01T10:00:00"] {
+                let response = try await organizer.post(
+                    client,
+                    "/admin/events",
+                    [("title", "Far"), ("starts_at", start), ("ends_at", "2030-01-01T12:00"), ("time_zone", "America/New_York")]
+                )
+                #expect(response.status == .unprocessableContent, "\(start)")
+            }
+            #expect(StaffPostRoutes.parseLocalDateTime("2030-03-10T18:00") != nil)
+            for number in ["99999999999999999999", "-5", "10000001"] {
+                let goal = try await organizer.post(
+                    client,
+                    "/admin/campaigns",
+                    [("title", "Big"), ("kind", "petition"), ("status", "open"), ("description", "x"), ("goal", number)]
+                )
+                #expect(goal.status == .unprocessableContent, "\(number)")
+            }
+        }
+    }
+
+    // MARK: Redirects and headers
+
+    @Test func test_the_language_switch_never_redirects_off_the_site() async throws {
+        let site = try await TestSite.make()
+        defer { Task { await site.destroy() } }
+        try await site.run { client async throws in
+            for next in [
+                "%2F%09%2Fevil.example", "%2F%0A%2Fevil.example", "%2F%5C%2Fevil.example", "%2F%2Fevil.example", "https%3A%2F%2Fevil.example",
+                "%2F%20%2Fevil.example", "%09%2F%2Fevil.example", "javascript%3Aalert(1)", "%2F%E2%80%A8%2Fevil.example",
+            ] {
+                let response = try await client.get("/language/es?next=\(next)")
+                #expect(response.status == .seeOther || response.status == .found, "\(next)")
+                #expect(response.headers[.location] == "/es", "\(next) went to \(response.headers[.location] ?? "")")
+            }
+            let local = try await client.get("/language/es?next=%2Fes%2Fnews%3Fx%3D1")
+            #expect(local.headers[.location] == "/es/news?x=1")
+        }
+        #expect(SitePath.localRedirectTarget("/news") == "/news")
+        #expect(SitePath.localRedirectTarget("/\t/evil.example") == nil)
+    }
+
+    @Test func test_range_headers_of_other_units_are_ignored_and_numbers_never_overflow() {
+        #expect(ByteRange.parse("items=0-10", length: 100) == .ignored)
+        #expect(ByteRange.parse("bytes=0-10", length: 100) == .bytes(0, 10))
+        #expect(ByteRange.parse("bytes=90-", length: 100) == .bytes(90, 99))
+        #expect(ByteRange.parse("bytes=-10", length: 100) == .bytes(90, 99))
+        #expect(ByteRange.parse("bytes=-0", length: 100) == .unsatisfiable)
+        #expect(ByteRange.parse("bytes=200-300", length: 100) == .unsatisfiable)
+        #expect(ByteRange.parse("bytes=99999999999999999999999-", length: 100) == .unsatisfiable)
+        #expect(ByteRange.parse("bytes=0-99999999999999999999999", length: 100) == .bytes(0, 99))
+        #expect(ByteRange.parse("bytes=-99999999999999999999999", length: 100) == .bytes(0, 99))
+        #expect(ByteRange.parse("bytes=10-5", length: 100) == .ignored)
+        #expect(ByteRange.parse("bytes=+1-2", length: 100) == .ignored)
+        #expect(ByteRange.parse("bytes=a-b", length: 100) == .ignored)
+    }
+
+    @Test func test_a_document_answers_other_range_units_with_the_whole_file() async throws {
+        let site = try await TestSite.make()
+        defer { Task { await site.destroy() } }
+        try await site.run { client async throws in
+            let documents = try await client.get("/documents").text
+            let file = try #require(
+                documents.range(of: #"/documents/[a-z0-9-]+"#, options: .regularExpression).map { String(documents[$0]) + "/file" }
+            )
+            #expect(try await client.get(file, headers: [.range: "items=0-10"]).status == .ok)
+            #expect(try await client.get(file, headers: [.range: "bytes=0-10"]).status == .partialContent)
+            #expect(try await client.get(file, headers: [.range: "bytes=999999999999999999999-"]).status == .rangeNotSatisfiable)
+        }
+    }
+
+    @Test func test_random_query_strings_do_not_make_new_cache_entries() {
+        let base = HTTPCachingMiddleware.cacheKey(path: "/sitemap.xml", query: nil)
+        #expect(HTTPCachingMiddleware.cacheKey(path: "/sitemap.xml", query: "x=1") == base)
+        #expect(HTTPCachingMiddleware.cacheKey(path: "/sitemap.xml", query: "x=2&y=3") == base)
+        #expect(HTTPCachingMiddleware.cacheKey(path: "/search", query: "q=a&page=2&utm=x") == "/search?page=2&q=a")
+        #expect(HTTPCachingMiddleware.cacheKey(path: "/search", query: "utm=x&page=2&q=a") == "/search?page=2&q=a")
+    }
+
+    @Test func test_a_page_cache_flooded_with_random_queries_holds_one_entry_per_page() async throws {
+        let cache = PageCache(capacity: 1 << 20) { 1 }
+        let middleware = HTTPCachingMiddleware(cache: cache)
+        let router = Router(context: AppRequestContext.self)
+        router.add(middleware: middleware)
+        let renders = Counter()
+        router.get("/sitemap.xml") { _, _ in
+            renders.increment()
+            return Response(
+                status: .ok,
+                headers: [.contentType: "application/xml"],
+                body: .init(byteBuffer: ByteBuffer(string: String(repeating: "<url/>", count: 500)))
+            )
+        }
+        let app = Application(router: router)
+        try await app.test(.router) { client async throws in
+            for number in 0..<50 { #expect(try await client.get("/sitemap.xml?x=\(number)").status == .ok) }
+        }
+        #expect(renders.value == 1)
+        #expect(cache.entryCount == 1)
+    }
+
+    // MARK: Staff
+
+    @Test func test_staff_emails_must_be_real_addresses() async throws {
+        let site = try await TestSite.make()
+        defer { Task { await site.destroy() } }
+        try await site.withStore { store async throws in
+            try await store.migrate(AllMigrations.list)
+            let directory = StaffDirectory(database: store.database, clock: .system)
+            for email in [
+                "a@b", "a@b.c", "a\u{7}@example.org", "a@example.org\r\nBcc: x@y.org", "a b@example.org", "\"a\"@example.org", "@example.org",
+            ] {
+                await #expect(throws: ValidationErrors(field: "email", message: "error.email_invalid"), "\(email)") {
+                    try await directory.add(email: email, name: "", role: .editor, password: "correct horse battery staple", by: nil)
+                }
+            }
+        }
+    }
+
+    @Test func test_a_page_from_an_http_origin_cannot_post_to_the_https_site() async throws {
+        let site = try await TestSite.make()
+        defer { Task { await site.destroy() } }
+        try await addStaff(site, email: "ed@example.org", role: .editor)
+        try await site.run { client async throws in
+            let editor = try #require(try await StaffBrowser.signIn(client, email: "ed@example.org"))
+            let response = try await client.execute(
+                uri: "/admin/posts",
+                method: .post,
+                headers: [.cookie: editor.cookie, .contentType: "application/x-www-form-urlencoded", .origin: "http://commons.test"],
+                body: formBody([("csrf_token", editor.csrf), ("title", "Downgraded"), ("body", "x"), ("status", "draft")])
+            )
+            #expect(response.status == .forbidden)
+        }
+    }
+
+    @Test func test_a_tag_used_only_by_drafts_is_not_found() async throws {
+        let site = try await TestSite.make()
+        defer { Task { await site.destroy() } }
+        try await site.run { client async throws in _ = try await client.get("/healthz") }
+        try await site.withStore { store async throws in
+            let newsroom = Newsroom(database: store.database, clock: .system)
+            try await newsroom.create(PostDraft(title: "Plan", body: "Secret.", status: .draft, categories: ["Strike plans"], tags: ["walkout-date"]))
+            try await newsroom.create(
+                PostDraft(title: "Later", body: "Soon.", status: .published, publishAt: Date(timeIntervalSinceNow: 86400), tags: ["embargoed"])
+            )
+        }
+        try await site.run { client async throws in
+            for path in ["/tag/walkout-date", "/tag/embargoed", "/category/strike-plans", "/category/strike-plans/feed", "/es/tag/walkout-date"] {
+                let response = try await client.get(path)
+                #expect(response.status == .notFound, "\(path)")
+                #expect(!response.text.contains("walkout") && !response.text.contains("Strike plans"))
+            }
+        }
+    }
+
+    // MARK: Files
+
+    @Test func test_the_data_folder_and_database_are_the_owners_alone_even_when_they_were_not() async throws {
+        let site = try await TestSite.make()
+        defer { Task { await site.destroy() } }
+        let folder = site.settings.dataDirectory
+        let file = folder + "/commons.sqlite"
+        try await site.run { client async throws in _ = try await client.get("/healthz") }
+        func mode(_ path: String) throws -> Int {
+            (try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? NSNumber)?.intValue ?? -1
+        }
+        #expect(try mode(folder) == 0o700)
+        #expect(try mode(file) == 0o600)
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: folder)
+        try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: file)
+        try await site.run { client async throws in _ = try await client.get("/healthz") }
+        #expect(try mode(folder) == 0o700)
+        #expect(try mode(file) == 0o600)
+        for sidecar in [file + "-wal", file + "-shm"] where FileManager.default.fileExists(atPath: sidecar) {
+            #expect(try mode(sidecar) & 0o077 == 0)
+        }
+    }
+}
+
+/// Counts calls from concurrent handlers.
+final class Counter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var count = 0
+    var value: Int { lock.withLock { count } }
+    func increment() { lock.withLock { count += 1 } }
+}

@@ -1,0 +1,110 @@
+import Foundation
+import HummingbirdTesting
+import Testing
+
+@testable import CommonsWeb
+
+/// Clients that hold sockets without finishing a request, on a real port: each is closed in
+/// bounded time, and one address cannot take every connection.
+@Suite("Slow clients", .serialized)
+struct SlowClientTests {
+    func makeSite() async throws -> TestSite {
+        var site = try await TestSite.make()
+        site.settings.connectionLimits.idleTimeout = .seconds(2)
+        site.settings.connectionLimits.baseRequestTime = .seconds(3)
+        site.settings.connectionLimits.connectionsPerClient = 4
+        return site
+    }
+
+    @Test func test_a_client_that_sends_nothing_or_half_a_header_is_closed() async throws {
+        let site = try await makeSite()
+        defer { Task { await site.destroy() } }
+        try await site.runLive { client async throws in
+            let port = try #require(client.port)
+            let silent = try RawConnection(port: port)
+            let half = try RawConnection(port: port)
+            half.send("GET /news HTTP/1.1\r\nHost: commons.test\r\nUser-Ag")
+            #expect(silent.readUntilClosed(within: 5).closed)
+            #expect(half.readUntilClosed(within: 5).closed)
+            // Keep-alive: an answered connection that then says nothing is closed too.
+            let idle = try RawConnection(port: port)
+            idle.send("GET /healthz HTTP/1.1\r\nHost: commons.test\r\n\r\n")
+            let answer = idle.readUntilClosed(within: 5)
+            #expect(answer.text.hasPrefix("HTTP/1.1 200"))
+            #expect(answer.closed)
+        }
+    }
+
+    @Test func test_a_body_trickled_a_byte_at_a_time_is_cut_off_at_its_deadline() async throws {
+        let site = try await makeSite()
+        defer { Task { await site.destroy() } }
+        try await site.runLive { client async throws in
+            let port = try #require(client.port)
+            let slow = try RawConnection(port: port)
+            slow.send(
+                "POST /campaigns/sanctuary-schools HTTP/1.1\r\nHost: commons.test\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 200\r\n\r\n"
+            )
+            let started = Date()
+            var open = true
+            // Half a second apart: never idle for the 2 s idle timeout, but far slower than any form.
+            while open, Date().timeIntervalSince(started) < 8 {
+                try await Task.sleep(for: .milliseconds(500))
+                open = slow.send("a")
+            }
+            if open { open = !slow.readUntilClosed(within: 2).closed }
+            #expect(!open)
+            #expect(Date().timeIntervalSince(started) < 7)
+        }
+    }
+
+    @Test func test_an_oversized_content_length_is_refused_at_once_and_the_connection_closed() async throws {
+        let site = try await makeSite()
+        defer { Task { await site.destroy() } }
+        try await site.runLive { client async throws in
+            let port = try #require(client.port)
+            let greedy = try RawConnection(port: port)
+            greedy.send(
+                "POST /campaigns/sanctuary-schools HTTP/1.1\r\nHost: commons.test\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 1000000000\r\n\r\ngiven_name=a"
+            )
+            let answer = greedy.readUntilClosed(within: 3)
+            #expect(answer.text.hasPrefix("HTTP/1.1 413"), "\(answer)")
+            #expect(answer.text.lowercased().contains("connection: close"))
+            #expect(answer.closed)
+        }
+    }
+
+    @Test func test_a_malformed_chunked_body_is_a_bad_request_not_a_server_error() async throws {
+        let site = try await makeSite()
+        defer { Task { await site.destroy() } }
+        try await site.runLive { client async throws in
+            let port = try #require(client.port)
+            let broken = try RawConnection(port: port)
+            broken.send(
+                "POST /campaigns/sanctuary-schools HTTP/1.1\r\nHost: commons.test\r\nContent-Type: application/x-www-form-urlencoded\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\nabc\r\n0\r\n\r\n"
+            )
+            let answer = broken.readUntilClosed(within: 3)
+            #expect(answer.text.hasPrefix("HTTP/1.1 400"), "\(answer.text.prefix(40))")
+            #expect(try await client.get("/healthz").status == .ok)
+        }
+    }
+
+    @Test func test_one_address_holds_only_so_many_connections() async throws {
+        let site = try await makeSite()
+        defer { Task { await site.destroy() } }
+        try await site.runLive { client async throws in
+            let port = try #require(client.port)
+            // Four raw connections fill the limit (the test client's own, if open, takes one of them).
+            var held: [RawConnection] = []
+            for _ in 0..<4 { held.append(try RawConnection(port: port)) }
+            let refused = try RawConnection(port: port)
+            #expect(refused.readUntilClosed(within: 2).closed)
+            // Closing them frees places.
+            held.removeAll()
+            try await Task.sleep(for: .milliseconds(200))
+            let next = try RawConnection(port: port)
+            next.send("GET /healthz HTTP/1.1\r\nHost: commons.test\r\n\r\n")
+            #expect(next.readUntilClosed(within: 3).text.hasPrefix("HTTP/1.1 200"))
+            _ = held
+        }
+    }
+}
