@@ -7,13 +7,13 @@ struct MarkdownTests {
 
     @Test func test_paragraphs_lists_and_emphasis_render() {
         let html = renderer.html(from: "Parents **lead**.\n\n1. One\n2. Two\n")
-        #expect(html == "<p>Parents <strong>lead</strong>.</p><ol><li>One</li><li>Two</li></ol>")
+        #expect(html == "<p>Parents <strong>lead</strong>.</p>\n<ol>\n<li>One</li>\n<li>Two</li>\n</ol>")
     }
 
     @Test func test_raw_html_block_comes_out_as_visible_text() {
         let html = renderer.html(from: "<script>alert('x')</script>\n\nAfter.")
         #expect(!html.contains("<script"))
-        #expect(html.contains("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;"))
+        #expect(html.contains("<p>&lt;script&gt;alert('x')&lt;/script&gt;</p>"))
         #expect(html.contains("<p>After.</p>"))
     }
 
@@ -47,11 +47,13 @@ struct MarkdownTests {
     @Test func test_quotes_in_a_link_cannot_break_out_of_the_attribute() {
         let html = renderer.html(from: "[x](https://a.org/\"onmouseover=\"alert(1))")
         #expect(!html.contains("\"onmouseover"))
-        #expect(html.contains("&quot;onmouseover=&quot;"))
+        #expect(html == "<p><a href=\"https://a.org/%22onmouseover=%22alert(1)\">x</a></p>")
     }
 
     @Test func test_image_alt_and_source_are_escaped_and_checked() {
-        #expect(renderer.html(from: "![A \"quoted\" alt](/a.png)") == "<img src=\"/a.png\" alt=\"A &quot;quoted&quot; alt\" loading=\"lazy\">")
+        #expect(
+            renderer.html(from: "![A \"quoted\" alt](/a.png)") == "<p><img src=\"/a.png\" alt=\"A &quot;quoted&quot; alt\" loading=\"lazy\"></p>"
+        )
         let evil = renderer.html(from: "![pic](javascript:alert(1))")
         #expect(!evil.contains("<img"))
     }
@@ -73,6 +75,41 @@ struct MarkdownTests {
         let html = renderer.html(from: "```swift\"onclick=\"x\nlet a = \"<b>\"\n```")
         #expect(html.contains("<pre><code class=\"language-swiftonclickx\">"))
         #expect(html.contains("&lt;b&gt;"))
+    }
+
+    @Test func test_tables_strikethrough_and_autolinks_render_and_autolinks_are_checked() {
+        let html = renderer.html(from: "| School | Seats |\n|---|---|\n| P.S. 1 | 30 |\n\n~~old~~ www.nyccej.org")
+        #expect(html.contains("<table>") && html.contains("<td>P.S. 1</td>"))
+        #expect(html.contains("<del>old</del>"))
+        #expect(html.contains("<a href=\"http://www.nyccej.org\">www.nyccej.org</a>"))
+    }
+
+    /// Inputs that made the former parser (Ink) overflow the stack or run for minutes.
+    @Test(arguments: [
+        String(repeating: "[", count: 10_000), String(repeating: "![", count: 5000), String(repeating: "[", count: 30) + "x",
+        String(repeating: "<", count: 100_000), String(repeating: ">", count: 50_000) + " deep", String(repeating: "*", count: 50_000),
+        String(repeating: "- ", count: 10_000) + "x", String(repeating: "[a](", count: 10_000), String(repeating: "`", count: 50_000),
+        String(repeating: "<a ", count: 20_000), String(repeating: "\\[", count: 20_000), String(repeating: "**a ", count: 20_000),
+    ])
+    func test_pathological_markdown_renders_at_once(markdown: String) {
+        let html = renderer.html(from: markdown)
+        #expect(!html.contains("<script"))
+        #expect(renderer.problems(in: markdown).count <= 1)
+    }
+
+    @Test func test_no_markup_of_the_editors_survives_whatever_they_type() {
+        let attempts = [
+            "<div onclick=x>a</div>", "<!-- x --><b>y</b>", "<![CDATA[x]]>", "<?php x ?>", "<a href=\"javascript:x\">y</a>",
+            "[x](<javascript:alert(1)>)", "![x](data:image/svg+xml,<svg onload=alert(1)>)", "[x]( javascript:alert(1) )",
+            "<https://ok.org>", "<javascript:alert(1)>", "<mailto:a@b.org>",
+        ]
+        for markdown in attempts {
+            let html = renderer.html(from: markdown)
+            let tags = html.matches(of: #/<([a-zA-Z][a-zA-Z0-9]*)/#).map { String($0.output.1) }
+            #expect(Set(tags).isSubset(of: ["p", "a", "img", "strong", "em"]), "\(markdown) → \(html)")
+            #expect(!html.lowercased().contains("href=\"javascript") && !html.contains("src=\"data:"), "\(markdown) → \(html)")
+            #expect(!html.contains("<svg") && !html.contains("<div") && !html.contains("<!--"), "\(markdown) → \(html)")
+        }
     }
 
     @Test func test_plain_text_drops_markup() {

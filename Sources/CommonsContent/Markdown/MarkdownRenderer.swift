@@ -1,159 +1,192 @@
+import CCmarkGFM
 import Foundation
-import Ink
 
 /// Turns an editor's Markdown into HTML that is safe to place in a page as it is.
 ///
-/// Ink passes raw HTML and any link scheme through, and leaves quotes in URLs and alt text
-/// unescaped, so every construct that can carry an attribute is rebuilt here from its
-/// Markdown source: raw HTML becomes visible text, links keep only `http`, `https`, `mailto`,
-/// `tel` and relative targets (others render as their plain text), images only `http(s)` and
-/// relative sources, code blocks only a plain language name, and headings gain ids.
+/// The parser is cmark-gfm (GitHub's CommonMark implementation: linear in its input, fuzzed
+/// upstream and here), with tables, strikethrough and autolinks. Before rendering, the tree is
+/// walked once: raw HTML becomes visible text, links keep only `http`, `https`, `mailto`, `tel`
+/// and relative targets (others become their plain text), images only `http(s)` and relative
+/// sources (others become their alt text), code blocks only a plain language name, and then
+/// headings gain ids. cmark's own safe mode stays on as a second wall.
 public struct MarkdownRenderer: Sendable {
     public init() {}
 
     public func html(from markdown: String) -> String {
-        let references = Self.referenceDefinitions(in: markdown)
-        let headingIDs = HeadingIDs()
-        var parser = MarkdownParser()
-        parser.addModifier(
-            Modifier(target: .html) { input in
-                HTMLText.escape(String(input.markdown))
-            }
-        )
-        parser.addModifier(
-            Modifier(target: .links) { input in
-                Self.rebuildLink(html: input.html, markdown: input.markdown, references: references)
-            }
-        )
-        parser.addModifier(
-            Modifier(target: .images) { input in
-                Self.rebuildImage(markdown: input.markdown, references: references)
-            }
-        )
-        parser.addModifier(
-            Modifier(target: .codeBlocks) { input in
-                Self.rebuildCodeBlock(html: input.html, markdown: input.markdown)
-            }
-        )
-        parser.addModifier(
-            Modifier(target: .headings) { input in
-                headingIDs.addID(to: input.html, markdown: input.markdown)
-            }
-        )
-        return parser.html(from: markdown)
+        let document = MarkdownDocument(markdown)
+        document.sanitize()
+        return document.html()
     }
 
     /// What an editor must fix before the Markdown can be saved, as string-catalog keys:
     /// today, an image without alt text (`error.image_alt_missing`).
     public func problems(in markdown: String) -> [String] {
-        let missingAlt = MissingAltCounter()
-        var parser = MarkdownParser()
-        parser.addModifier(
-            Modifier(target: .images) { input in
-                let alt = LinkSource(markdown: input.markdown.dropFirst(), references: [:])?.text ?? ""
-                if alt.trimmingCharacters(in: .whitespaces).isEmpty { missingAlt.increment() }
-                return input.html
-            }
-        )
-        _ = parser.html(from: markdown)
-        return missingAlt.value > 0 ? ["error.image_alt_missing"] : []
+        let document = MarkdownDocument(markdown)
+        let missingAlt = document.nodes(of: CMARK_NODE_IMAGE).contains { MarkdownDocument.text(of: $0).allSatisfy(\.isWhitespace) }
+        return missingAlt ? ["error.image_alt_missing"] : []
     }
 
     /// The text of the Markdown without any markup, for summaries, search and feeds.
     public func plainText(from markdown: String) -> String {
-        let html = html(from: markdown)
-        return HTMLText.stripTags(html)
-    }
-
-    // MARK: Links and images
-
-    static func rebuildLink(html: String, markdown: Substring, references: [String: String]) -> String {
-        guard let parts = LinkSource(markdown: markdown, references: references) else {
-            return HTMLText.escape(String(markdown))
-        }
-        // Ink's html is `<a href="URL">TEXT</a>`; TEXT is the already-rendered inner HTML.
-        let prefix = "<a href=\"\(parts.rawURL)\">"
-        guard html.hasPrefix(prefix), html.hasSuffix("</a>") else {
-            return HTMLText.escape(String(markdown))
-        }
-        let inner = String(html.dropFirst(prefix.count).dropLast(4))
-        guard let url = SafeURL.link(parts.rawURL) else { return inner }
-        return "<a href=\"\(HTMLText.escapeAttribute(url))\">\(inner)</a>"
-    }
-
-    static func rebuildImage(markdown: Substring, references: [String: String]) -> String {
-        guard markdown.first == "!", let parts = LinkSource(markdown: markdown.dropFirst(), references: references) else {
-            return HTMLText.escape(String(markdown))
-        }
-        let alt = HTMLText.escapeAttribute(parts.text.trimmingCharacters(in: .whitespaces))
-        guard let url = SafeURL.image(parts.rawURL) else { return alt }
-        return "<img src=\"\(HTMLText.escapeAttribute(url))\" alt=\"\(alt)\" loading=\"lazy\">"
-    }
-
-    static func rebuildCodeBlock(html: String, markdown: Substring) -> String {
-        var firstLine = markdown.prefix { !$0.isNewline }
-        firstLine = firstLine.drop { $0 == "`" }
-        let language = firstLine.trimmingCharacters(in: .whitespaces)
-        let prefix = language.isEmpty ? "<pre><code>" : "<pre><code class=\"language-\(language)\">"
-        guard html.hasPrefix(prefix), html.hasSuffix("</code></pre>") else {
-            return "<pre><code>\(HTMLText.escape(String(markdown)))</code></pre>"
-        }
-        let code = html.dropFirst(prefix.count).dropLast("</code></pre>".count)
-        let safeLanguage = language.filter { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" || $0 == "+") }
-        let classAttribute = safeLanguage.isEmpty ? "" : " class=\"language-\(safeLanguage)\""
-        return "<pre><code\(classAttribute)>\(code)</code></pre>"
-    }
-
-    /// `[name]: url` lines, keyed as Ink keys them (lowercased).
-    static func referenceDefinitions(in markdown: String) -> [String: String] {
-        var result: [String: String] = [:]
-        for line in markdown.split(whereSeparator: \.isNewline) {
-            let trimmed = line.drop { $0 == " " }
-            guard trimmed.first == "[", let close = trimmed.firstIndex(of: "]") else { continue }
-            let afterClose = trimmed[trimmed.index(after: close)...]
-            guard afterClose.first == ":" else { continue }
-            let name = trimmed[trimmed.index(after: trimmed.startIndex)..<close]
-            let url = afterClose.dropFirst().trimmingCharacters(in: .whitespaces)
-            if !name.isEmpty, !url.isEmpty { result[name.lowercased()] = url }
-        }
-        return result
+        HTMLText.stripTags(html(from: markdown))
     }
 }
 
-/// The parts of `[text](url)` or `[text][reference]` as written.
-struct LinkSource {
-    var text: String
-    var rawURL: String
+/// One parsed Markdown text: cmark's tree, freed with this value.
+final class MarkdownDocument {
+    /// The extensions are registered once per process, before the first parser is made.
+    private static let registered: Bool = {
+        cmark_gfm_core_extensions_ensure_registered()
+        return true
+    }()
+    private static let extensionNames = ["table", "strikethrough", "autolink"]
 
-    init?(markdown: Substring, references: [String: String]) {
-        guard markdown.first == "[" else { return nil }
-        if markdown.last == ")" {
-            // Walk back from the closing parenthesis to its balanced opening one.
-            var depth = 0
-            var index = markdown.index(before: markdown.endIndex)
-            var open: Substring.Index?
-            while index > markdown.startIndex {
-                let character = markdown[index]
-                if character == ")" { depth += 1 }
-                if character == "(" {
-                    depth -= 1
-                    if depth == 0 {
-                        open = index
-                        break
-                    }
-                }
-                index = markdown.index(before: index)
-            }
-            guard let open, open > markdown.startIndex, markdown[markdown.index(before: open)] == "]" else { return nil }
-            text = String(markdown[markdown.index(after: markdown.startIndex)..<markdown.index(before: open)])
-            rawURL = String(markdown[markdown.index(after: open)..<markdown.index(before: markdown.endIndex)])
-        } else if markdown.last == "]", let split = markdown.range(of: "][", options: .backwards) {
-            text = String(markdown[markdown.index(after: markdown.startIndex)..<split.lowerBound])
-            let name = markdown[split.upperBound..<markdown.index(before: markdown.endIndex)]
-            rawURL = references[name.lowercased()] ?? String(name)
-        } else {
-            return nil
+    private let parser: OpaquePointer
+    let root: OpaquePointer
+
+    init(_ markdown: String) {
+        _ = Self.registered
+        let parser = cmark_parser_new(CMARK_OPT_VALIDATE_UTF8)!
+        for name in Self.extensionNames {
+            if let syntax = cmark_find_syntax_extension(name) { cmark_parser_attach_syntax_extension(parser, syntax) }
         }
+        var text = markdown
+        text.withUTF8 { bytes in
+            bytes.withMemoryRebound(to: CChar.self) { cmark_parser_feed(parser, $0.baseAddress, $0.count) }
+        }
+        self.parser = parser
+        root = cmark_parser_finish(parser)
+    }
+
+    deinit {
+        cmark_node_free(root)
+        cmark_parser_free(parser)
+    }
+
+    /// Every node of the tree in document order (parents before their children).
+    func allNodes() -> [OpaquePointer] {
+        var nodes: [OpaquePointer] = []
+        let iterator = cmark_iter_new(root)
+        defer { cmark_iter_free(iterator) }
+        while true {
+            let event = cmark_iter_next(iterator)
+            if event == CMARK_EVENT_DONE { break }
+            if event == CMARK_EVENT_ENTER, let node = cmark_iter_get_node(iterator) { nodes.append(node) }
+        }
+        return nodes
+    }
+
+    func nodes(of type: cmark_node_type) -> [OpaquePointer] {
+        allNodes().filter { cmark_node_get_type($0) == type }
+    }
+
+    /// Makes the tree safe to render. Nodes are visited children first (document order
+    /// reversed), so a node replaced or freed here is never visited again.
+    func sanitize() {
+        for node in allNodes().reversed() {
+            let type = cmark_node_get_type(node)
+            if type == CMARK_NODE_HTML_BLOCK {
+                // Shown as the text it is, in a paragraph of its own.
+                let literal = Self.literal(of: node).trimmingCharacters(in: .newlines)
+                let paragraph = cmark_node_new(CMARK_NODE_PARAGRAPH)
+                cmark_node_append_child(paragraph, Self.textNode(literal))
+                replace(node, with: paragraph)
+            } else if type == CMARK_NODE_HTML_INLINE {
+                replace(node, with: Self.textNode(Self.literal(of: node)))
+            } else if type == CMARK_NODE_LINK {
+                if let url = SafeURL.link(Self.url(of: node)) {
+                    cmark_node_set_url(node, url)
+                    cmark_node_set_title(node, "")
+                } else {
+                    unwrap(node)
+                }
+            } else if type == CMARK_NODE_IMAGE {
+                let alt = Self.text(of: node).trimmingCharacters(in: .whitespaces)
+                if let url = SafeURL.image(Self.url(of: node)) {
+                    // Our own markup, every value escaped: cmark writes a custom node's text as it is.
+                    let image = cmark_node_new(CMARK_NODE_CUSTOM_INLINE)
+                    cmark_node_set_on_enter(
+                        image,
+                        "<img src=\"\(HTMLText.escapeAttribute(url))\" alt=\"\(HTMLText.escapeAttribute(alt))\" loading=\"lazy\">"
+                    )
+                    cmark_node_set_on_exit(image, "")
+                    replace(node, with: image)
+                } else {
+                    replace(node, with: Self.textNode(alt))
+                }
+            } else if type == CMARK_NODE_CODE_BLOCK {
+                let info = String(cString: cmark_node_get_fence_info(node))
+                let language = info.prefix { !$0.isWhitespace }.filter {
+                    $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" || $0 == "+")
+                }
+                cmark_node_set_fence_info(node, String(language))
+            } else if type == CMARK_NODE_CUSTOM_BLOCK || type == CMARK_NODE_CUSTOM_INLINE {
+                // cmark's parser makes none; should one appear, it carries no markup of anyone's.
+                cmark_node_set_on_enter(node, "")
+                cmark_node_set_on_exit(node, "")
+            }
+        }
+    }
+
+    /// The HTML of the (sanitized) tree, headings with ids.
+    func html() -> String {
+        let extensions = cmark_parser_get_syntax_extensions(parser)
+        guard let rendered = cmark_render_html(root, CMARK_OPT_DEFAULT, extensions) else { return "" }
+        defer { free(rendered) }
+        var html = String(cString: rendered)
+        while html.last == "\n" { html.removeLast() }
+        let ids = HeadingIDs.ids(for: nodes(of: CMARK_NODE_HEADING).map { Self.text(of: $0) })
+        return HeadingIDs.insert(ids, into: html)
+    }
+
+    // MARK: Tree helpers
+
+    private func replace(_ node: OpaquePointer, with replacement: OpaquePointer?) {
+        guard let replacement else { return }
+        cmark_node_replace(node, replacement)
+        cmark_node_free(node)
+    }
+
+    /// Moves a node's children to where it stands and removes it (a link that may not link).
+    private func unwrap(_ node: OpaquePointer) {
+        while let child = cmark_node_first_child(node) {
+            cmark_node_insert_before(node, child)
+        }
+        cmark_node_unlink(node)
+        cmark_node_free(node)
+    }
+
+    static func textNode(_ text: String) -> OpaquePointer? {
+        let node = cmark_node_new(CMARK_NODE_TEXT)
+        cmark_node_set_literal(node, text)
+        return node
+    }
+
+    static func literal(of node: OpaquePointer) -> String {
+        cmark_node_get_literal(node).map { String(cString: $0) } ?? ""
+    }
+
+    static func url(of node: OpaquePointer) -> String {
+        cmark_node_get_url(node).map { String(cString: $0) } ?? ""
+    }
+
+    /// The text inside a node (an image's alt text, a heading's words), without markup.
+    static func text(of node: OpaquePointer) -> String {
+        var text = ""
+        let iterator = cmark_iter_new(node)
+        defer { cmark_iter_free(iterator) }
+        while true {
+            let event = cmark_iter_next(iterator)
+            if event == CMARK_EVENT_DONE { break }
+            guard event == CMARK_EVENT_ENTER, let current = cmark_iter_get_node(iterator), current != node else { continue }
+            let type = cmark_node_get_type(current)
+            if type == CMARK_NODE_TEXT || type == CMARK_NODE_CODE || type == CMARK_NODE_HTML_INLINE {
+                text += literal(of: current)
+            } else if type == CMARK_NODE_SOFTBREAK || type == CMARK_NODE_LINEBREAK {
+                text += " "
+            }
+        }
+        return text
     }
 }
 
@@ -181,28 +214,40 @@ public enum SafeURL {
     }
 }
 
-final class MissingAltCounter: @unchecked Sendable {
-    private(set) var value = 0
-    func increment() { value += 1 }
-}
-
 /// Gives each heading an id made from its text, unique within one document.
-final class HeadingIDs: @unchecked Sendable {
-    private var used: [String: Int] = [:]
-    private let lock = NSLock()
-
-    func addID(to html: String, markdown: Substring) -> String {
-        guard html.count > 4, html.hasPrefix("<h"), let level = html.dropFirst(2).first, level.isNumber else { return html }
-        let text = markdown.drop { $0 == "#" }.trimmingCharacters(in: .whitespaces).trimmingCharacters(in: CharacterSet(charactersIn: "#"))
-        var base = HTMLText.stripTags(text).lowercased()
-            .map { $0.isLetter || $0.isNumber ? String($0) : "-" }.joined()
-            .split(separator: "-").joined(separator: "-")
-        if base.isEmpty { base = "section" }
-        let id: String = lock.withLock {
+enum HeadingIDs {
+    static func ids(for headings: [String]) -> [String] {
+        var used: [String: Int] = [:]
+        return headings.map { text in
+            var base = text.lowercased().map { $0.isLetter || $0.isNumber ? String($0) : "-" }.joined()
+                .split(separator: "-").joined(separator: "-")
+            if base.isEmpty { base = "section" }
             let count = used[base, default: 0]
             used[base] = count + 1
             return count == 0 ? base : "\(base)-\(count + 1)"
         }
-        return "<h\(level) id=\"\(HTMLText.escapeAttribute(id))\">" + html.dropFirst(4)
+    }
+
+    /// Adds the ids to the headings' opening tags in order. Every `<hN>` in cmark's output is a
+    /// heading it wrote: text and code are escaped, so an editor's `<h2>` reads `&lt;h2&gt;`.
+    static func insert(_ ids: [String], into html: String) -> String {
+        var result = ""
+        result.reserveCapacity(html.utf8.count + ids.count * 24)
+        var rest = html[...]
+        var index = 0
+        while index < ids.count, let open = rest.range(of: "<h") {
+            let after = rest[open.upperBound...]
+            guard let level = after.first, ("1"..."6").contains(level), after.dropFirst().first == ">" else {
+                result += rest[..<open.upperBound]
+                rest = after
+                continue
+            }
+            result += rest[..<open.lowerBound]
+            result += "<h\(level) id=\"\(HTMLText.escapeAttribute(ids[index]))\">"
+            rest = after.dropFirst(2)
+            index += 1
+        }
+        result += rest
+        return result
     }
 }
