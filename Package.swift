@@ -100,6 +100,7 @@ let package = Package(
                 "CommonsPrivacy",
                 "CommonsContent",
                 .product(name: "FluentKit", package: "fluent-kit"),
+                .product(name: "SQLKit", package: "sql-kit"),
             ],
             swiftSettings: swiftSettings
         ),

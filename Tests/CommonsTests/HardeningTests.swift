@@ -231,6 +231,55 @@ struct HardeningTests {
         }
     }
 
+    // MARK: Markdown
+
+    @Test func test_markdown_is_rendered_once_when_saved_and_pages_print_what_was_stored() async throws {
+        let site = try await TestSite.make()
+        defer { Task { await site.destroy() } }
+        try await site.run { client async throws in _ = try await client.get("/healthz") }
+        try await site.withStore { store async throws in
+            let newsroom = Newsroom(database: store.database, clock: .system)
+            let post = try await newsroom.create(
+                PostDraft(title: "Stored", body: "Parents **lead**.", status: .published, publishAt: Date(timeIntervalSinceNow: -60))
+            )
+            #expect(post.bodyHTML == "<p>Parents <strong>lead</strong>.</p>")
+            // Changing the source behind the model's back changes nothing shown: pages never parse it.
+            try await store.sql.raw("UPDATE posts SET body = \(bind: String(repeating: "[", count: 10_000))").run()
+            try await store.sql.raw("UPDATE campaigns SET description = \(bind: String(repeating: "![", count: 5000))").run()
+        }
+        try await site.run { client async throws in
+            let page = try await client.get("/news/stored")
+            #expect(page.text.contains("Parents <strong>lead</strong>."))
+            #expect(try await client.get("/campaigns/sanctuary-schools").status == .ok)
+            #expect(try await client.get("/").status == .ok)
+        }
+    }
+
+    @Test func test_rows_saved_before_rendering_was_stored_are_rendered_by_the_migration() async throws {
+        let site = try await TestSite.make()
+        defer { Task { await site.destroy() } }
+        try await site.run { client async throws in _ = try await client.get("/healthz") }
+        try await site.withStore { store async throws in
+            // As a database from before the migration: no stored HTML, the migration not yet run.
+            for (table, column) in [("posts", "body_html"), ("pages", "body_html"), ("translations", "body_html"), ("campaigns", "description_html")]
+            {
+                try await store.sql.raw("ALTER TABLE \(ident: table) DROP COLUMN \(ident: column)").run()
+            }
+            try await store.sql.raw("ALTER TABLE events DROP COLUMN description_html").run()
+            try await store.sql.raw("DELETE FROM _fluent_migrations WHERE name LIKE '%StoreRendered%'").run()
+        }
+        try await site.run { client async throws in
+            let home = try await client.get("/").text
+            #expect(home.contains("<h2") || home.contains("<p>"))
+            let campaign = try await client.get("/campaigns/sanctuary-schools").text
+            #expect(campaign.contains("<p>"))
+        }
+        try await site.withStore { store async throws in
+            let empty = try await store.sql.raw("SELECT count(*) AS n FROM posts WHERE body_html = ''").first(decoding: Count.self)
+            #expect(empty?.n == 0)
+        }
+    }
+
     // MARK: Files
 
     @Test func test_the_data_folder_and_database_are_the_owners_alone_even_when_they_were_not() async throws {
@@ -253,6 +302,10 @@ struct HardeningTests {
             #expect(try mode(sidecar) & 0o077 == 0)
         }
     }
+}
+
+struct Count: Decodable {
+    let n: Int
 }
 
 /// Counts calls from concurrent handlers.

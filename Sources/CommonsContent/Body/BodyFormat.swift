@@ -24,12 +24,27 @@ public enum BodyFormat: String, Codable, Sendable, CaseIterable {
     }
 }
 
-extension Post {
-    public var bodyHTML: String { bodyFormat.html(body) }
-    public var bodyText: String { bodyFormat.plainText(body) }
+/// Posts and pages keep their body rendered beside its source: the HTML is made when the body
+/// or its format is set (by an editor, the importer, a restored revision), so a view only
+/// prints stored HTML and never parses Markdown or HTML on a reader's request.
+protocol RenderedBody: AnyObject {
+    var bodyHTML: String { get set }
+    var bodySource: (body: String, format: BodyFormat)? { get }
 }
 
-extension Page {
-    public var bodyHTML: String { bodyFormat.html(body) }
-    public var bodyText: String { bodyFormat.plainText(body) }
+extension RenderedBody {
+    func renderBody() {
+        guard let (body, format) = bodySource else { return }
+        bodyHTML = format.html(body)
+    }
+}
+
+extension Post: RenderedBody {
+    var bodySource: (body: String, format: BodyFormat)? { $body.value.map { ($0, $bodyFormat.value ?? .markdown) } }
+    public var bodyText: String { HTMLText.stripTags(bodyHTML) }
+}
+
+extension Page: RenderedBody {
+    var bodySource: (body: String, format: BodyFormat)? { $body.value.map { ($0, $bodyFormat.value ?? .markdown) } }
+    public var bodyText: String { HTMLText.stripTags(bodyHTML) }
 }

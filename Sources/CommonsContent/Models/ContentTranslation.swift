@@ -20,13 +20,16 @@ public final class ContentTranslation: Model, @unchecked Sendable {
     @Field(key: "title") public var title: String
     @Field(key: "summary") public var summary: String
     /// The post's or page's text, or the document's, campaign's or event's description.
-    @Field(key: "body") public var body: String
+    @Field(key: "body") public var body: String {
+        didSet { bodyHTML = MarkdownRenderer().html(from: body) }
+    }
+    /// The body rendered when it was set; views never parse Markdown.
+    @Field(key: "body_html") public internal(set) var bodyHTML: String
     @Timestamp(key: "updated_at", on: .update) public var updatedAt: Date?
 
     public init() {}
 
-    public var bodyHTML: String { MarkdownRenderer().html(from: body) }
-    public var bodyText: String { MarkdownRenderer().plainText(from: body) }
+    public var bodyText: String { HTMLText.stripTags(bodyHTML) }
 }
 
 public struct CreateTranslations: AsyncMigration {

@@ -9,8 +9,14 @@ public final class Post: Model, @unchecked Sendable {
     @Field(key: "slug") public var slug: String
     @Field(key: "title") public var title: String
     @Field(key: "summary") public var summary: String
-    @Field(key: "body") public var body: String
-    @Field(key: "body_format") public var bodyFormat: BodyFormat
+    @Field(key: "body") public var body: String {
+        didSet { renderBody() }
+    }
+    @Field(key: "body_format") public var bodyFormat: BodyFormat {
+        didSet { renderBody() }
+    }
+    /// The body as HTML a page may print unescaped, rendered when the body is set (see `RenderedBody`).
+    @Field(key: "body_html") public internal(set) var bodyHTML: String
     @Field(key: "status") public var status: PublicationStatus
     /// When the post becomes (or became) public; nil for a draft never scheduled.
     @OptionalField(key: "publish_at") public var publishAt: Date?

@@ -1,3 +1,4 @@
+import CommonsContent
 import FluentKit
 import Foundation
 
@@ -20,7 +21,11 @@ public final class Campaign: Model, @unchecked Sendable {
     @Field(key: "title") public var title: String
     @Field(key: "kind") public var kind: Kind
     /// Markdown.
-    @Field(key: "description") public var description: String
+    @Field(key: "description") public var description: String {
+        didSet { descriptionHTML = MarkdownRenderer().html(from: description) }
+    }
+    /// The description rendered when it was set; views never parse Markdown.
+    @Field(key: "description_html") public internal(set) var descriptionHTML: String
     /// The petition's words, for petitions.
     @Field(key: "petition_text") public var petitionText: String
     /// Whom the petition is addressed to, for petitions.

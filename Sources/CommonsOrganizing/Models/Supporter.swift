@@ -1,3 +1,4 @@
+import CommonsContent
 import FluentKit
 import Foundation
 
@@ -82,7 +83,11 @@ public final class Event: Model, @unchecked Sendable {
     @Field(key: "slug") public var slug: String
     @Field(key: "title") public var title: String
     /// Markdown.
-    @Field(key: "description") public var description: String
+    @Field(key: "description") public var description: String {
+        didSet { descriptionHTML = MarkdownRenderer().html(from: description) }
+    }
+    /// The description rendered when it was set; views never parse Markdown.
+    @Field(key: "description_html") public internal(set) var descriptionHTML: String
     @Field(key: "starts_at") public var startsAt: Date
     @Field(key: "ends_at") public var endsAt: Date
     /// An IANA zone, America/New_York unless the event says otherwise.

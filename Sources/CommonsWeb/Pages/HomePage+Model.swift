@@ -31,7 +31,6 @@ struct HomePage {
     /// - Parameter translations: the translations into the page's language of the posts, pages
     ///   and campaign shown, by item id (ids are unique across kinds).
     init(_ query: Query, translations: [UUID: ContentTranslation] = [:], layout: Layout, formatting: Formatting) {
-        let markdown = MarkdownRenderer()
         let language = formatting.language
         let untranslated = language == .english ? nil : Language.english.tag
         self.layout = layout
@@ -55,11 +54,11 @@ struct HomePage {
         campaign = query.campaign.map { campaign in
             let translation = campaign.id.flatMap { translations[$0] }
             let title = translation?.title ?? campaign.title
-            let text = translation.map { $0.body.isEmpty ? markdown.plainText(from: campaign.description) : $0.bodyText }
+            let text = translation.map { $0.body.isEmpty ? HTMLText.stripTags(campaign.descriptionHTML) : $0.bodyText }
             return CampaignTeaser(
                 title: title,
                 url: SitePath.localized(SitePath.campaign(campaign.slug), in: language),
-                summary: Site.shorten(text ?? markdown.plainText(from: campaign.description), to: 220),
+                summary: Site.shorten(text ?? HTMLText.stripTags(campaign.descriptionHTML), to: 220),
                 callToAction: formatting.strings.format("home.campaign_call", ["title": title]),
                 contentLang: translation == nil ? untranslated : nil
             )

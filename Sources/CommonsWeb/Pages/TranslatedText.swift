@@ -41,24 +41,23 @@ extension Site {
         return try await Translations(database: database).translations(of: .post, ids: posts.compactMap(\.id), language: language.code)
     }
 
-    /// The words of an item whose text is a Markdown description (a campaign, an event).
+    /// The words of an item whose text is a Markdown description (a campaign, an event), rendered when it was saved.
     func translated(
         _ subject: ContentTranslation.Subject,
         id: UUID?,
         title: String,
-        markdown: String,
+        descriptionHTML: String,
         language: Language
     ) async throws
         -> TranslatedText
     {
-        let renderer = MarkdownRenderer()
-        return try await translated(
+        try await translated(
             subject,
             id: id,
             title: title,
             summary: "",
-            bodyHTML: renderer.html(from: markdown),
-            bodyText: renderer.plainText(from: markdown),
+            bodyHTML: descriptionHTML,
+            bodyText: HTMLText.stripTags(descriptionHTML),
             language: language
         )
     }

@@ -64,7 +64,7 @@ struct ActionRoutes {
             .campaign,
             id: campaign.id,
             title: campaign.title,
-            markdown: campaign.description,
+            descriptionHTML: campaign.descriptionHTML,
             language: context.language
         )
         let meta = PageMeta(
@@ -190,7 +190,13 @@ struct ActionRoutes {
                 language: context.language
             )
             : nil
-        let words = try await site.translated(.event, id: event.id, title: event.title, markdown: event.description, language: context.language)
+        let words = try await site.translated(
+            .event,
+            id: event.id,
+            title: event.title,
+            descriptionHTML: event.descriptionHTML,
+            language: context.language
+        )
         let meta = PageMeta(
             title: errors.isEmpty ? words.title : strings.format("form.error_title", ["title": words.title]),
             description: words.bodyText,

@@ -65,7 +65,7 @@ struct StaffRoutes {
                 .init(
                     title: $0.title,
                     summary: nil,
-                    bodyHTML: MarkdownRenderer().html(from: $0.description),
+                    bodyHTML: $0.descriptionHTML,
                     editURL: "\(StaffPath.campaigns)/\(id.uuidString.lowercased())"
                 )
             }
@@ -75,7 +75,7 @@ struct StaffRoutes {
                 .init(
                     title: $0.title,
                     summary: nil,
-                    bodyHTML: MarkdownRenderer().html(from: $0.description),
+                    bodyHTML: $0.descriptionHTML,
                     editURL: "\(StaffPath.events)/\(id.uuidString.lowercased())"
                 )
             }
