@@ -1,6 +1,7 @@
 import CommonsAccounts
 import CommonsContent
 import CommonsCore
+import CommonsOrganizing
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -278,6 +279,52 @@ struct HardeningTests {
             let empty = try await store.sql.raw("SELECT count(*) AS n FROM posts WHERE body_html = ''").first(decoding: Count.self)
             #expect(empty?.n == 0)
         }
+    }
+
+    /// Found by the HTML sanitizer's fuzzer: an unknown element directly inside a list or a
+    /// table came out as itself.
+    @Test func test_unknown_elements_inside_lists_and_tables_do_not_come_out_as_themselves() {
+        let sanitizer = HTMLSanitizer()
+        for html in [
+            "<ul><plaintext>x</plaintext><li>a</li></ul>", "<ol><textarea>x</textarea></ol>", "<table><svg><g>x</g></svg><tr><td>1</td></tr></table>",
+            "<ul><UTF-8b>x</UTF-8b></ul>", "<tr><xmp>x</xmp></tr>", "\n\u{A1}\0\u{14}<ol\u{FFFD}>\u{FFFD}<UTF-8b\u{FFFD}>",
+        ] {
+            let result = sanitizer.sanitize(html).html
+            for tag in ["<plaintext", "<textarea", "<svg", "<g>", "<utf-8b", "<xmp"] {
+                #expect(!result.lowercased().contains(tag), "\(html) → \(result)")
+            }
+        }
+        #expect(sanitizer.sanitize("<ul><p>kept</p></ul>").html.contains("<li>kept</li>"))
+    }
+
+    // MARK: Escaping
+
+    /// A quote followed by a combining mark is one Swift `Character`; escapers that work by
+    /// Character (Mustache's, and ours before) let it through, ending an attribute value.
+    @Test func test_a_quote_fused_with_a_combining_mark_cannot_end_an_attribute() async throws {
+        let clock = TestClock()
+        let site = try await TestSite.make(clock: clock.clock)
+        defer { Task { await site.destroy() } }
+        let hostile = "Ana\"\u{0301} autofocus onfocus=alert(1) x=\"\u{0301}<\u{0338}b>"
+        try await site.run { client async throws in
+            // Re-shown with an error (no email): the value goes back into value="…".
+            let response = try await client.fillAndSend("/campaigns/sanctuary-schools", clock: clock, [("given_name", hostile), ("email", "")])
+            #expect(response.status == .unprocessableContent)
+            let scalars = Array(response.text.unicodeScalars)
+            let fused = zip(scalars, scalars.dropFirst()).contains { ["\"", "<", "'"].contains($0.0) && $0.1.properties.isGraphemeExtend }
+            #expect(!fused)
+            #expect(response.text.contains("Ana\u{FF02}\u{0301} autofocus"))
+        }
+        #expect(HTMLText.escape("a\"\u{0301}") == "a&quot;\u{0301}")
+        #expect(HTMLText.unfusingMarkup("plain \"quotes\" stay") == "plain \"quotes\" stay")
+        #expect(HTMLText.unfusingMarkup("Qué \"sí\"") == "Qué \"sí\"")
+    }
+
+    /// Found by the CSV fuzzer: the quote was not doubled, so the cell ended early and the
+    /// rest of the name became cells of its own (a formula among them) in the export.
+    @Test func test_a_quote_fused_with_a_combining_mark_stays_inside_its_csv_cell() {
+        let line = CSVLine.line(["Ana\"\u{05C7},=HYPERLINK(\"http://x\")", "Ruiz"])
+        #expect(line == "\"Ana\"\"\u{05C7},=HYPERLINK(\"\"http://x\"\")\",Ruiz\r\n")
     }
 
     // MARK: Files

@@ -25,6 +25,13 @@ public struct HTMLSanitizer: Sendable {
         self.rewriteURL = rewriteURL
     }
 
+    /// What may stand directly inside a list or a table's parts.
+    static let parts: [String: Set<String>] = [
+        "ul": ["li"], "ol": ["li"], "table": ["caption", "thead", "tbody", "tfoot", "tr"], "thead": ["tr"], "tbody": ["tr"], "tfoot": ["tr"],
+        "tr": ["td", "th"],
+    ]
+    /// The blocks that hold inline content only.
+    static let paragraphs: Set<String> = ["p", "h2", "h3", "h4", "h5", "h6"]
     static let blocks: Set<String> = ["p", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "li", "blockquote", "pre", "table", "figure", "hr"]
     static let inlines: Set<String> = ["a", "em", "strong", "code", "br", "img", "sup", "sub", "cite", "q", "abbr", "s"]
     static let tableParts: Set<String> = ["caption", "thead", "tbody", "tfoot", "tr", "th", "td"]
@@ -194,7 +201,14 @@ public struct HTMLSanitizer: Sendable {
                 while let part = child {
                     if part.pointee.type == XML_ELEMENT_NODE {
                         let partName = HTMLSanitizer.renamed[HTMLSanitizer.name(of: part)] ?? HTMLSanitizer.name(of: part)
-                        if !HTMLSanitizer.dropped.contains(partName) { block(part, name: partName) }
+                        if HTMLSanitizer.dropped.contains(partName) {
+                            // scripts, styles, frames, forms: gone with their content
+                        } else if HTMLSanitizer.parts[name, default: []].contains(partName) {
+                            block(part, name: partName)
+                        } else if name == "ul" || name == "ol" {
+                            // Anything else in a list is read as a list item (found by fuzzing: it used to be echoed as itself).
+                            block(part, name: "li")
+                        }
                     }
                     child = part.pointee.next
                 }
@@ -227,6 +241,7 @@ public struct HTMLSanitizer: Sendable {
                 html += "<pre>\(HTMLText.escape(Self.textContent(of: node)))</pre>\n"
                 text += Self.textContent(of: node) + " "
             default:  // p and headings: inline content only
+                let name = HTMLSanitizer.paragraphs.contains(name) ? name : "p"
                 var inner = ""
                 var child = node.pointee.children
                 while let part = child {

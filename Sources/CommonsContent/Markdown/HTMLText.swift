@@ -2,21 +2,42 @@ import Foundation
 
 /// Escaping for text our own code places into HTML.
 public enum HTMLText {
-    /// Escapes text for an element's content.
+    /// Escapes text for an element's content. Scalar by scalar: a quote followed by a
+    /// combining mark is one `Character`, which a per-Character escaper would not recognise.
     public static func escape(_ text: String) -> String {
-        var result = ""
-        result.reserveCapacity(text.utf8.count)
-        for character in text {
-            switch character {
-            case "<": result += "&lt;"
-            case ">": result += "&gt;"
-            case "&": result += "&amp;"
-            case "\"": result += "&quot;"
-            case "'": result += "&#39;"
-            default: result.append(character)
+        var result = String.UnicodeScalarView()
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "<": result.append(contentsOf: "&lt;".unicodeScalars)
+            case ">": result.append(contentsOf: "&gt;".unicodeScalars)
+            case "&": result.append(contentsOf: "&amp;".unicodeScalars)
+            case "\"": result.append(contentsOf: "&quot;".unicodeScalars)
+            case "'": result.append(contentsOf: "&#39;".unicodeScalars)
+            default: result.append(scalar)
             }
         }
-        return result
+        return String(result)
+    }
+
+    /// The text with every `<`, `>`, `&`, `"` and `'` that is fused with marks after it into one
+    /// `Character` replaced by its full-width twin (＜ ＞ ＆ ＂ ＇). Escapers that work by
+    /// `Character`, as Mustache's does, do not see such a quote, which would then end an
+    /// attribute value; no real text puts a combining mark on a quote, so nothing is lost.
+    public static func unfusingMarkup(_ text: String) -> String {
+        // Plain ASCII, the usual case, cannot hold a fused character.
+        guard text.utf8.contains(where: { $0 >= 0x80 }) else { return text }
+        let twins: [Unicode.Scalar: Unicode.Scalar] = ["<": "\u{FF1C}", ">": "\u{FF1E}", "&": "\u{FF06}", "\"": "\u{FF02}", "'": "\u{FF07}"]
+        guard text.contains(where: { $0.unicodeScalars.count > 1 && $0.unicodeScalars.contains { twins[$0] != nil } }) else { return text }
+        var result = String.UnicodeScalarView()
+        for character in text {
+            let scalars = character.unicodeScalars
+            if scalars.count > 1 {
+                for scalar in scalars { result.append(twins[scalar] ?? scalar) }
+            } else {
+                result.append(contentsOf: scalars)
+            }
+        }
+        return String(result)
     }
 
     /// Escapes text for a double-quoted attribute value.

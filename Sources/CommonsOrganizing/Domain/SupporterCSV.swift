@@ -23,19 +23,6 @@ public enum SupporterCSV {
         ])
     }
 
-    /// One record, fields quoted where needed, ending in CRLF.
-    public static func line(_ fields: [String]) -> String {
-        fields.map(cell).joined(separator: ",") + "\r\n"
-    }
-
-    static func cell(_ raw: String) -> String {
-        var value = raw
-        if let first = value.unicodeScalars.first, ["=", "+", "-", "@", "\t", "\r"].contains(first) {
-            value = "'" + value
-        }
-        if value.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" || $0 == "\r\n" }) {
-            return "\"" + value.replacingOccurrences(of: "\"", with: "\"\"") + "\""
-        }
-        return value
-    }
+    /// One record, fields quoted where needed, ending in CRLF (see `CSVLine`).
+    public static func line(_ fields: [String]) -> String { CSVLine.line(fields) }
 }

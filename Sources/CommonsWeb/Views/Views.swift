@@ -1,3 +1,4 @@
+import CommonsContent
 import Foundation
 import Hummingbird
 import Mustache
@@ -39,7 +40,8 @@ public struct Views: Sendable {
     /// page with lists and the string catalog that made rendering cost milliseconds. Reflecting
     /// each of our structs once, here, turns every later lookup into a dictionary read. Nil
     /// fields are left out, which Mustache treats exactly as it treats nil (it looks further
-    /// up the context stack); values of other types (String, Bool, Date) are kept as they are.
+    /// up the context stack); values of other types (Bool, Date) are kept as they are, and
+    /// strings lose any quote fused with a combining mark (`HTMLText.unfusingMarkup`).
     static func prepared(_ value: Any) -> Any? {
         let mirror = Mirror(reflecting: value)
         switch mirror.displayStyle {
@@ -47,6 +49,9 @@ public struct Views: Sendable {
             return mirror.children.first.flatMap { prepared($0.value) }
         case .collection, .set:
             return mirror.children.compactMap { prepared($0.value) }
+        case .dictionary:
+            guard let dictionary = value as? [String: Any] else { return value }
+            return dictionary.compactMapValues { prepared($0) }
         case .struct, .class:
             guard _typeName(type(of: value), qualified: true).hasPrefix("Commons") else { return value }
             var fields: [String: Any] = [:]
@@ -55,6 +60,8 @@ public struct Views: Sendable {
             }
             return fields
         default:
+            // Every string a template prints passes here: none may hide a quote from Mustache's escaper.
+            if let text = value as? String { return HTMLText.unfusingMarkup(text) }
             return value
         }
     }

@@ -1,0 +1,38 @@
+/// Every tag in `html` is allowed, has no event-handler attribute, and its `href` and `src`
+/// use no scheme but http, https, mailto and tel. Attributes are read as browsers read our
+/// output: names, `=`, a double-quoted value.
+func checkMarkup(_ html: String, allowed: Set<String>, source: String) {
+    var rest = html.unicodeScalars[...]
+    while let open = rest.firstIndex(of: "<") {
+        rest = rest[rest.index(after: open)...]
+        if rest.first == "/" { rest = rest.dropFirst() }
+        let name = String(String.UnicodeScalarView(rest.prefix { $0.properties.isAlphabetic || ("0"..."9").contains($0) })).lowercased()
+        precondition(allowed.contains(name), "tag <\(name)> from \(source.debugDescription)")
+        rest = rest.dropFirst(name.unicodeScalars.count)
+        while let next = rest.first, next != ">" {
+            if next == " " {
+                rest = rest.dropFirst()
+                continue
+            }
+            let attribute = String(String.UnicodeScalarView(rest.prefix { $0 != "=" && $0 != " " && $0 != ">" })).lowercased()
+            precondition(!attribute.isEmpty && !attribute.hasPrefix("on"), "attribute \(attribute) from \(source.debugDescription)")
+            rest = rest.dropFirst(attribute.unicodeScalars.count)
+            guard rest.first == "=" else { continue }
+            rest = rest.dropFirst()
+            precondition(rest.first == "\"", "unquoted value from \(source.debugDescription)")
+            rest = rest.dropFirst()
+            let value = String(String.UnicodeScalarView(rest.prefix { $0 != "\"" }))
+            rest = rest.dropFirst(value.unicodeScalars.count + 1)
+            precondition(!value.contains("<") && !value.contains(">"), "raw < or > in a value from \(source.debugDescription)")
+            if attribute == "href" || attribute == "src" {
+                let scheme = value.prefix { $0 != ":" && $0 != "/" && $0 != "?" && $0 != "#" }
+                if scheme.count < value.count, value[scheme.endIndex] == ":" {
+                    precondition(
+                        ["http", "https", "mailto", "tel"].contains(scheme.lowercased()),
+                        "scheme \(scheme) from \(source.debugDescription)"
+                    )
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# Builds each libFuzzer harness in fuzz/ with the very source files of the parser it checks
+# (swiftc -sanitize=fuzzer,address) and runs it for a bounded time, starting from the
+# committed corpus in fuzz/corpus/NAME. New interesting inputs go to a scratch folder, not the
+# repository; a crash, a failed invariant or an input slower than the timeout stops the run,
+# leaves the input in .build-fuzz/crashes/ and exits non-zero: make it a regression test.
+#
+#   fuzz/run.sh                 every target, FUZZ_SECONDS (default 60) each
+#   fuzz/run.sh markdown wxr    just those
+set -euo pipefail
+cd "$(dirname "$0")/.."
+# libFuzzer reports crashes itself; Swift's backtracer would only hold the run up.
+export SWIFT_BACKTRACE=enable=no
+# Leak checks stop the world with ptrace at exit, which can hang in a sandbox; leaks are not what these look for.
+export ASAN_OPTIONS=detect_leaks=0
+
+seconds="${FUZZ_SECONDS:-60}"
+out=".build-fuzz"
+mkdir -p "$out/crashes"
+
+# name | parser sources (their imports of our own modules are dropped: the files compile together)
+targets=(
+  "http-date|Sources/CommonsWeb/Middleware/HTTPDate.swift"
+  "form-fields|Sources/CommonsWeb/Routes/FormFields.swift"
+  "byte-range|Sources/CommonsWeb/Routes/ByteRange.swift"
+  "markdown|Sources/CommonsContent/Markdown/MarkdownRenderer.swift Sources/CommonsContent/Markdown/HTMLText.swift fuzz/Markup.swift"
+  "html-sanitizer|Sources/CommonsContent/Body/HTMLSanitizer.swift Sources/CommonsContent/Markdown/MarkdownRenderer.swift Sources/CommonsContent/Markdown/HTMLText.swift fuzz/Markup.swift"
+  "wxr|Sources/CommonsImport/WXR.swift"
+  "csv|Sources/CommonsOrganizing/Domain/CSVLine.swift"
+  "normalization|Sources/CommonsOrganizing/Domain/Normalization.swift Sources/CommonsCore/EmailAddress.swift"
+)
+
+wanted=("$@")
+failed=0
+for entry in "${targets[@]}"; do
+  name="${entry%%|*}"
+  sources="${entry#*|}"
+  if [ ${#wanted[@]} -gt 0 ] && [[ ! " ${wanted[*]} " =~ " $name " ]]; then continue; fi
+  work="$out/$name"
+  rm -rf "$work/src"
+  mkdir -p "$work/src" "$work/corpus" "fuzz/corpus/$name"
+  for file in $sources; do
+    sed -E '/^import (Commons[A-Za-z]*)$/d' "$file" > "$work/src/$(basename "$file")"
+  done
+  cp "fuzz/$name/Harness.swift" "$work/src/Harness.swift"
+  printf '\n== fuzz %s: building\n' "$name"
+  swiftc -sanitize=fuzzer,address -parse-as-library -O -g -module-name "Fuzz${name//-/}" \
+    -I Sources/CCmarkGFM -I Sources/CLibXML2 $(pkg-config --cflags libxml-2.0) \
+    "$work"/src/*.swift -o "$work/fuzzer" 2>&1 | grep -v "Cannot export local symbol" || true
+  [ -x "$work/fuzzer" ] || { echo "fuzz $name: build failed"; failed=1; continue; }
+  printf '== fuzz %s: %s s\n' "$name" "$seconds"
+  if ! "$work/fuzzer" "$work/corpus" "fuzz/corpus/$name" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=4096 \
+      -max_len=65536 -artifact_prefix="$out/crashes/$name-" -print_final_stats=1 2>"$work/log"; then
+    tail -n 40 "$work/log"
+    echo "fuzz $name: FAILED (input kept in $out/crashes/)"
+    failed=1
+  else
+    grep -E "^stat::number_of_executed_units|^Done" "$work/log" | tr '\n' ' '
+    echo
+  fi
+done
+exit "$failed"
