@@ -25,12 +25,21 @@ func checkMarkup(_ html: String, allowed: Set<String>, source: String) {
             rest = rest.dropFirst(value.unicodeScalars.count + 1)
             precondition(!value.contains("<") && !value.contains(">"), "raw < or > in a value from \(source.debugDescription)")
             if attribute == "href" || attribute == "src" {
-                let scheme = value.prefix { $0 != ":" && $0 != "/" && $0 != "?" && $0 != "#" }
-                if scheme.count < value.count, value[scheme.endIndex] == ":" {
-                    precondition(
-                        ["http", "https", "mailto", "tel"].contains(scheme.lowercased()),
-                        "scheme \(scheme) from \(source.debugDescription)"
-                    )
+                // A scheme as a browser reads one (RFC 3986: a letter, then letters, digits, + - .),
+                // before the first ":", by scalar: a Character may hide a ":" or "/".
+                let scalars = value.unicodeScalars
+                if let colon = scalars.firstIndex(of: ":") {
+                    let scheme = String(String.UnicodeScalarView(scalars[..<colon]))
+                    let first = scheme.unicodeScalars.first.map { $0.isASCII && $0.properties.isAlphabetic } ?? false
+                    let rest = scheme.unicodeScalars.allSatisfy {
+                        $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || "+-.".unicodeScalars.contains($0))
+                    }
+                    if first && rest {
+                        precondition(
+                            ["http", "https", "mailto", "tel"].contains(scheme.lowercased()),
+                            "scheme \(scheme) from \(source.debugDescription)"
+                        )
+                    }
                 }
             }
         }

@@ -28,6 +28,8 @@ struct MarkdownTests {
         "[click](javascript:alert(1))", "[click](JavaScript:alert(1))", "[click](java\tscript:alert(1))",
         "[click](data:text/html;base64,PHNjcmlwdD4=)",
         "[click](vbscript:msgbox)", "[click][evil]\n\n[evil]: javascript:alert(1)",
+        // Found by fuzzing: ":" fused with a combining mark hid the scheme from a Character search.
+        "[click](javascript:\u{0301}alert(1))", "[click](JAVASCRIPT:\u{0711}x)",
     ])
     func test_dangerous_links_render_as_text(markdown: String) {
         let html = renderer.html(from: markdown)

@@ -204,13 +204,16 @@ public enum SafeURL {
     static func check(_ raw: String, allowing schemes: Set<String>) -> String? {
         let url = raw.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !url.isEmpty else { return nil }
+        // By scalar, not Character: `javascript:` followed by a combining mark is one Character
+        // ending in something other than ":", which a Character search would not find (found by fuzzing).
+        let scalars = url.unicodeScalars
         // Browsers ignore tabs, newlines and control characters inside a scheme ("java\tscript:").
-        guard !url.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) else { return nil }
-        guard let colon = url.firstIndex(of: ":") else { return url }
-        let beforeColon = url[..<colon]
+        guard !scalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) else { return nil }
+        guard let colon = scalars.firstIndex(of: ":") else { return url }
+        let beforeColon = scalars[..<colon]
         // A colon after a path, query or fragment starts is not a scheme: "/a:b", "?q=a:b".
         if beforeColon.contains(where: { $0 == "/" || $0 == "?" || $0 == "#" }) { return url }
-        return schemes.contains(beforeColon.lowercased()) ? url : nil
+        return schemes.contains(String(String.UnicodeScalarView(beforeColon)).lowercased()) ? url : nil
     }
 }
 

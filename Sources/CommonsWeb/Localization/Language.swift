@@ -51,14 +51,17 @@ public struct Language: Hashable, Sendable {
     public static func preferred(acceptLanguage header: String?, served: [Language]) -> Language? {
         guard let header else { return nil }
         var choices: [(language: Language, quality: Double, order: Int)] = []
-        for (order, item) in header.split(separator: ",").enumerated() {
+        // A browser lists a handful; a header of thousands is read no further than this.
+        for (order, item) in header.split(separator: ",", maxSplits: 64).prefix(64).enumerated() {
             let parts = item.split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces) }
             guard let range = parts.first?.lowercased(), !range.isEmpty else { continue }
             var quality = 1.0
             for parameter in parts.dropFirst() where parameter.hasPrefix("q=") {
                 quality = Double(parameter.dropFirst(2)) ?? 0
             }
-            guard quality > 0 else { continue }
+            // q is 0 to 1 (RFC 9110 12.4.2); NaN or infinity would upset the ordering below.
+            guard quality.isFinite, quality > 0 else { continue }
+            quality = min(quality, 1)
             let primary = String(range.prefix { $0 != "-" })
             // Chinese written in traditional characters is not what the Simplified catalog serves.
             if primary == "zh", range.contains("hant") || range.hasSuffix("-tw") || range.hasSuffix("-hk") { continue }
