@@ -168,7 +168,7 @@ struct HardeningTests {
                 status: .ok,
                 headers: [.contentType: "application/xml"],
                 body: .init(byteBuffer: ByteBuffer(string: String(repeating: "<url/>", count: 500)))
-            )
+            ).sharedCacheable()
         }
         let app = Application(router: router)
         try await app.test(.router) { client async throws in

@@ -82,7 +82,7 @@ struct ErrorPageMiddleware: RouterMiddleware {
             homeURL: SitePath.localized(SitePath.home, in: context.language),
             newsURL: SitePath.localized(SitePath.news, in: context.language)
         )
-        var response = site.views.page("error", model, status: status)
+        var response = site.views.page(.error, model, status: status)
         response.headers[.cacheControl] = "no-store"
         return response
     }

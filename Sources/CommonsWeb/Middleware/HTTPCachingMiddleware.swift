@@ -7,8 +7,12 @@ import Hummingbird
 /// Public pages come from memory, revalidate instead of downloading again, and travel
 /// compressed: a rendered page is kept in the `PageCache` with its gzip form made once; each
 /// representation has a strong ETag (SHA-256 of its bytes) answering `If-None-Match` with 304,
-/// and `Last-Modified` answering `If-Modified-Since`. Responses that are private, never
-/// stored, or carry their own validators (document files) are left alone.
+/// and `Last-Modified` answering `If-Modified-Since`.
+///
+/// Caching is opt-in: only a response its handler marked `sharedCacheable()` is kept or marked
+/// public; any response that says nothing about caching leaves as `private, no-store`, so a
+/// page with a one-time form token cannot be served to someone else by a forgotten line.
+/// Responses with their own validators (document files) are left alone.
 struct HTTPCachingMiddleware: RouterMiddleware {
     typealias Context = AppRequestContext
 
@@ -24,7 +28,7 @@ struct HTTPCachingMiddleware: RouterMiddleware {
             let response = try await next(request, context)
             // A change made here shows on this server's very next page.
             if let cache, request.uri.path.hasPrefix(StaffPath.home) { await cache.refresh() }
-            return response
+            return Self.privateUnlessSaid(response)
         }
         // The path lost its language prefix on the way in; the language and the offer shown are part of the page.
         let key = "\(context.language.code) \(context.languageOffer?.code ?? "-") \(Self.cacheKey(path: request.uri.path, query: request.uri.query))"
@@ -50,6 +54,17 @@ struct HTTPCachingMiddleware: RouterMiddleware {
         }
     }
 
+    /// What `sharedCacheable()` marks: any cache may keep the page, and must ask again before reusing it.
+    static let sharedCacheControl = "public, max-age=0, must-revalidate"
+
+    /// The response as it was when its handler said how to cache it; `private, no-store` when it said nothing.
+    static func privateUnlessSaid(_ response: Response) -> Response {
+        guard response.headers[.cacheControl] == nil else { return response }
+        var response = response
+        response.headers[.cacheControl] = "private, no-store"
+        return response
+    }
+
     /// Query parameters some public page reads; every other one is left out of the cache key,
     /// so `/sitemap.xml?x=RANDOM` is the cached sitemap, not a new render and a new entry.
     static let pageQueryParameters: Set<String> = ["q", "page"]
@@ -70,13 +85,11 @@ struct HTTPCachingMiddleware: RouterMiddleware {
         next: (Request, Context) async throws -> Response,
         keep: Bool
     ) async throws -> (response: Response, kept: PageCache.Entry?) {
-        let response = try await next(request, context)
+        let response = Self.privateUnlessSaid(try await next(request, context))
         guard response.status == .ok, response.headers[.contentEncoding] == nil, response.headers[.eTag] == nil,
-            let type = response.headers[.contentType], Self.textTypes.contains(where: type.hasPrefix)
+            let type = response.headers[.contentType], Self.textTypes.contains(where: type.hasPrefix),
+            response.headers[.cacheControl] == Self.sharedCacheControl
         else { return (response, nil) }
-        if let cacheControl = response.headers[.cacheControl], cacheControl.contains("no-store") || cacheControl.contains("private") {
-            return (response, nil)
-        }
         let keep = keep && response.headers[.setCookie] == nil
         let entry = try await Self.entry(for: response, compress: keep || Self.acceptsGzip(request.headers[.acceptEncoding]))
         return (Self.respond(with: entry, to: request), keep ? entry : nil)
@@ -88,7 +101,6 @@ struct HTTPCachingMiddleware: RouterMiddleware {
         var headers = response.headers
         headers[.contentLength] = nil
         headers[.vary] = "Accept-Encoding, Accept-Language, Cookie"
-        if headers[.cacheControl] == nil { headers[.cacheControl] = "public, max-age=0, must-revalidate" }
         var gzipped: ByteBuffer?
         if compress && body.readableBytes >= minimumCompressedSize {
             var source = body
@@ -166,5 +178,15 @@ struct HTTPCachingMiddleware: RouterMiddleware {
         }
 
         consuming func finish(_ trailingHeaders: HTTPFields?) async throws {}
+    }
+}
+
+extension Response {
+    /// The same response, marked for every cache to keep: only for pages that are the same for
+    /// everyone (no form token, no personal data, no cookie). See `HTTPCachingMiddleware`.
+    func sharedCacheable() -> Response {
+        var response = self
+        response.headers[.cacheControl] = HTTPCachingMiddleware.sharedCacheControl
+        return response
     }
 }

@@ -73,14 +73,12 @@ struct ActionRoutes {
             path: SitePath.campaign(slug)
         )
         let layout = try await site.layout(meta, context: context)
-        var response = site.views.page(
-            "campaign-show",
+        // Not shared-cacheable: the form carries a one-time token (the default is private, no-store).
+        return site.views.page(
+            .campaignShow,
             CampaignShow(campaign, words: words, signatures: signatures, form: form, layout: layout, formatting: site.formatting(context.language)),
             status: status
         )
-        // A page with a form token or a person's typed values is never kept by a shared cache.
-        response.headers[.cacheControl] = "private, no-store"
-        return response
     }
 
     func sign(slug: String, _ request: Request, _ context: AppRequestContext) async throws -> Response {
@@ -133,9 +131,7 @@ struct ActionRoutes {
             backURL: SitePath.localized(SitePath.campaign(slug), in: context.language),
             backLabel: strings.format("thanks.back", ["title": campaign.title])
         )
-        var response = site.views.page("thanks", model)
-        response.headers[.cacheControl] = "private, no-store"
-        return response
+        return site.views.page(.thanks, model)
     }
 
     // MARK: Events
@@ -155,7 +151,7 @@ struct ActionRoutes {
             otherListURL: SitePath.localized(past ? SitePath.events : SitePath.pastEvents, in: context.language),
             otherListLabel: strings[past ? "events.upcoming_link" : "events.past_link"]
         )
-        return site.views.page("event-list", model)
+        return site.views.page(.eventList, model).sharedCacheable()
     }
 
     func eventPage(
@@ -214,9 +210,7 @@ struct ActionRoutes {
             seatsText: seatsText,
             form: form
         )
-        var response = site.views.page("event-show", model, status: status)
-        response.headers[.cacheControl] = "private, no-store"
-        return response
+        return site.views.page(.eventShow, model, status: status)
     }
 
     func rsvp(slug: String, _ request: Request, _ context: AppRequestContext) async throws -> Response {
@@ -270,9 +264,7 @@ struct ActionRoutes {
             backURL: SitePath.localized(SitePath.event(slug), in: context.language),
             backLabel: strings.format("thanks.back", ["title": event.title])
         )
-        var response = site.views.page("thanks", model)
-        response.headers[.cacheControl] = "private, no-store"
-        return response
+        return site.views.page(.thanks, model)
     }
 
     func calendar(slug: String) async throws -> Response {
@@ -281,7 +273,7 @@ struct ActionRoutes {
         var headers = HTTPFields()
         headers[.contentType] = "text/calendar; charset=utf-8"
         headers[.contentDisposition] = "attachment; filename=\"\(slug).ics\""
-        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: text)))
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: text))).sharedCacheable()
     }
 
     // MARK: Shared
@@ -344,7 +336,7 @@ struct ActionRoutes {
             homeURL: SitePath.localized(SitePath.home, in: context.language),
             newsURL: SitePath.localized(SitePath.news, in: context.language)
         )
-        var response = site.views.page("error", model, status: .tooManyRequests)
+        var response = site.views.page(.error, model, status: .tooManyRequests)
         response.headers[.retryAfter] = String(wait)
         response.headers[.cacheControl] = "no-store"
         return response

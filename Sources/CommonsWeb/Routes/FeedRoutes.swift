@@ -28,7 +28,7 @@ struct FeedRoutes {
             posts: posts,
             baseURL: baseURL
         )
-        return site.views.document("rss", feed, contentType: "application/rss+xml; charset=utf-8")
+        return site.views.document(.rss, feed, contentType: "application/rss+xml; charset=utf-8").sharedCacheable()
     }
 
     func categoryFeed(slug: String, _ context: AppRequestContext) async throws -> Response {
@@ -46,7 +46,7 @@ struct FeedRoutes {
             posts: posts,
             baseURL: baseURL
         )
-        return site.views.document("rss", feed, contentType: "application/rss+xml; charset=utf-8")
+        return site.views.document(.rss, feed, contentType: "application/rss+xml; charset=utf-8").sharedCacheable()
     }
 
     func sitemap() async throws -> Response {
@@ -75,7 +75,7 @@ struct FeedRoutes {
             entries.append(.init(loc: baseURL + SitePath.campaign(campaign.slug), lastmod: Sitemap.w3cDate(campaign.updatedAt)))
         }
         let localized = Sitemap.localized(entries, baseURL: baseURL, languages: site.languages)
-        return site.views.document("sitemap", Sitemap(entries: localized), contentType: "application/xml; charset=utf-8")
+        return site.views.document(.sitemap, Sitemap(entries: localized), contentType: "application/xml; charset=utf-8").sharedCacheable()
     }
 
     func robots() -> Response {
@@ -85,6 +85,6 @@ struct FeedRoutes {
             status: .ok,
             headers: [.contentType: "text/plain; charset=utf-8"],
             body: .init(byteBuffer: ByteBuffer(string: text))
-        )
+        ).sharedCacheable()
     }
 }

@@ -48,7 +48,8 @@ struct PublicRoutes {
                 translations[id] = campaign
             }
         }
-        return site.views.page("home", HomePage(query, translations: translations, layout: layout, formatting: site.formatting(context.language)))
+        return site.views.page(.home, HomePage(query, translations: translations, layout: layout, formatting: site.formatting(context.language)))
+            .sharedCacheable()
     }
 
     private func category(_ context: AppRequestContext) async throws -> NewsList.Source {
@@ -105,7 +106,7 @@ struct PublicRoutes {
             layout: layout,
             formatting: site.formatting(context.language)
         )
-        return site.views.page("news-list", model)
+        return site.views.page(.newsList, model).sharedCacheable()
     }
 
     /// What Commons collects and why, who sees it, how long it stays, how to have it deleted:
@@ -133,7 +134,7 @@ struct PublicRoutes {
             sections: sections,
             contactURL: contact.map { "mailto:\($0)" }
         )
-        return site.views.page("privacy", model)
+        return site.views.page(.privacy, model).sharedCacheable()
     }
 
     func search(_ request: Request, _ context: AppRequestContext) async throws -> Response {
@@ -162,10 +163,8 @@ struct PublicRoutes {
             layout: layout,
             formatting: site.formatting(context.language)
         )
-        var response = site.views.page("search", model, status: status)
-        // The words someone looked for are theirs: no shared cache keeps them.
-        response.headers[.cacheControl] = "private, no-store"
-        return response
+        // Not shared-cacheable: the words someone looked for are theirs.
+        return site.views.page(.search, model, status: status)
     }
 
     func post(slug: String, _ context: AppRequestContext) async throws -> Response {
@@ -186,7 +185,8 @@ struct PublicRoutes {
         let image = post.featuredDocument.map { SitePath.documentFile($0.slug) }
         let meta = PageMeta(title: words.title, description: description, path: SitePath.post(slug), ogType: "article", image: image)
         let layout = try await site.layout(meta, context: context)
-        return site.views.page("post-show", PostShow(query, words: words, layout: layout, formatting: site.formatting(context.language)))
+        return site.views.page(.postShow, PostShow(query, words: words, layout: layout, formatting: site.formatting(context.language)))
+            .sharedCacheable()
     }
 
     func documents(page: Int, _ context: AppRequestContext) async throws -> Response {
@@ -201,7 +201,7 @@ struct PublicRoutes {
             layout: layout,
             formatting: site.formatting(context.language)
         )
-        return site.views.page("document-list", model)
+        return site.views.page(.documentList, model).sharedCacheable()
     }
 
     func document(slug: String, _ context: AppRequestContext) async throws -> Response {
@@ -221,7 +221,7 @@ struct PublicRoutes {
         let layout = try await site.layout(meta, context: context)
         let linkingPosts = try await site.newsroom.publicPosts(linkingToDocument: slug)
         let model = DocumentShow(document, words: words, linkingPosts: linkingPosts, layout: layout, formatting: site.formatting(context.language))
-        return site.views.page("document-show", model)
+        return site.views.page(.documentShow, model).sharedCacheable()
     }
 
     func documentFile(slug: String, request: Request) async throws -> Response {
@@ -245,6 +245,6 @@ struct PublicRoutes {
         )
         let description = words.summary.isEmpty ? words.bodyText : words.summary
         let layout = try await site.layout(PageMeta(title: words.title, description: description, path: SitePath.page(slug)), context: context)
-        return site.views.page("page-show", PageShow(words: words, layout: layout))
+        return site.views.page(.pageShow, PageShow(words: words, layout: layout)).sharedCacheable()
     }
 }

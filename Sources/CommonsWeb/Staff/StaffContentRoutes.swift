@@ -112,7 +112,7 @@ struct StaffContentRoutes {
             links: links + (try await site.translationLinks(.page, base: StaffPath.pages, id: page?.id, strings: strings)),
             previewHTML: preview
         )
-        return site.views.page("staff/form", model, status: status)
+        return site.views.page(.staffForm, model, status: status)
     }
 
     func savePage(_ page: Page?, _ request: Request, _ context: Context) async throws -> Response {
@@ -210,7 +210,7 @@ struct StaffContentRoutes {
             links: links + (try await site.translationLinks(.document, base: StaffPath.documents, id: document?.id, strings: strings)),
             sideForms: sideForms
         )
-        return site.views.page("staff/form", model, status: status)
+        return site.views.page(.staffForm, model, status: status)
     }
 
     func multipart(_ request: Request) async throws -> MultipartForm {

@@ -150,6 +150,6 @@ extension Site {
     ) async throws -> Response {
         let layout = try await staffLayout(title: heading, path: path, staff: staff, language: language)
         let model = StaffListPage(layout: layout, heading: heading, newURL: newURL, newLabel: newLabel, columns: columns, rows: rows)
-        return views.page("staff/list", model)
+        return views.page(.staffList, model)
     }
 }

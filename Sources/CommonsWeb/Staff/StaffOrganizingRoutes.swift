@@ -160,7 +160,7 @@ struct StaffOrganizingRoutes {
             submitLabel: strings["staff.save"],
             links: links + (try await site.translationLinks(.campaign, base: StaffPath.campaigns, id: campaign?.id, strings: strings))
         )
-        return site.views.page("staff/form", model, status: status)
+        return site.views.page(.staffForm, model, status: status)
     }
 
     func saveCampaign(_ campaign: Campaign?, _ request: Request, _ context: Context) async throws -> Response {
@@ -309,7 +309,7 @@ struct StaffOrganizingRoutes {
             submitLabel: strings["staff.save"],
             links: links + (try await site.translationLinks(.event, base: StaffPath.events, id: event?.id, strings: strings))
         )
-        return site.views.page("staff/form", model, status: status)
+        return site.views.page(.staffForm, model, status: status)
     }
 
     func saveEvent(_ event: Event?, _ request: Request, _ context: Context) async throws -> Response {

@@ -72,7 +72,7 @@ struct StaffPostRoutes {
             staff: context.staff,
             language: context.language
         )
-        return site.views.page("staff/posts", ListPage(layout: layout, rows: rows, newURL: StaffPath.newPost))
+        return site.views.page(.staffPosts, ListPage(layout: layout, rows: rows, newURL: StaffPath.newPost))
     }
 
     // MARK: Editor
@@ -147,7 +147,7 @@ struct StaffPostRoutes {
             deleteURL: post.map { StaffPath.deletePost($0.id!) },
             saved: false
         )
-        return site.views.page("staff/post-editor", model, status: status)
+        return site.views.page(.staffPostEditor, model, status: status)
     }
 
     func save(_ post: Post?, _ request: Request, _ context: Context) async throws -> Response {
@@ -222,7 +222,7 @@ struct StaffPostRoutes {
         }
         let heading = strings.format("staff.revisions_of", ["title": post.title])
         let layout = try await site.staffLayout(title: heading, path: StaffPath.posts, staff: context.staff, language: context.language)
-        return site.views.page("staff/revisions", RevisionsPage(layout: layout, heading: heading, rows: rows, backURL: StaffPath.post(id)))
+        return site.views.page(.staffRevisions, RevisionsPage(layout: layout, heading: heading, rows: rows, backURL: StaffPath.post(id)))
     }
 
     // MARK: Dates in the coalition's time zone

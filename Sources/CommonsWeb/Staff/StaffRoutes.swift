@@ -96,7 +96,7 @@ struct StaffRoutes {
         let strings = site.strings(context.language)
         let layout = try await site.staffLayout(title: strings["staff.sign_in"], path: StaffPath.login, staff: nil, language: context.language)
         let model = LoginPage(layout: layout, token: site.formTokens.issue(at: site.clock.now), email: email, error: error)
-        return site.views.page("staff/login", model, status: status)
+        return site.views.page(.staffLogin, model, status: status)
     }
 
     func login(_ request: Request, _ context: AppRequestContext) async throws -> Response {
@@ -183,7 +183,7 @@ struct StaffRoutes {
             greeting: strings.format("staff.greeting", ["name": layout.staffName]),
             links: layout.navigation.filter { $0.url != StaffPath.home }
         )
-        return site.views.page("staff/dashboard", model)
+        return site.views.page(.staffDashboard, model)
     }
 
     // MARK: Accounts
@@ -265,7 +265,7 @@ struct StaffRoutes {
             errors: messages,
             hasErrors: !errors.isEmpty
         )
-        return site.views.page("staff/accounts", model, status: status)
+        return site.views.page(.staffAccounts, model, status: status)
     }
 
     func addAccount(_ request: Request, _ context: StaffContext<AdministrationArea>) async throws -> Response {
@@ -378,7 +378,7 @@ struct StaffRoutes {
             nextURL: hasMore ? "\(StaffPath.audit)?page=\(page + 1)" : nil,
             previousURL: page > 1 ? "\(StaffPath.audit)?page=\(page - 1)" : nil
         )
-        return site.views.page("staff/audit", model)
+        return site.views.page(.staffAudit, model)
     }
 }
 

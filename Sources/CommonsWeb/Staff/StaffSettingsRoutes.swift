@@ -53,7 +53,7 @@ struct StaffSettingsRoutes {
             strings: strings,
             submitLabel: strings["staff.save"]
         )
-        return site.views.page("staff/form", model, status: status)
+        return site.views.page(.staffForm, model, status: status)
     }
 
     func save(_ request: Request, _ context: Context) async throws -> Response {

@@ -242,7 +242,7 @@ struct StaffSupporterRoutes {
             nextURL: page < pageCount ? "\(StaffPath.supporters)?\(base.isEmpty ? "" : base + "&")page=\(page + 1)" : nil,
             previousURL: page > 1 ? "\(StaffPath.supporters)?\(base.isEmpty ? "" : base + "&")page=\(page - 1)" : nil
         )
-        return site.views.page("staff/supporters", model)
+        return site.views.page(.staffSupporters, model)
     }
 
     // MARK: One supporter
@@ -317,7 +317,7 @@ struct StaffSupporterRoutes {
             error: errors["tag"].map { strings[$0] },
             applyError: errors["email"].map { strings[$0] }
         )
-        return site.views.page("staff/supporter", model, status: status)
+        return site.views.page(.staffSupporter, model, status: status)
     }
 
     func editor(
@@ -365,7 +365,7 @@ struct StaffSupporterRoutes {
             submitLabel: strings["staff.save"],
             links: [StaffLayout.NavigationItem(label: strings["staff.cancel"], url: StaffPath.supporter(id), isCurrent: false)]
         )
-        var response = site.views.page("staff/form", model, status: status)
+        var response = site.views.page(.staffForm, model, status: status)
         response.headers[.cacheControl] = "no-store"
         return response
     }
@@ -392,7 +392,7 @@ struct StaffSupporterRoutes {
             deleteURL: StaffPath.supporterDelete(id),
             backURL: StaffPath.supporter(id)
         )
-        return site.views.page("staff/confirm-delete", model)
+        return site.views.page(.staffConfirmDelete, model)
     }
 
     // MARK: Export

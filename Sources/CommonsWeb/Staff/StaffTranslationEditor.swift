@@ -131,7 +131,7 @@ struct StaffTranslationEditor<Area: StaffArea>: Sendable {
             sideForms: exists ? [.init(action: action + "/delete", label: strings["staff.translation_delete"], danger: true)] : [],
             previewHTML: original.bodyHTML.isEmpty ? nil : original.bodyHTML
         )
-        return site.views.page("staff/form", model, status: status)
+        return site.views.page(.staffForm, model, status: status)
     }
 }
 

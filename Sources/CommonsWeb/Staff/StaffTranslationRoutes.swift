@@ -56,6 +56,6 @@ struct StaffTranslationRoutes {
         let heading = strings["staff.nav_translations"]
         let layout = try await site.staffLayout(title: heading, path: StaffPath.translations, staff: context.staff, language: context.language)
         let model = TranslationsPage(layout: layout, heading: heading, introduction: strings["staff.translations_intro"], languages: languages)
-        return site.views.page("staff/translations", model)
+        return site.views.page(.staffTranslations, model)
     }
 }

@@ -10,25 +10,26 @@ import Mustache
 public struct Views: Sendable {
     let library: MustacheLibrary
 
+    /// Loads every template and checks that each one the code names is there: a missing one
+    /// stops the server at start, with its name, rather than failing the first page that needs it.
     public init(directory: URL) async throws {
         library = try await MustacheLibrary(directory: directory.path)
+        let missing = Template.allCases.filter { library.getTemplate(named: $0.rawValue) == nil }
+        guard missing.isEmpty else { throw ViewsError.missingTemplates(missing.map(\.rawValue), in: directory.path) }
     }
 
-    /// Renders a page model with its template; a missing template is a programming error caught by tests.
-    func render(_ template: String, _ model: Any) -> String {
-        guard let html = library.render(Self.prepared(model) ?? model, withTemplate: template) else {
-            preconditionFailure("No template named \(template)")
-        }
-        return html
+    /// Renders a page model with its template, which `init` found.
+    func render(_ template: Template, _ model: Any) -> String {
+        library.render(Self.prepared(model) ?? model, withTemplate: template.rawValue) ?? ""
     }
 
     /// An HTML response.
-    func page(_ template: String, _ model: Any, status: HTTPResponse.Status = .ok) -> Response {
+    func page(_ template: Template, _ model: Any, status: HTTPResponse.Status = .ok) -> Response {
         document(template, model, contentType: "text/html; charset=utf-8", status: status)
     }
 
     /// Any rendered text: HTML, RSS, a sitemap.
-    func document(_ template: String, _ model: Any, contentType: String, status: HTTPResponse.Status = .ok) -> Response {
+    func document(_ template: Template, _ model: Any, contentType: String, status: HTTPResponse.Status = .ok) -> Response {
         let text = render(template, model)
         var headers = HTTPFields()
         headers[.contentType] = contentType
@@ -63,6 +64,51 @@ public struct Views: Sendable {
             // Every string a template prints passes here: none may hide a quote from Mustache's escaper.
             if let text = value as? String { return HTMLText.unfusingMarkup(text) }
             return value
+        }
+    }
+}
+
+/// Every template the code renders, and the partials they use: checked at start-up.
+enum Template: String, CaseIterable, Sendable {
+    case actionForm = "action-form"
+    case campaignShow = "campaign-show"
+    case documentList = "document-list"
+    case documentShow = "document-show"
+    case error = "error"
+    case eventList = "event-list"
+    case eventShow = "event-show"
+    case home = "home"
+    case layout = "layout"
+    case newsList = "news-list"
+    case pageShow = "page-show"
+    case postShow = "post-show"
+    case privacy = "privacy"
+    case rss = "rss"
+    case search = "search"
+    case sitemap = "sitemap"
+    case staffLayout = "staff-layout"
+    case staffAccounts = "staff/accounts"
+    case staffAudit = "staff/audit"
+    case staffConfirmDelete = "staff/confirm-delete"
+    case staffDashboard = "staff/dashboard"
+    case staffForm = "staff/form"
+    case staffList = "staff/list"
+    case staffLogin = "staff/login"
+    case staffPostEditor = "staff/post-editor"
+    case staffPosts = "staff/posts"
+    case staffRevisions = "staff/revisions"
+    case staffSupporter = "staff/supporter"
+    case staffSupporters = "staff/supporters"
+    case staffTranslations = "staff/translations"
+    case thanks = "thanks"
+}
+
+enum ViewsError: Error, CustomStringConvertible {
+    case missingTemplates([String], in: String)
+
+    var description: String {
+        switch self {
+        case .missingTemplates(let names, let folder): "Templates missing from \(folder): \(names.joined(separator: ", ")) (.mustache)."
         }
     }
 }
