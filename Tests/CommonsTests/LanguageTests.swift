@@ -176,8 +176,8 @@ struct LanguageTests {
             // Before: the Spanish page shows the English original, says so in Spanish, and marks the words as English.
             let before = try await client.get("/es/news/cej-calls-for-sanctuary-schools").text
             #expect(before.contains("<p class=\"notice\">Esto todavía no está traducido al español, así que se muestra en inglés.</p>"))
-            #expect(before.contains("<h1 lang=\"en\">CEJ Calls For “Sanctuary Schools”</h1>"))
-            #expect(before.contains("<div class=\"prose\" lang=\"en\">"))
+            #expect(before.contains("<h1 lang=\"en\" dir=\"ltr\">CEJ Calls For “Sanctuary Schools”</h1>"))
+            #expect(before.contains("<div class=\"prose\" lang=\"en\" dir=\"ltr\">"))
 
             let editor = try #require(try await StaffBrowser.signIn(client, email: "ed@example.org"))
             let posts = try await editor.get(client, "/admin/posts").text
@@ -206,13 +206,13 @@ struct LanguageTests {
             #expect(home.contains("CEJ pide “escuelas santuario”"), "the home page lists the translated title")
             #expect(
                 home.contains(
-                    "<section class=\"mission\" aria-labelledby=\"mission-heading\">\n  <h2 id=\"mission-heading\">Nuestra misión</h2>\n  <div class=\"prose\" lang=\"en\">"
+                    "<section class=\"mission\" aria-labelledby=\"mission-heading\">\n  <h2 id=\"mission-heading\">Nuestra misión</h2>\n  <div class=\"prose\" lang=\"en\" dir=\"ltr\">"
                 )
             )
             #expect(try await client.get("/news/cej-calls-for-sanctuary-schools").text.contains("<h1>CEJ Calls For “Sanctuary Schools”</h1>"))
             let arabic = try await client.get("/ar/news/cej-calls-for-sanctuary-schools").text
             #expect(arabic.contains("لم تُترجم هذه الصفحة إلى العربية بعد"))
-            #expect(arabic.contains("<h1 lang=\"en\">CEJ Calls For “Sanctuary Schools”</h1>"))
+            #expect(arabic.contains("<h1 lang=\"en\" dir=\"ltr\">CEJ Calls For “Sanctuary Schools”</h1>"))
 
             // Campaigns belong to organizers, and so do their translations.
             #expect(try await editor.get(client, "/admin/campaigns").status == .forbidden)
@@ -229,7 +229,7 @@ struct LanguageTests {
             #expect(page.contains("<h1>Escuelas santuario</h1>"))
             #expect(page.contains("Las escuelas deben ser un refugio."))
             #expect(try await organizer.post(client, String(campaigns[campaign]) + "/translations/es/delete").status == .seeOther)
-            #expect(try await client.get("/es/campaigns/sanctuary-schools").text.contains("<h1 lang=\"en\">"))
+            #expect(try await client.get("/es/campaigns/sanctuary-schools").text.contains("<h1 lang=\"en\" dir=\"ltr\">"))
         }
     }
 
@@ -238,6 +238,30 @@ struct LanguageTests {
         for (code, catalog) in catalogs.catalogs where code != "en" {
             #expect(!catalog.drafts.isEmpty, "\(code) was written without a native speaker's review yet")
             #expect(catalog.drafts.isSubset(of: Set(catalog.strings.keys)), "\(code) lists drafts it does not have")
+        }
+    }
+}
+
+@Suite("Right-to-left pages")
+struct RightToLeftTests {
+    /// English shown untranslated on an Arabic or Urdu page keeps its own direction, and an
+    /// English name inside an Arabic sentence is isolated.
+    @Test func test_english_on_arabic_pages_is_marked_ltr_and_names_in_sentences_are_isolated() async throws {
+        let site = try await TestSite.make()
+        defer { Task { await site.destroy() } }
+        try await addPosts(1, to: site, categories: ["Action Alerts"])
+        try await site.run { client async throws in
+            for path in ["/ar", "/ar/news", "/ar/campaigns/sanctuary-schools", "/ur/mission", "/ar/category/action-alerts"] {
+                let html = try await client.get(path).text
+                // Elements marked English (not `hreflang`, which names a link's target).
+                let marked = html.components(separatedBy: " lang=\"en\"").count - 1
+                let withDirection = html.components(separatedBy: " lang=\"en\" dir=\"ltr\"").count - 1
+                #expect(marked > 0, "\(path) shows untranslated English")
+                #expect(marked == withDirection, "\(path): \(marked) lang=en, \(withDirection) with dir=ltr")
+            }
+            let category = try await client.get("/ar/category/action-alerts").text
+            #expect(category.contains("\u{2068}Action Alerts\u{2069}"))
+            #expect(!(try await client.get("/category/action-alerts").text.contains("\u{2068}")))
         }
     }
 }

@@ -269,6 +269,29 @@ struct PublishingTests {
     @Test(.enabled(if: TestDatabase.postgresAvailable, TestDatabase.postgresSkipReason))
     func test_search_ranks_titles_first_and_highlights_on_postgres() async throws { try await searchRanksAndHighlights(.postgres) }
 
+    /// Words touching typographic quotes (“Sanctuary Schools”) are found whatever the database's locale.
+    func searchIgnoresPunctuation(_ backend: TestDatabase.Backend) async throws {
+        let site = try await TestSite.make(backend)
+        defer { Task { await site.destroy() } }
+        try await site.run { client async throws in _ = try await client.get("/healthz") }
+        try await site.withStore { store async throws in
+            try await Newsroom(database: store.database, clock: .system).create(
+                PostDraft(title: "“Quoted” — «Títulos»", body: "Parents said “enough”… ¿Por qué?", status: .published)
+            )
+        }
+        try await site.run { client async throws in
+            for word in ["sanctuary", "quoted", "títulos", "enough", "qué"] {
+                let html = try await client.get("/search?q=\(word.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!)").text
+                #expect(html.contains("<ol class=\"search-results\">"), "\(word) on \(backend)")
+            }
+        }
+    }
+
+    @Test func test_search_ignores_punctuation_on_sqlite() async throws { try await searchIgnoresPunctuation(.sqlite) }
+
+    @Test(.enabled(if: TestDatabase.postgresAvailable, TestDatabase.postgresSkipReason))
+    func test_search_ignores_punctuation_on_postgres_in_the_c_locale() async throws { try await searchIgnoresPunctuation(.postgresCLocale) }
+
     @Test func test_search_without_words_shows_the_form_and_refuses_long_queries() async throws {
         let site = try await TestSite.make()
         defer { Task { await site.destroy() } }

@@ -50,9 +50,37 @@ public struct SearchIndex: Sendable {
     /// Puts an item's current words in the index, replacing what it had.
     public func index(_ kind: SearchHit.Kind, id: UUID, title: String, body: String) async throws {
         try await remove(kind, id: id)
-        try await sql.raw(
-            "INSERT INTO search_index (kind, ref_id, title, body) VALUES (\(bind: kind.rawValue), \(bind: id), \(bind: title), \(bind: body))"
-        ).run()
+        if isSQLite {
+            // FTS5's unicode61 tokenizer splits on punctuation by Unicode category, whatever the locale.
+            try await sql.raw(
+                "INSERT INTO search_index (kind, ref_id, title, body) VALUES (\(bind: kind.rawValue), \(bind: id), \(bind: title), \(bind: body))"
+            ).run()
+        } else {
+            // PostgreSQL's parser takes its character classes from the database's locale: under C,
+            // “Sanctuary is one word with its quote. The words it indexes come without punctuation.
+            try await sql.raw(
+                """
+                INSERT INTO search_index (kind, ref_id, title, body, title_words, body_words)
+                VALUES (\(bind: kind.rawValue), \(bind: id), \(bind: title), \(bind: body), \(bind: Self.withoutPunctuation(title)), \(bind: Self.withoutPunctuation(body)))
+                """
+            ).run()
+        }
+    }
+
+    /// The text with every punctuation mark and symbol (quotes, dashes, «», ¿, …) made a space,
+    /// letters, marks and digits of every script kept: what a word is, decided here, not by a locale.
+    public static func withoutPunctuation(_ text: String) -> String {
+        var result = String.UnicodeScalarView()
+        for scalar in text.unicodeScalars {
+            switch scalar.properties.generalCategory {
+            case .connectorPunctuation, .dashPunctuation, .openPunctuation, .closePunctuation, .initialPunctuation, .finalPunctuation,
+                .otherPunctuation, .mathSymbol, .currencySymbol, .modifierSymbol, .otherSymbol:
+                result.append(" ")
+            default:
+                result.append(scalar)
+            }
+        }
+        return String(result)
     }
 
     public func remove(_ kind: SearchHit.Kind, id: UUID) async throws {

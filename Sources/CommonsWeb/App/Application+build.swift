@@ -20,7 +20,7 @@ public enum AllMigrations {
         ContentMigrations.all + OrganizingMigrations.all + AccountsMigrations.all + [
             TrackContentChanges(tables: publicContentTables), CreateTranslations(),
         ]
-            + ImportMigrations.all + [StoreRenderedBodies(), StoreRenderedDescriptions()]
+            + ImportMigrations.all + [StoreRenderedBodies(), StoreRenderedDescriptions(), IndexWordsWithoutPunctuation()]
     }
 
     /// Every table a public page is rendered from: a write to any of them empties the page cache.

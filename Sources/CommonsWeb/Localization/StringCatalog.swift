@@ -13,6 +13,8 @@ public struct StringCatalog: Sendable {
     /// The same strings nested, as templates read them.
     public let tree: [String: any Sendable]
     public let drafts: Set<String>
+    /// Arabic and Urdu: values put into sentences are isolated (see `format`).
+    public let isRightToLeft: Bool
 
     public init(languageCode: String, json: Data) throws {
         guard let root = try JSONSerialization.jsonObject(with: json) as? [String: Any],
@@ -40,6 +42,7 @@ public struct StringCatalog: Sendable {
         self.strings = flat
         self.languageCode = languageCode
         self.drafts = Set(root["drafts"] as? [String] ?? [])
+        self.isRightToLeft = Language.known(code: languageCode)?.isRightToLeft ?? false
     }
 
     /// The text for a key; the key itself when missing, so a gap shows rather than breaks a page.
@@ -47,13 +50,26 @@ public struct StringCatalog: Sendable {
         strings[key] ?? key
     }
 
-    /// The text for a key with its `{name}` placeholders filled.
+    /// The text for a key with its `{name}` placeholders filled, in one pass (a value that
+    /// itself holds `{name}` stays as it is). In a right-to-left language each value is wrapped
+    /// in Unicode's first-strong isolate (U+2068 … U+2069, what `<bdi>` does in markup), so an
+    /// English title in an Arabic sentence keeps its own direction, in page titles too.
     public func format(_ key: String, _ values: [String: String]) -> String {
-        var text = self[key]
-        for (name, value) in values {
-            text = text.replacingOccurrences(of: "{\(name)}", with: value)
+        let template = self[key]
+        var result = ""
+        var rest = template[...]
+        while let open = rest.firstIndex(of: "{") {
+            result += rest[..<open]
+            let after = rest[rest.index(after: open)...]
+            guard let close = after.firstIndex(of: "}"), let value = values[String(after[..<close])] else {
+                result.append("{")
+                rest = after
+                continue
+            }
+            result += isRightToLeft ? "\u{2068}\(value)\u{2069}" : value
+            rest = after[after.index(after: close)...]
         }
-        return text
+        return result + rest
     }
 
     /// The placeholder names a text uses, for the completeness test.

@@ -8,7 +8,9 @@ import Testing
 /// PostgreSQL server CI starts (`COMMONS_TEST_POSTGRES_URL`), dropped afterwards.
 struct TestDatabase {
     enum Backend: String, CustomStringConvertible {
-        case sqlite, postgres
+        /// `postgresCLocale`: a database whose character classes are the C locale's, as many
+        /// containers and managed services make them.
+        case sqlite, postgres, postgresCLocale
         var description: String { rawValue }
     }
 
@@ -39,14 +41,15 @@ struct TestDatabase {
         switch backend {
         case .sqlite:
             return TestDatabase(backend: .sqlite, location: .sqliteFile(inDataDirectory: folder.path), folder: folder, postgresName: nil)
-        case .postgres:
+        case .postgres, .postgresCLocale:
             guard let base = postgresURL else { throw TestSkip(reason: "COMMONS_TEST_POSTGRES_URL is not set") }
             let name = "commons_test_\(UUID().uuidString.prefix(12).lowercased().replacingOccurrences(of: "-", with: ""))"
             let admin = try await CommonsDatabase.open(.postgres(url: base), logger: logger)
-            try await admin.sql.raw("CREATE DATABASE \(unsafeRaw: name)").run()
+            let locale = backend == .postgresCLocale ? " TEMPLATE template0 ENCODING 'UTF8' LC_COLLATE 'C' LC_CTYPE 'C'" : ""
+            try await admin.sql.raw("CREATE DATABASE \(unsafeRaw: name)\(unsafeRaw: locale)").run()
             await admin.shutdown()
             return TestDatabase(
-                backend: .postgres,
+                backend: backend,
                 location: .postgres(url: replacingDatabase(in: base, with: name)),
                 folder: folder,
                 postgresName: name
