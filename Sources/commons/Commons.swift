@@ -235,12 +235,17 @@ struct Import: AsyncParsableCommand {
         @Flag(name: .long, help: "Report what would be imported without writing anything.")
         var dryRun = false
 
-        @Option(name: .long, help: "The WordPress site's time zone, for items without a GMT date (default America/New_York).")
-        var timeZone = "America/New_York"
+        @Option(
+            name: .long,
+            help: "The WordPress site's time zone, for items without a GMT date (default: COMMONS_TIME_ZONE, else America/New_York)."
+        )
+        var timeZone: String?
 
         func run() async throws {
             let settings = loadSettings()
-            guard let zone = TimeZone(identifier: timeZone) else { fail(ImportError("unknown time zone \(timeZone)")) }
+            guard let zone = timeZone.map({ TimeZone(identifier: $0) }) ?? settings.timeZone else {
+                fail(ImportError("unknown time zone \(timeZone ?? "")"))
+            }
             guard let data = FileManager.default.contents(atPath: file) else { fail(ImportError("cannot read \(file)")) }
             var isFolder: ObjCBool = false
             if let uploads, !FileManager.default.fileExists(atPath: uploads, isDirectory: &isFolder) || !isFolder.boolValue {

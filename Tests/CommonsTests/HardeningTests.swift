@@ -86,7 +86,7 @@ struct HardeningTests {
                 )
                 #expect(response.status == .unprocessableContent, "\(start)")
             }
-            #expect(StaffPostRoutes.parseLocalDateTime("2030-03-10T18:00") != nil)
+            #expect(StaffPostRoutes.parseLocalDateTime("2030-03-10T18:00", in: Settings.defaultTimeZone) != nil)
             for number in ["99999999999999999999", "-5", "10000001"] {
                 let goal = try await organizer.post(
                     client,
@@ -361,4 +361,31 @@ final class Counter: @unchecked Sendable {
     private var count = 0
     var value: Int { lock.withLock { count } }
     func increment() { lock.withLock { count += 1 } }
+}
+
+@Suite("Time zone")
+struct TimeZoneSettingTests {
+    @Test func test_commons_time_zone_sets_the_coalitions_zone_and_a_bad_one_stops_start_up() throws {
+        #expect(try Settings.fromEnvironment([:]).timeZone.identifier == "America/New_York")
+        #expect(try Settings.fromEnvironment(["COMMONS_TIME_ZONE": "America/Chicago"]).timeZone.identifier == "America/Chicago")
+        #expect(throws: SettingsError.self) { try Settings.fromEnvironment(["COMMONS_TIME_ZONE": "Mars/Olympus_Mons"]) }
+        do {
+            _ = try Settings.fromEnvironment(["COMMONS_TIME_ZONE": "Mars/Olympus_Mons"])
+        } catch let error as SettingsError {
+            #expect(error.variable == "COMMONS_TIME_ZONE")
+        }
+    }
+
+    @Test func test_staff_type_times_in_the_coalitions_zone() async throws {
+        var made = try await TestSite.make()
+        made.settings.timeZone = try #require(TimeZone(identifier: "America/Chicago"))
+        let site = made
+        defer { Task { await site.destroy() } }
+        try await addStaff(site, email: "org@example.org", role: .organizer)
+        try await site.run { client async throws in
+            let organizer = try #require(try await StaffBrowser.signIn(client, email: "org@example.org"))
+            let form = try await organizer.get(client, "/admin/events/new").text
+            #expect(form.contains("America/Chicago"))
+        }
+    }
 }

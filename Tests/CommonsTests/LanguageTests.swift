@@ -93,7 +93,7 @@ struct LanguageTests {
         let date = Date(timeIntervalSince1970: 1_481_212_800)  // 2016-12-08 16:00 UTC
         func format(_ code: String) -> String {
             let language = Language.known(code: code)!
-            return Formatting(language: language, strings: catalogs[language]).date(date)
+            return Formatting(language: language, strings: catalogs[language], timeZone: Settings.defaultTimeZone).date(date)
         }
         #expect(format("en") == "December 8, 2016")
         #expect(format("es") == "8 de diciembre de 2016")

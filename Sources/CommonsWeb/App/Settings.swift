@@ -27,6 +27,9 @@ public struct Settings: Sendable {
     public var contentCheckInterval: Duration
     /// Timeouts and the per-client connection cap (`COMMONS_MAX_CONNECTIONS_PER_CLIENT`).
     public var connectionLimits: ConnectionLimits
+    /// `COMMONS_TIME_ZONE`: the coalition's own zone, for dates on pages, the times staff type and
+    /// new events' default; `America/New_York` unless set.
+    public var timeZone: TimeZone
 
     public init(
         hostname: String = "127.0.0.1",
@@ -41,7 +44,8 @@ public struct Settings: Sendable {
         retention: RetentionPolicy = RetentionPolicy(),
         pageCacheMegabytes: Int = 32,
         contentCheckInterval: Duration = .seconds(1),
-        connectionLimits: ConnectionLimits = ConnectionLimits()
+        connectionLimits: ConnectionLimits = ConnectionLimits(),
+        timeZone: TimeZone = Settings.defaultTimeZone
     ) {
         self.hostname = hostname
         self.port = port
@@ -56,11 +60,15 @@ public struct Settings: Sendable {
         self.pageCacheMegabytes = pageCacheMegabytes
         self.contentCheckInterval = contentCheckInterval
         self.connectionLimits = connectionLimits
+        self.timeZone = timeZone
     }
+
+    /// The zone of a new site: CEJ's, New York's.
+    public static let defaultTimeZone = TimeZone(identifier: "America/New_York") ?? .gmt
 
     /// Reads `COMMONS_DATA_DIR`, `DATABASE_URL`, `HOST`, `PORT`, `COMMONS_BASE_URL`, `COMMONS_DEMO`,
     /// `COMMONS_DATA_KEY`, `COMMONS_FORM_RATE_LIMIT`, `COMMONS_RSVP_RETENTION_DAYS`, `COMMONS_SUPPORTER_RETENTION_MONTHS`,
-    /// `COMMONS_PAGE_CACHE_MB`, `COMMONS_MAX_CONNECTIONS_PER_CLIENT` and `LOG_LEVEL`; throws a `SettingsError` naming the variable for a value it cannot use.
+    /// `COMMONS_PAGE_CACHE_MB`, `COMMONS_MAX_CONNECTIONS_PER_CLIENT`, `COMMONS_TIME_ZONE` and `LOG_LEVEL`; throws a `SettingsError` naming the variable for a value it cannot use.
     public static func fromEnvironment(_ environment: [String: String] = ProcessInfo.processInfo.environment) throws -> Settings {
         func value(_ name: String) -> String? {
             guard let raw = environment[name]?.trimmingCharacters(in: .whitespaces), !raw.isEmpty else { return nil }
@@ -154,6 +162,17 @@ public struct Settings: Sendable {
             }
             connectionLimits.connectionsPerClient = limit
         }
+        var timeZone = Settings.defaultTimeZone
+        if let raw = value("COMMONS_TIME_ZONE") {
+            guard raw.utf8.count <= 64, let zone = TimeZone(identifier: raw) else {
+                throw SettingsError(
+                    variable: "COMMONS_TIME_ZONE",
+                    value: raw,
+                    expected: "an IANA time zone such as America/New_York or America/Chicago"
+                )
+            }
+            timeZone = zone
+        }
         return Settings(
             hostname: hostname,
             port: port,
@@ -166,7 +185,8 @@ public struct Settings: Sendable {
             formRateLimit: formRateLimit,
             retention: retention,
             pageCacheMegabytes: pageCacheMegabytes,
-            connectionLimits: connectionLimits
+            connectionLimits: connectionLimits,
+            timeZone: timeZone
         )
     }
 }

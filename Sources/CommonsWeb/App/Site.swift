@@ -44,7 +44,9 @@ struct Site: Sendable {
 
     func strings(_ language: Language) -> StringCatalog { catalogs[language] }
 
-    func formatting(_ language: Language) -> Formatting { Formatting(language: language, strings: catalogs[language]) }
+    func formatting(_ language: Language) -> Formatting {
+        Formatting(language: language, strings: catalogs[language], timeZone: settings.timeZone)
+    }
 
     /// The frame of a page in the reader's language, with the language this visitor may prefer offered.
     func layout(_ meta: PageMeta, context: AppRequestContext) async throws -> Layout {

@@ -21,12 +21,12 @@ struct StaffOrganizingRoutes {
 
         group.get(StaffPath.Pattern.events) { _, context in try await eventList(context) }
         group.get(StaffPath.Pattern.newEvent) { _, context in
-            try await eventEditor(nil, values: ["time_zone": "America/New_York", "status": "scheduled"], context)
+            try await eventEditor(nil, values: ["time_zone": site.settings.timeZone.identifier, "status": "scheduled"], context)
         }
         group.post(StaffPath.Pattern.events) { request, context in try await saveEvent(nil, request, context) }
         group.get(StaffPath.Pattern.event) { _, context in
             let event = try await event(context)
-            return try await eventEditor(event, values: Self.values(of: event), context)
+            return try await eventEditor(event, values: values(of: event), context)
         }
         group.post(StaffPath.Pattern.event) { request, context in try await saveEvent(try await event(context), request, context) }
     }
@@ -212,11 +212,11 @@ struct StaffOrganizingRoutes {
         return event
     }
 
-    static func values(of event: Event) -> [String: String] {
+    func values(of event: Event) -> [String: String] {
         [
             "title": event.title, "slug": event.slug, "description": event.description,
-            "starts_at": StaffPostRoutes.localDateTime(event.startsAt, in: TimeZone(identifier: event.timeZone) ?? Formatting.timeZone),
-            "ends_at": StaffPostRoutes.localDateTime(event.endsAt, in: TimeZone(identifier: event.timeZone) ?? Formatting.timeZone),
+            "starts_at": StaffPostRoutes.localDateTime(event.startsAt, in: TimeZone(identifier: event.timeZone) ?? site.settings.timeZone),
+            "ends_at": StaffPostRoutes.localDateTime(event.endsAt, in: TimeZone(identifier: event.timeZone) ?? site.settings.timeZone),
             "time_zone": event.timeZone, "venue": event.venue, "address": event.address,
             "online_url": event.onlineURL ?? "", "capacity": event.capacity.map(String.init) ?? "", "status": event.status.rawValue,
         ]
@@ -315,7 +315,7 @@ struct StaffOrganizingRoutes {
     func saveEvent(_ event: Event?, _ request: Request, _ context: Context) async throws -> Response {
         let fields = try await request.collectFormFields(limit: context.maxUploadSize)
         var errors = ValidationErrors()
-        let zone = TimeZone(identifier: fields["time_zone"] ?? "") ?? Formatting.timeZone
+        let zone = TimeZone(identifier: fields["time_zone"] ?? "") ?? site.settings.timeZone
         func date(_ name: String) -> Date? {
             guard let value = fields[name], let date = StaffPostRoutes.parseLocalDateTime(value, in: zone) else {
                 errors.add(field: name, message: "error.date_invalid")
@@ -339,7 +339,7 @@ struct StaffOrganizingRoutes {
                 description: fields["description"] ?? "",
                 startsAt: startsAt!,
                 endsAt: endsAt!,
-                timeZone: fields["time_zone"] ?? "America/New_York",
+                timeZone: fields["time_zone"] ?? site.settings.timeZone.identifier,
                 venue: fields["venue"] ?? "",
                 address: fields["address"] ?? "",
                 onlineURL: online.isEmpty ? nil : online,

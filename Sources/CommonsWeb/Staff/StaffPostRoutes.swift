@@ -14,7 +14,7 @@ struct StaffPostRoutes {
         group.post(StaffPath.Pattern.posts) { request, context in try await save(nil, request, context) }
         group.get(StaffPath.Pattern.post) { _, context in
             let post = try await post(context)
-            return try await editor(post, values: Self.values(of: post), context)
+            return try await editor(post, values: values(of: post), context)
         }
         group.post(StaffPath.Pattern.post) { request, context in try await save(try await post(context), request, context) }
         group.get(StaffPath.Pattern.postRevisions) { _, context in try await revisions(try await post(context), context) }
@@ -97,10 +97,10 @@ struct StaffPostRoutes {
         let saved: Bool
     }
 
-    static func values(of post: Post) -> [String: String] {
+    func values(of post: Post) -> [String: String] {
         [
             "title": post.title, "slug": post.slug, "summary": post.summary, "body": post.body, "status": post.status.rawValue,
-            "publish_at": post.publishAt.map { localDateTime($0) } ?? "", "byline": post.byline,
+            "publish_at": post.publishAt.map { Self.localDateTime($0, in: site.settings.timeZone) } ?? "", "byline": post.byline,
             "categories": post.categories.map(\.name).joined(separator: ", "),
             "tags": post.tags.map(\.name).joined(separator: ", "), "featured_document": post.$featuredDocument.id?.uuidString ?? "",
         ]
@@ -160,7 +160,7 @@ struct StaffPostRoutes {
         let status = PublicationStatus(rawValue: fields["status"] ?? "") ?? .draft
         var publishAt: Date?
         if let raw = fields["publish_at"], !raw.isEmpty {
-            publishAt = Self.parseLocalDateTime(raw)
+            publishAt = Self.parseLocalDateTime(raw, in: site.settings.timeZone)
             if publishAt == nil { errors.add(field: "publish_at", message: "error.date_invalid") }
         }
         func list(_ name: String) -> [String] {
@@ -227,16 +227,16 @@ struct StaffPostRoutes {
 
     // MARK: Dates in the coalition's time zone
 
-    static func localDateTime(_ date: Date, in zone: TimeZone = Formatting.timeZone) -> String {
+    static func localDateTime(_ date: Date, in zone: TimeZone) -> String {
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = zone
         let p = calendar.dateComponents([.year, .month, .day, .hour, .minute], from: date)
         return String(format: "%04d-%02d-%02dT%02d:%02d", p.year!, p.month!, p.day!, p.hour!, p.minute!)
     }
 
-    /// `2026-12-01T18:30` as a datetime-local field sends it, read as New York time: exactly
+    /// `2026-12-01T18:30` as a datetime-local field sends it, read in `zone`: exactly
     /// that shape, years 1900 to 9999, a real day and time; nil for anything else.
-    static func parseLocalDateTime(_ raw: String, in zone: TimeZone = Formatting.timeZone) -> Date? {
+    static func parseLocalDateTime(_ raw: String, in zone: TimeZone) -> Date? {
         let bytes = Array(raw.utf8)
         guard bytes.count == 16, bytes[4] == UInt8(ascii: "-"), bytes[7] == UInt8(ascii: "-"), bytes[10] == UInt8(ascii: "T"),
             bytes[13] == UInt8(ascii: ":")

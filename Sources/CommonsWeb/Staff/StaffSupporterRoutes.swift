@@ -145,8 +145,10 @@ struct StaffSupporterRoutes {
         filter.language = request.formQueryValue("language").flatMap { SupporterLanguage.codes.contains($0) ? $0 : nil }
         filter.role = request.formQueryValue("role").flatMap { SupporterRole(rawValue: $0)?.rawValue }
         filter.emailOptIn = request.formQueryValue("opted_in") == "yes"
-        filter.from = request.formQueryValue("from").flatMap { StaffPostRoutes.parseLocalDateTime($0 + "T00:00") }
-        filter.until = request.formQueryValue("to").flatMap { StaffPostRoutes.parseLocalDateTime($0 + "T00:00")?.addingTimeInterval(86400) }
+        filter.from = request.formQueryValue("from").flatMap { StaffPostRoutes.parseLocalDateTime($0 + "T00:00", in: site.settings.timeZone) }
+        filter.until = request.formQueryValue("to").flatMap {
+            StaffPostRoutes.parseLocalDateTime($0 + "T00:00", in: site.settings.timeZone)?.addingTimeInterval(86400)
+        }
         return filter
     }
 

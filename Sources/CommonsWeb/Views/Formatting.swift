@@ -4,13 +4,12 @@ import Foundation
 struct Formatting: Sendable {
     let language: Language
     let strings: StringCatalog
-
-    /// The coalition works in New York; dates are New York dates.
-    static let timeZone = TimeZone(identifier: "America/New_York")!
+    /// The coalition's zone (`COMMONS_TIME_ZONE`): dates are its dates.
+    let timeZone: TimeZone
 
     /// "December 8, 2016".
     func date(_ date: Date) -> String {
-        var style = Date.FormatStyle(date: .long, time: .omitted, locale: Locale(identifier: language.localeIdentifier), timeZone: Self.timeZone)
+        var style = Date.FormatStyle(date: .long, time: .omitted, locale: Locale(identifier: language.localeIdentifier), timeZone: timeZone)
         style.calendar = Calendar(identifier: .gregorian)
         return date.formatted(style)
     }
@@ -18,14 +17,14 @@ struct Formatting: Sendable {
     /// "2016-12-08", for `<time datetime>`.
     func machineDate(_ date: Date) -> String {
         var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = Self.timeZone
+        calendar.timeZone = timeZone
         let parts = calendar.dateComponents([.year, .month, .day], from: date)
         return String(format: "%04d-%02d-%02d", parts.year ?? 0, parts.month ?? 0, parts.day ?? 0)
     }
 
     /// "Thursday, December 8, 2016, 12:00 – 1:00 PM EST", in the event's own zone.
     func eventTime(start: Date, end: Date, timeZone identifier: String) -> String {
-        let zone = TimeZone(identifier: identifier) ?? Self.timeZone
+        let zone = TimeZone(identifier: identifier) ?? timeZone
         let locale = Locale(identifier: language.localeIdentifier)
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = zone
