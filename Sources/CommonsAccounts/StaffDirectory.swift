@@ -60,7 +60,7 @@ public struct StaffDirectory: Sendable {
     }
 
     public func changeRole(of id: UUID, to role: Role, by actor: UUID) async throws {
-        guard let account = try await StaffAccount.find(id, on: database) else { throw AccountError.notFound }
+        guard let account = try await StaffAccount.find(id, on: database) else { throw AccountNotFound() }
         let now = clock.now
         try await database.transaction { db in
             let before = account.role
@@ -84,7 +84,7 @@ public struct StaffDirectory: Sendable {
 
     /// Disables an account and ends all its sessions at once.
     public func disable(_ id: UUID, by actor: UUID) async throws {
-        guard let account = try await StaffAccount.find(id, on: database) else { throw AccountError.notFound }
+        guard let account = try await StaffAccount.find(id, on: database) else { throw AccountNotFound() }
         guard id != actor else { throw AccountError.cannotDisableSelf }
         let now = clock.now
         try await database.transaction { db in
@@ -96,8 +96,10 @@ public struct StaffDirectory: Sendable {
     }
 }
 
+/// No staff account with that id.
+public struct AccountNotFound: NotFoundError, Equatable {}
+
 public enum AccountError: Error, Equatable {
-    case notFound
     case cannotDisableSelf
     /// The only active admin cannot take another role.
     case lastAdmin

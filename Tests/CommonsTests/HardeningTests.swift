@@ -389,3 +389,34 @@ struct TimeZoneSettingTests {
         }
     }
 }
+
+@Suite("Not found")
+struct NotFoundTests {
+    /// Every concern's "no such item" is a 404 page, matched once; malformed ids too.
+    @Test func test_saving_what_another_editor_deleted_and_malformed_ids_answer_404() async throws {
+        let site = try await TestSite.make()
+        defer { Task { await site.destroy() } }
+        try await addStaff(site, email: "ed@example.org", role: .editor)
+        try await addStaff(site, email: "org@example.org", role: .organizer)
+        try await site.run { client async throws in
+            let editor = try #require(try await StaffBrowser.signIn(client, email: "ed@example.org"))
+            let organizer = try #require(try await StaffBrowser.signIn(client, email: "org@example.org"))
+            let created = try await editor.post(client, "/admin/posts", [("title", "Soon gone"), ("body", "x"), ("status", "draft")])
+            let editURL = try #require(created.headers[.location])
+            let id = try #require(UUID(uuidString: String(editURL.split(separator: "/").last ?? "")))
+            try await site.withStore { store async throws in
+                try await Newsroom(database: store.database, clock: .system).delete(id)
+            }
+            let save = try await editor.post(client, editURL, [("title", "Edited"), ("body", "y"), ("status", "draft")])
+            #expect(save.status == .notFound)
+            let missing = UUID().uuidString.lowercased()
+            for path in ["/admin/posts/not-a-uuid", "/admin/posts/\(missing)", "/admin/pages/123", "/admin/documents/\(missing)x"] {
+                #expect(try await editor.get(client, path).status == .notFound, "\(path)")
+            }
+            #expect(try await organizer.get(client, "/admin/supporters/zzz").status == .notFound)
+            #expect(try await organizer.post(client, "/admin/supporters/\(missing)/tags", [("tag", "x")]).status == .notFound)
+            #expect(try await organizer.post(client, "/admin/supporters/\(missing)/actions/garbage/apply").status == .notFound)
+            #expect(try await organizer.post(client, "/admin/supporters/\(missing)/actions/\(missing)/apply").status == .notFound)
+        }
+    }
+}

@@ -314,6 +314,6 @@ public struct Newsroom: Sendable {
 }
 
 /// Errors of the content concern that are not about a field's value.
-public enum ContentError: Error, Equatable, Sendable {
+public enum ContentError: NotFoundError, Equatable, Sendable {
     case notFound
 }

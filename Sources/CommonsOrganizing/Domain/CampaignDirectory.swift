@@ -135,6 +135,6 @@ public struct CampaignDirectory: Sendable {
     }
 }
 
-public enum OrganizingError: Error, Equatable {
+public enum OrganizingError: NotFoundError, Equatable {
     case notFound
 }

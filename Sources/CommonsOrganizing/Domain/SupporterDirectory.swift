@@ -211,6 +211,6 @@ public struct SupporterDirectory: Sendable {
     }
 }
 
-public enum SupporterError: Error, Equatable {
+public enum SupporterError: NotFoundError, Equatable {
     case notFound
 }

@@ -1,3 +1,4 @@
+import CommonsCore
 import Hummingbird
 import Logging
 import NIOHTTP1
@@ -12,6 +13,9 @@ struct ErrorPageMiddleware: RouterMiddleware {
         do {
             return try await next(request, context)
         } catch SiteError.notFound {
+            return try await page(.notFound, context: context)
+        } catch is any NotFoundError {
+            // Any concern's "no such item", matched here once (an item deleted meanwhile too).
             return try await page(.notFound, context: context)
         } catch SiteError.gone {
             return try await page(.gone, context: context)

@@ -40,7 +40,7 @@ struct StaffContentRoutes {
     // MARK: Pages
 
     func page(_ context: Context) async throws -> Page {
-        guard let id = UUID(uuidString: context.parameters.get("id") ?? ""), let page = try await site.pages.page(id: id) else {
+        guard let page = try await site.pages.page(id: context.parameters.uuid("id")) else {
             throw SiteError.notFound
         }
         return page
@@ -136,7 +136,7 @@ struct StaffContentRoutes {
     // MARK: Documents
 
     func document(_ context: Context) async throws -> Document {
-        guard let id = UUID(uuidString: context.parameters.get("id") ?? ""), let document = try await site.library.document(id: id) else {
+        guard let document = try await site.library.document(id: context.parameters.uuid("id")) else {
             throw SiteError.notFound
         }
         return document

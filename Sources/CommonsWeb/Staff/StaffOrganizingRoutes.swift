@@ -34,7 +34,7 @@ struct StaffOrganizingRoutes {
     // MARK: Campaigns
 
     func campaign(_ context: Context) async throws -> Campaign {
-        guard let id = UUID(uuidString: context.parameters.get("id") ?? ""), let campaign = try await site.campaigns.campaign(id: id) else {
+        guard let campaign = try await site.campaigns.campaign(id: context.parameters.uuid("id")) else {
             throw SiteError.notFound
         }
         return campaign
@@ -206,7 +206,7 @@ struct StaffOrganizingRoutes {
     // MARK: Events
 
     func event(_ context: Context) async throws -> Event {
-        guard let id = UUID(uuidString: context.parameters.get("id") ?? ""), let event = try await site.events.event(id: id) else {
+        guard let event = try await site.events.event(id: context.parameters.uuid("id")) else {
             throw SiteError.notFound
         }
         return event

@@ -20,7 +20,8 @@ struct StaffPostRoutes {
         group.get(StaffPath.Pattern.postRevisions) { _, context in try await revisions(try await post(context), context) }
         group.post(StaffPath.Pattern.restoreRevision) { _, context in
             let post = try await post(context)
-            guard let revisionID = UUID(uuidString: context.parameters.get("revision") ?? ""),
+            let revisionID = try context.parameters.uuid("revision")
+            guard
                 try await site.newsroom.revisions(of: post.requireID()).contains(where: { $0.id == revisionID })
             else { throw SiteError.notFound }
             try await site.newsroom.restore(revision: revisionID)
@@ -33,7 +34,7 @@ struct StaffPostRoutes {
     }
 
     func post(_ context: Context) async throws -> Post {
-        guard let id = UUID(uuidString: context.parameters.get("id") ?? ""), let post = try await site.newsroom.post(id: id) else {
+        guard let post = try await site.newsroom.post(id: context.parameters.uuid("id")) else {
             throw SiteError.notFound
         }
         return post

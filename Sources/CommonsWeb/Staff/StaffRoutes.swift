@@ -300,8 +300,6 @@ struct StaffRoutes {
         guard let role = Role(rawValue: fields["role"] ?? "") else { throw SiteError.notFound }
         do {
             try await StaffDirectory(database: site.database, clock: site.clock).changeRole(of: id, to: role, by: context.staff.accountID)
-        } catch AccountError.notFound {
-            throw SiteError.notFound
         } catch AccountError.lastAdmin {
             return try await accountsPage(
                 context,
@@ -315,8 +313,6 @@ struct StaffRoutes {
     func disable(_ context: StaffContext<AdministrationArea>) async throws -> Response {
         do {
             try await StaffDirectory(database: site.database, clock: site.clock).disable(try accountID(context), by: context.staff.accountID)
-        } catch AccountError.notFound {
-            throw SiteError.notFound
         } catch AccountError.cannotDisableSelf {
             return try await accountsPage(
                 context,
@@ -328,8 +324,7 @@ struct StaffRoutes {
     }
 
     func accountID(_ context: StaffContext<AdministrationArea>) throws -> UUID {
-        guard let id = UUID(uuidString: context.parameters.get("id") ?? "") else { throw SiteError.notFound }
-        return id
+        try context.parameters.uuid("id")
     }
 
     // MARK: Audit log

@@ -19,8 +19,6 @@ struct StaffSupporterRoutes {
             let fields = try await request.collectFormFields(limit: context.maxUploadSize)
             do {
                 try await directory.addTag(fields["tag"] ?? "", to: id)
-            } catch SupporterError.notFound {
-                throw SiteError.notFound
             } catch let errors as ValidationErrors {
                 return try await show(id, errors: errors, status: .unprocessableContent, context)
             }
@@ -63,8 +61,6 @@ struct StaffSupporterRoutes {
                         at: site.clock.now
                     )
                 }
-            } catch SupporterError.notFound {
-                throw SiteError.notFound
             } catch let errors as ValidationErrors {
                 return try await editor(id, values: fields, errors: errors, status: .unprocessableContent, context)
             }
@@ -72,7 +68,7 @@ struct StaffSupporterRoutes {
         }
         group.post(StaffPath.Pattern.supporterApply) { _, context in
             let id = try supporterID(context)
-            let actionID = try context.parameters.require("action", as: UUID.self)
+            let actionID = try context.parameters.uuid("action")
             // Applying what an unchecked form said is staff's decision, recorded with what changed.
             do {
                 try await site.database.transaction { db in
@@ -86,8 +82,6 @@ struct StaffSupporterRoutes {
                         at: site.clock.now
                     )
                 }
-            } catch SupporterError.notFound {
-                throw SiteError.notFound
             } catch let errors as ValidationErrors {
                 return try await show(id, errors: errors, status: .unprocessableContent, context)
             }
@@ -97,19 +91,15 @@ struct StaffSupporterRoutes {
         group.post(StaffPath.Pattern.supporterDelete) { _, context in
             let id = try supporterID(context)
             // The deletion and its record in the audit log commit together.
-            do {
-                try await site.database.transaction { db in
-                    try await SupporterDirectory(database: db, keys: site.keys).delete(id)
-                    try await AuditLog(database: db).record(
-                        "supporter.deleted",
-                        by: context.staff.accountID,
-                        subjectType: "supporter",
-                        subjectID: id.uuidString,
-                        at: site.clock.now
-                    )
-                }
-            } catch SupporterError.notFound {
-                throw SiteError.notFound
+            try await site.database.transaction { db in
+                try await SupporterDirectory(database: db, keys: site.keys).delete(id)
+                try await AuditLog(database: db).record(
+                    "supporter.deleted",
+                    by: context.staff.accountID,
+                    subjectType: "supporter",
+                    subjectID: id.uuidString,
+                    at: site.clock.now
+                )
             }
             // Gone from everywhere: the write-ahead log too.
             try await Retention.scrubFreedPages(site.database)
@@ -120,8 +110,7 @@ struct StaffSupporterRoutes {
     var directory: SupporterDirectory { SupporterDirectory(database: site.database, keys: site.keys) }
 
     func supporterID(_ context: Context) throws -> UUID {
-        guard let id = UUID(uuidString: context.parameters.get("id") ?? "") else { throw SiteError.notFound }
-        return id
+        try context.parameters.uuid("id")
     }
 
     func audit(_ action: String, _ id: UUID, detail: String = "", _ context: Context) async throws {

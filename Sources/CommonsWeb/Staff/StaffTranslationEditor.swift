@@ -65,8 +65,8 @@ struct StaffTranslationEditor<Area: StaffArea>: Sendable {
     }
 
     private func target(_ context: Context) async throws -> (UUID, Language, Original) {
-        guard let id = UUID(uuidString: context.parameters.get("id") ?? ""),
-            let language = site.languages.first(where: { $0.code == context.parameters.get("language") && $0 != .english }),
+        let id = try context.parameters.uuid("id")
+        guard let language = site.languages.first(where: { $0.code == context.parameters.get("language") && $0 != .english }),
             let original = try await original(id)
         else { throw SiteError.notFound }
         return (id, language, original)
