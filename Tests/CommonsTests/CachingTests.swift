@@ -18,8 +18,8 @@ struct CachingTests {
     @Test func test_no_page_with_a_form_token_or_a_cookie_is_ever_shared() async throws {
         let site = try await TestSite.make()
         defer { Task { await site.destroy() } }
-        let store = try await CommonsDatabase.open(site.database.location, logger: TestDatabase.logger)
-        let built = try await makeSite(settings: site.settings, services: site.services, store: store, logger: TestDatabase.logger)
+        let (router, built, app) = try await site.routedApplication()
+        let store = built.store
         var found: [String: String] = [:]
         found["news"] = try await Post.query(on: store.database).first()?.slug
         found["documents"] = try await Document.query(on: store.database).first()?.slug
@@ -29,10 +29,7 @@ struct CachingTests {
         found["page"] = try await Page.query(on: store.database).first()?.slug
         found["events"] = try await Event.query(on: store.database).first()?.slug
         let slugs = found
-        let router = buildRouter(site: built)
         let paths = router.routes.filter { $0.method == .get }.map(\.path.description).filter { !$0.contains("admin") && !$0.contains("api") }
-        var app = Application(responder: SiteResponder(router: router.buildResponder(), languages: built.languages), logger: TestDatabase.logger)
-        app.addServices(DatabaseService(store: store))
         let asked = Counter()
         try await app.test(.router) { client async throws in
             for pattern in paths {

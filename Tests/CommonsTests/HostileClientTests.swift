@@ -46,12 +46,8 @@ struct HostileClientTests {
         let site = made
         defer { Task { await site.destroy() } }
         for role in Role.allCases { try await addStaff(site, email: "\(role.rawValue)@example.org", role: role) }
-        let store = try await CommonsDatabase.open(site.database.location, logger: TestDatabase.logger)
-        let built = try await makeSite(settings: site.settings, services: site.services, store: store, logger: TestDatabase.logger)
-        let router = buildRouter(site: built)
+        let (router, _, app) = try await site.routedApplication()
         let routes = router.routes.map { (method: $0.method, path: $0.path.description) }
-        var app = Application(responder: SiteResponder(router: router.buildResponder(), languages: built.languages), logger: TestDatabase.logger)
-        app.addServices(DatabaseService(store: store))
         let clock = ContinuousClock()
         let asked = Counter()
         try await app.test(.router) { client async throws in

@@ -43,22 +43,8 @@ struct ServerProcessTests {
     func test_sigterm_shuts_down_cleanly_and_serves_until_then() async throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("commons-proc-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: folder) }
-        let port = Self.freePort()
-        let process = Process()
-        process.executableURL = Self.executable
-        process.arguments = ["serve", "--port", String(port)]
-        process.environment = ["COMMONS_DATA_DIR": folder.path, "LOG_LEVEL": "info", "PATH": "/usr/bin:/bin"]
         let output = Pipe()
-        process.standardOutput = output
-        process.standardError = output
-        try process.run()
-
-        var healthy = false
-        for _ in 0..<100 where !healthy {
-            try await Task.sleep(for: .milliseconds(100))
-            healthy = (try? await get("http://127.0.0.1:\(port)/healthz"))?.0 == 200
-        }
-        #expect(healthy)
+        let (process, port) = try await startServer(folder: folder, logLevel: "info", output: output)
         let (status, body) = try await get("http://127.0.0.1:\(port)/")
         #expect(status == 200)
         #expect(body.contains("Our Mission"))
@@ -78,20 +64,7 @@ struct ServerProcessTests {
     func test_a_request_held_open_delays_shutdown_ten_seconds_at_most() async throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("commons-proc-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: folder) }
-        let port = Self.freePort()
-        let process = Process()
-        process.executableURL = Self.executable
-        process.arguments = ["serve", "--port", String(port)]
-        process.environment = ["COMMONS_DATA_DIR": folder.path, "LOG_LEVEL": "warning", "PATH": "/usr/bin:/bin"]
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        var healthy = false
-        for _ in 0..<100 where !healthy {
-            try await Task.sleep(for: .milliseconds(100))
-            healthy = (try? await get("http://127.0.0.1:\(port)/healthz"))?.0 == 200
-        }
-        #expect(healthy)
+        let (process, port) = try await startServer(folder: folder, logLevel: "warning", output: nil)
         // A form whose body never finishes arriving: the request is in flight when SIGTERM comes.
         let held = try RawConnection(port: port)
         held.send(
@@ -125,6 +98,30 @@ struct ServerProcessTests {
         #expect(process.terminationStatus != 0)
         let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         #expect(text.contains("PORT=eighty cannot be used"))
+    }
+
+    /// Starts `commons serve` on a free port with its data in `folder`, and waits until it is healthy.
+    func startServer(folder: URL, logLevel: String, output: Pipe?) async throws -> (Process, Int) {
+        let port = Self.freePort()
+        let process = Process()
+        process.executableURL = Self.executable
+        process.arguments = ["serve", "--port", String(port)]
+        process.environment = ["COMMONS_DATA_DIR": folder.path, "LOG_LEVEL": logLevel, "PATH": "/usr/bin:/bin"]
+        if let output {
+            process.standardOutput = output
+            process.standardError = output
+        } else {
+            process.standardOutput = FileHandle.nullDevice
+            process.standardError = FileHandle.nullDevice
+        }
+        try process.run()
+        var healthy = false
+        for _ in 0..<100 where !healthy {
+            try await Task.sleep(for: .milliseconds(100))
+            healthy = (try? await get("http://127.0.0.1:\(port)/healthz"))?.0 == 200
+        }
+        #expect(healthy)
+        return (process, port)
     }
 
     func get(_ url: String) async throws -> (Int, String) {

@@ -165,15 +165,11 @@ struct StaffTests {
         let site = try await TestSite.make()
         defer { Task { await site.destroy() } }
         for role in Role.allCases { try await addStaff(site, email: "\(role.rawValue)@example.org", role: role) }
-        let store = try await CommonsDatabase.open(site.database.location, logger: TestDatabase.logger)
-        let built = try await makeSite(settings: site.settings, services: site.services, store: store, logger: TestDatabase.logger)
-        let router = buildRouter(site: built)
+        let (router, _, app) = try await site.routedApplication()
         let routes = router.routes.map { "\($0.method) \(Self.normalized($0.path.description))" }.filter {
             $0.contains(" /admin") || $0.contains(" /api")
         }
         #expect(Set(routes) == Set(Self.expected.keys), "routes without an entry in the table: \(Set(routes).subtracting(Self.expected.keys))")
-        var app = Application(router: router, logger: TestDatabase.logger)
-        app.addServices(DatabaseService(store: store))
         try await app.test(.router) { client async throws in
             var browsers: [String: StaffBrowser] = [:]
             for role in Role.allCases {

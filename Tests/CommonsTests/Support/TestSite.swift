@@ -40,6 +40,17 @@ struct TestSite {
         return try await app.test(.live, body)
     }
 
+    /// The site's own router, and an application serving it, for tests that walk every route:
+    /// built as `serve` builds them, on a store this call opens and the application closes.
+    func routedApplication() async throws -> (router: Router<AppRequestContext>, site: Site, app: Application<SiteResponder>) {
+        let store = try await CommonsDatabase.open(database.location, logger: TestDatabase.logger)
+        let built = try await makeSite(settings: settings, services: services, store: store, logger: TestDatabase.logger)
+        let router = buildRouter(site: built)
+        var app = Application(responder: SiteResponder(router: router.buildResponder(), languages: built.languages), logger: TestDatabase.logger)
+        app.addServices(DatabaseService(store: store))
+        return (router, built, app)
+    }
+
     /// Opens the database directly, for arranging data and checking what was stored.
     func withStore<Value>(_ body: (CommonsDatabase) async throws -> Value) async throws -> Value {
         let store = try await CommonsDatabase.open(database.location, logger: TestDatabase.logger)
