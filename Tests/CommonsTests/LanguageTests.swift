@@ -1,3 +1,4 @@
+import CommonsCore
 import Foundation
 import HTTPTypes
 import Hummingbird

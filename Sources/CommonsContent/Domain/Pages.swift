@@ -36,11 +36,12 @@ public struct PageDraft: Sendable {
 /// The site's standing pages: about, mission, platform, privacy.
 public struct Pages: Sendable {
     /// First path segments the site itself answers; a page may not take one of them.
-    public static let reservedSlugs: Set<String> = [
-        "news", "category", "tag", "privacy", "documents", "campaigns", "events", "search", "feed", "sitemap-xml",
-        "robots-txt", "healthz", "admin", "api", "assets", "page", "wp-content", "wp-admin", "wp-login-php",
-        "es", "zh", "bn", "ru", "ht", "ko", "ar", "fr", "ur", "sq", "uk", "uz", "en",
-    ]
+    public static let reservedSlugs: Set<String> = Set(
+        [
+            "news", "category", "tag", "privacy", "documents", "campaigns", "events", "search", "feed", "sitemap-xml",
+            "robots-txt", "healthz", "admin", "api", "assets", "page", "wp-content", "wp-admin", "wp-login-php", "language",
+        ] + Language.known.map(\.code)
+    )
 
     let database: any Database
     let clock: Clock

@@ -1,3 +1,5 @@
+import CommonsCore
+
 /// The fields of a public action form, named as OSDI names a person.
 public enum PersonField: String, Sendable, CaseIterable, Hashable {
     case givenName = "given_name"
@@ -34,5 +36,6 @@ public enum SupporterRole: String, Sendable, CaseIterable {
 
 /// The languages a supporter may prefer: the thirteen the site serves.
 public enum SupporterLanguage {
-    public static let codes = ["en", "es", "zh", "bn", "ru", "ht", "ko", "ar", "fr", "ur", "sq", "uk", "uz"]
+    /// The site's languages (`Language.known`): one list for pages, catalogs and supporters.
+    public static let codes = Language.known.map(\.code)
 }

@@ -1,3 +1,4 @@
+import CommonsCore
 import Hummingbird
 
 /// What every request carries through the site: Hummingbird's core, and the reader's language.

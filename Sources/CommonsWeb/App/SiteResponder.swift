@@ -1,3 +1,4 @@
+import CommonsCore
 import Hummingbird
 
 /// What wraps the router: it reads the language from the path's first segment (`/es/news` is

@@ -1,3 +1,4 @@
+import CommonsCore
 import Foundation
 
 /// The interface text of one language, read from `Resources/Locales/CODE.json`.

@@ -1,4 +1,5 @@
 import CommonsContent
+import CommonsCore
 import Foundation
 
 /// A post as lists show it: title, date, and its summary or its text.

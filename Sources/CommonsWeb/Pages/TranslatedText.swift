@@ -1,4 +1,5 @@
 import CommonsContent
+import CommonsCore
 import Foundation
 
 /// An item's words as a page in the reader's language shows them: its translation when there

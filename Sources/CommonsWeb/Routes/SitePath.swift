@@ -1,4 +1,5 @@
 import CommonsContent
+import CommonsCore
 import Foundation
 import Hummingbird
 

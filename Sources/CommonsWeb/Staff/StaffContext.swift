@@ -1,4 +1,5 @@
 import CommonsAccounts
+import CommonsCore
 import Foundation
 import Hummingbird
 

@@ -1,4 +1,5 @@
 import CommonsAccounts
+import CommonsCore
 
 /// The frame of every staff page: the staff navigation for the person's role, and the
 /// sign-out form with their CSRF token.

@@ -1,3 +1,4 @@
+import CommonsCore
 import Foundation
 
 /// Dates and sizes as a reader of a given language expects them.
