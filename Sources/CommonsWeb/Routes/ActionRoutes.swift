@@ -83,34 +83,16 @@ struct ActionRoutes {
 
     func sign(slug: String, _ request: Request, _ context: AppRequestContext) async throws -> Response {
         guard let campaign = try await site.campaigns.campaign(slug: slug) else { throw SiteError.notFound }
-        if let wait = await site.formLimiter.check(context.clientAddress ?? "unknown") { return try await tooManyRequests(wait, context) }
-        let thanks = Response.redirect(to: SitePath.localized(SitePath.campaignThanks(slug), in: context.language), type: .normal)
-        guard campaign.status == .open else { return try await campaignPage(slug: slug, context, status: .gone) }
-        let fields = try await request.formFields(context: context)
-        switch checkToken(fields) {
-        case .bot: return thanks
-        case .invalid:
-            return try await campaignPage(
-                slug: slug,
-                context,
-                values: fields,
-                errors: ValidationErrors(field: "form", message: "form.expired"),
-                status: .unprocessableContent
-            )
-        case .valid(let tokenID):
-            let submission: ActionSubmission
-            do {
-                submission = try self.submission(fields, asked: campaign.asked, required: campaign.required, tokenID: tokenID, guests: false)
-            } catch let errors as ValidationErrors {
-                return try await campaignPage(slug: slug, context, values: fields, errors: errors, status: .unprocessableContent)
-            }
-            do {
-                _ = try await site.actionDesk.sign(campaign, submission)
-            } catch ActionError.campaignClosed {
-                return try await campaignPage(slug: slug, context, status: .gone)
-            }
-            return thanks
-        }
+        let form = PublicForm(
+            takesAnswers: campaign.status == .open,
+            asked: campaign.asked,
+            required: campaign.required,
+            asksGuests: false,
+            page: { values, errors, status in try await campaignPage(slug: slug, context, values: values, errors: errors, status: status) },
+            thanksURL: { _ in SitePath.campaignThanks(slug) },
+            record: { submission in _ = try await site.actionDesk.sign(campaign, submission) }
+        )
+        return try await answer(form, request, context)
     }
 
     func campaignThanks(slug: String, _ context: AppRequestContext) async throws -> Response {
@@ -215,33 +197,59 @@ struct ActionRoutes {
 
     func rsvp(slug: String, _ request: Request, _ context: AppRequestContext) async throws -> Response {
         guard let event = try await site.events.event(slug: slug) else { throw SiteError.notFound }
+        let form = PublicForm(
+            takesAnswers: event.status == .scheduled && event.endsAt > site.clock.now,
+            asked: [.phone],
+            required: [],
+            asksGuests: true,
+            page: { values, errors, status in try await eventPage(slug: slug, context, values: values, errors: errors, status: status) },
+            // The thanks page names the answer's one-time id, so only who answered sees the online link.
+            thanksURL: { formID in SitePath.eventThanks(slug, formID: formID ?? "-") },
+            record: { submission in _ = try await site.actionDesk.rsvp(event, submission) }
+        )
+        return try await answer(form, request, context)
+    }
+
+    /// A public form: what it asks, how to show its page again, where to thank, and the one
+    /// domain call that records an answer.
+    struct PublicForm {
+        /// False once the campaign closed or the event is cancelled or over: 410.
+        let takesAnswers: Bool
+        let asked: Set<PersonField>
+        let required: Set<PersonField>
+        let asksGuests: Bool
+        let page: (_ values: [String: String], _ errors: ValidationErrors, _ status: HTTPResponse.Status) async throws -> Response
+        let thanksURL: (_ formID: String?) -> String
+        let record: (ActionSubmission) async throws -> Void
+    }
+
+    /// The one way a public form is answered: rate limit → one-time token → validation → the
+    /// domain call → 303 to the thanks page; or the form again with 422 (values kept, each error
+    /// beside its field), 410 when it no longer takes answers, 429 when one client sent too many.
+    /// A bot (the hidden field filled, or sent faster than a person can type) is thanked and dropped.
+    func answer(_ form: PublicForm, _ request: Request, _ context: AppRequestContext) async throws -> Response {
         if let wait = await site.formLimiter.check(context.clientAddress ?? "unknown") { return try await tooManyRequests(wait, context) }
-        guard event.status == .scheduled, event.endsAt > site.clock.now else { return try await eventPage(slug: slug, context, status: .gone) }
+        guard form.takesAnswers else { return try await form.page([:], ValidationErrors(), .gone) }
         let fields = try await request.formFields(context: context)
+        let thanks = { (formID: String?) in Response.redirect(to: SitePath.localized(form.thanksURL(formID), in: context.language), type: .normal) }
         switch checkToken(fields) {
         case .bot:
-            return Response.redirect(to: SitePath.localized(SitePath.eventThanks(slug, formID: "-"), in: context.language), type: .normal)
+            return thanks(nil)
         case .invalid:
-            return try await eventPage(
-                slug: slug,
-                context,
-                values: fields,
-                errors: ValidationErrors(field: "form", message: "form.expired"),
-                status: .unprocessableContent
-            )
+            return try await form.page(fields, ValidationErrors(field: "form", message: "form.expired"), .unprocessableContent)
         case .valid(let tokenID):
             let submission: ActionSubmission
             do {
-                submission = try self.submission(fields, asked: [.phone], required: [], tokenID: tokenID, guests: true)
+                submission = try self.submission(fields, asked: form.asked, required: form.required, tokenID: tokenID, guests: form.asksGuests)
             } catch let errors as ValidationErrors {
-                return try await eventPage(slug: slug, context, values: fields, errors: errors, status: .unprocessableContent)
+                return try await form.page(fields, errors, .unprocessableContent)
             }
             do {
-                _ = try await site.actionDesk.rsvp(event, submission)
-            } catch ActionError.eventCancelled, ActionError.eventPast {
-                return try await eventPage(slug: slug, context, status: .gone)
+                try await form.record(submission)
+            } catch ActionError.campaignClosed, ActionError.eventCancelled, ActionError.eventPast {
+                return try await form.page([:], ValidationErrors(), .gone)
             }
-            return Response.redirect(to: SitePath.localized(SitePath.eventThanks(slug, formID: tokenID), in: context.language), type: .normal)
+            return thanks(tokenID)
         }
     }
 
