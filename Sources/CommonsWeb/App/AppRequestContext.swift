@@ -13,6 +13,9 @@ public struct AppRequestContext: RequestContext {
     public var clientAddress: String?
     /// The signed-in staff member, on staff routes.
     public var staff: StaffIdentity?
+    /// A staff form as the session middleware read it to check its CSRF token: read once, and
+    /// handlers take it from here (fields, and a document upload's file).
+    var staffForm: MultipartForm?
 
     public init(source: ApplicationRequestContextSource) {
         self.coreContext = .init(source: source)

@@ -116,7 +116,7 @@ struct StaffContentRoutes {
     }
 
     func savePage(_ page: Page?, _ request: Request, _ context: Context) async throws -> Response {
-        let fields = try await request.collectFormFields(limit: context.maxUploadSize)
+        let fields = context.form.fields
         let draft = PageDraft(
             title: fields["title"] ?? "",
             slug: fields["slug"],
@@ -213,15 +213,8 @@ struct StaffContentRoutes {
         return site.views.page(.staffForm, model, status: status)
     }
 
-    func multipart(_ request: Request) async throws -> MultipartForm {
-        guard let boundary = MultipartForm.boundary(of: request.headers[.contentType]) else {
-            return MultipartForm(fields: try await request.collectFormFields(limit: 64 * 1024))
-        }
-        return try MultipartForm.parse(try await request.body.collect(upTo: StaffSessionMiddleware.uploadLimit), boundary: boundary)
-    }
-
     func upload(_ request: Request, _ context: Context) async throws -> Response {
-        let form = try await multipart(request)
+        let form = context.form
         let file = form.files["file"]
         do {
             let document = try await site.library.add(
@@ -240,7 +233,7 @@ struct StaffContentRoutes {
     }
 
     func saveDocument(_ document: Document, _ request: Request, _ context: Context) async throws -> Response {
-        let form = try await multipart(request)
+        let form = context.form
         let id = try document.requireID()
         do {
             try await site.library.update(

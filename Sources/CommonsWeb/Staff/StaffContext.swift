@@ -44,6 +44,8 @@ struct StaffContext<Area: StaffArea>: ChildRequestContext {
     var coreContext: CoreRequestContextStorage
     let staff: StaffIdentity
     let language: Language
+    /// The posted form, read once by the session middleware (empty on a GET).
+    let form: MultipartForm
 
     init(context: AppRequestContext) throws {
         guard let staff = context.staff else { throw StaffAccessError.notSignedIn }
@@ -51,6 +53,7 @@ struct StaffContext<Area: StaffArea>: ChildRequestContext {
         self.coreContext = context.coreContext
         self.staff = staff
         self.language = context.language
+        self.form = context.staffForm ?? MultipartForm()
     }
 
     /// Staff forms are small; document uploads get their own limit.

@@ -164,7 +164,7 @@ struct StaffOrganizingRoutes {
     }
 
     func saveCampaign(_ campaign: Campaign?, _ request: Request, _ context: Context) async throws -> Response {
-        let fields = try await request.collectFormFields(limit: context.maxUploadSize)
+        let fields = context.form.fields
         var errors = ValidationErrors()
         var goal: Int?
         if let raw = fields["goal"]?.trimmingCharacters(in: .whitespaces), !raw.isEmpty {
@@ -313,7 +313,7 @@ struct StaffOrganizingRoutes {
     }
 
     func saveEvent(_ event: Event?, _ request: Request, _ context: Context) async throws -> Response {
-        let fields = try await request.collectFormFields(limit: context.maxUploadSize)
+        let fields = context.form.fields
         var errors = ValidationErrors()
         let zone = TimeZone(identifier: fields["time_zone"] ?? "") ?? site.settings.timeZone
         func date(_ name: String) -> Date? {

@@ -152,7 +152,7 @@ struct StaffPostRoutes {
     }
 
     func save(_ post: Post?, _ request: Request, _ context: Context) async throws -> Response {
-        var fields = try await request.collectFormFields(limit: context.maxUploadSize)
+        var fields = context.form.fields
         fields["csrf_token"] = nil
         if fields["intent"] == "preview" {
             return try await editor(post, values: fields, preview: (post?.bodyFormat ?? .markdown).html(fields["body"] ?? ""), context)

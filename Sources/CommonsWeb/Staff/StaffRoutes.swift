@@ -269,7 +269,7 @@ struct StaffRoutes {
     }
 
     func addAccount(_ request: Request, _ context: StaffContext<AdministrationArea>) async throws -> Response {
-        let fields = try await request.collectFormFields(limit: context.maxUploadSize)
+        let fields = context.form.fields
         guard let role = Role(rawValue: fields["role"] ?? "") else {
             return try await accountsPage(
                 context,
@@ -296,7 +296,7 @@ struct StaffRoutes {
 
     func changeRole(_ request: Request, _ context: StaffContext<AdministrationArea>) async throws -> Response {
         let id = try accountID(context)
-        let fields = try await request.collectFormFields(limit: context.maxUploadSize)
+        let fields = context.form.fields
         guard let role = Role(rawValue: fields["role"] ?? "") else { throw SiteError.notFound }
         do {
             try await StaffDirectory(database: site.database, clock: site.clock).changeRole(of: id, to: role, by: context.staff.accountID)
@@ -374,12 +374,5 @@ struct StaffRoutes {
             previousURL: page > 1 ? "\(StaffPath.audit)?page=\(page - 1)" : nil
         )
         return site.views.page(.staffAudit, model)
-    }
-}
-
-extension Request {
-    /// The fields of a posted form, for staff handlers (whose context is not `AppRequestContext`).
-    func collectFormFields(limit: Int) async throws -> [String: String] {
-        FormFields.parse(String(buffer: try await body.collect(upTo: limit)))
     }
 }

@@ -37,10 +37,11 @@ struct StaffSessionMiddleware: RouterMiddleware {
                 // Document uploads (multipart) may be as large as a document; other forms are small.
                 let boundary = MultipartForm.boundary(of: request.headers[.contentType])
                 let body = try await request.body.collect(upTo: BodyLimitMiddleware.limit(for: request, context: context))
-                let fields = try boundary.map { try MultipartForm.parse(body, boundary: $0).fields } ?? FormFields.parse(String(buffer: body))
-                guard let sent = fields["csrf_token"], Self.constantTimeEqual(sent, staff.csrfToken) else { throw StaffAccessError.badCSRFToken }
-                var request = request
-                request.body = .init(buffer: body)
+                let form =
+                    try boundary.map { try MultipartForm.parse(body, boundary: $0) } ?? MultipartForm(fields: FormFields.parse(String(buffer: body)))
+                guard let sent = form.fields["csrf_token"], Self.constantTimeEqual(sent, staff.csrfToken) else { throw StaffAccessError.badCSRFToken }
+                var context = context
+                context.staffForm = form
                 return try await noStore(next(request, context))
             }
         }

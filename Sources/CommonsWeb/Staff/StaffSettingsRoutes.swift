@@ -57,7 +57,7 @@ struct StaffSettingsRoutes {
     }
 
     func save(_ request: Request, _ context: Context) async throws -> Response {
-        let fields = try await request.collectFormFields(limit: context.maxUploadSize)
+        let fields = context.form.fields
         var errors = ValidationErrors()
         let name = Normalization.text(fields[SiteSettingKey.siteName.rawValue] ?? "")
         if name.isEmpty { errors.add(field: SiteSettingKey.siteName.rawValue, message: "error.site_name_required") }

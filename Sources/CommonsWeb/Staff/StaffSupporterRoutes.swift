@@ -16,7 +16,7 @@ struct StaffSupporterRoutes {
         group.get(StaffPath.Pattern.supporter) { _, context in try await show(try supporterID(context), context) }
         group.post(StaffPath.Pattern.supporterTags) { request, context in
             let id = try supporterID(context)
-            let fields = try await request.collectFormFields(limit: context.maxUploadSize)
+            let fields = context.form.fields
             do {
                 try await directory.addTag(fields["tag"] ?? "", to: id)
             } catch let errors as ValidationErrors {
@@ -27,7 +27,7 @@ struct StaffSupporterRoutes {
         }
         group.post(StaffPath.Pattern.supporterTagRemove) { request, context in
             let id = try supporterID(context)
-            let fields = try await request.collectFormFields(limit: context.maxUploadSize)
+            let fields = context.form.fields
             try await directory.removeTag(fields["tag"] ?? "", from: id)
             try await audit("supporter.untagged", id, context)
             return Response.redirect(to: StaffPath.supporter(id), type: .normal)
@@ -47,7 +47,7 @@ struct StaffSupporterRoutes {
         }
         group.post(StaffPath.Pattern.supporterEdit) { request, context in
             let id = try supporterID(context)
-            var fields = try await request.collectFormFields(limit: context.maxUploadSize)
+            var fields = context.form.fields
             fields["csrf_token"] = nil
             do {
                 let person = try PersonForm.validate(fields, asked: PersonField.optional, required: [])

@@ -37,7 +37,7 @@ struct StaffTranslationEditor<Area: StaffArea>: Sendable {
         }
         group.post(path) { request, context in
             let (id, language, original) = try await target(context)
-            let fields = try await request.collectFormFields(limit: context.maxUploadSize)
+            let fields = context.form.fields
             let draft = TranslationDraft(title: fields["title"] ?? "", summary: fields["summary"] ?? "", body: fields["body"] ?? "")
             let translations = Translations(database: site.database)
             do {
