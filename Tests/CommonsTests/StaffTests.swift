@@ -960,6 +960,11 @@ struct StaffEditorTests {
             let admin = try #require(try await StaffBrowser.signIn(client, email: "ada@example.org"))
             let settings = try await admin.get(client, "/admin/settings").text
             #expect(settings.contains("value=\"NYC Coalition for Educational Justice\""))
+            // The contact address is printed in a mailto: link on every page: checked like everyone's.
+            for bad in ["a@b", "x@y.org?bcc=z@w.org", "info@example.org\r\nBcc: x@y.org"] {
+                let refused = try await admin.post(client, "/admin/settings", [("site_name", "CEJ"), ("contact_email", bad)])
+                #expect(refused.status == .unprocessableContent, "\(bad)")
+            }
             let saved = try await admin.post(
                 client,
                 "/admin/settings",

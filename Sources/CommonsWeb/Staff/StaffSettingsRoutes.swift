@@ -63,7 +63,10 @@ struct StaffSettingsRoutes {
         if name.isEmpty { errors.add(field: SiteSettingKey.siteName.rawValue, message: "error.site_name_required") }
         if name.count > 200 { errors.add(field: SiteSettingKey.siteName.rawValue, message: "error.title_too_long") }
         let email = fields[SiteSettingKey.contactEmail.rawValue]?.trimmingCharacters(in: .whitespaces) ?? ""
-        if !email.isEmpty, !email.contains("@") { errors.add(field: SiteSettingKey.contactEmail.rawValue, message: "error.email_invalid") }
+        // Printed in a mailto: link on every page: the same address rule as everyone's.
+        if !email.isEmpty, !EmailAddress.isValid(EmailAddress.normalize(email)) {
+            errors.add(field: SiteSettingKey.contactEmail.rawValue, message: "error.email_invalid")
+        }
         for key in [SiteSettingKey.missionPage, .platformPage] {
             if let raw = fields[key.rawValue], !raw.isEmpty,
                 try await UUID(uuidString: raw).asyncFlatMap({ try await site.pages.page(id: $0) }) == nil
