@@ -21,6 +21,11 @@ public struct ValidationErrors: Error, Sendable, Equatable {
 
     public var isEmpty: Bool { messages.isEmpty }
 
+    /// Adds another set's errors, keeping this set's message where both name a field.
+    public mutating func add(_ other: ValidationErrors) {
+        for field in other.fields { add(field: field, message: other.messages[field] ?? "") }
+    }
+
     public subscript(field: String) -> String? { messages[field] }
 
     /// Throws self when any error was recorded.

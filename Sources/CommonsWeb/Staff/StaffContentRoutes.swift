@@ -124,12 +124,11 @@ struct StaffContentRoutes {
             body: fields["body"] ?? "",
             status: PublicationStatus(rawValue: fields["status"] ?? "") == .published ? .published : .draft
         )
-        do {
-            let saved: Page
-            if let page { saved = try await site.pages.update(page.requireID(), with: draft) } else { saved = try await site.pages.create(draft) }
-            return Response.redirect(to: StaffPath.page(try saved.requireID()), type: .normal)
-        } catch let errors as ValidationErrors {
-            return try await pageEditor(page, values: fields, errors: errors, status: .unprocessableContent, context)
+        return try await saveOrShowAgain {
+            let saved = if let page { try await site.pages.update(page.requireID(), with: draft) } else { try await site.pages.create(draft) }
+            return StaffPath.page(try saved.requireID())
+        } showAgain: { errors in
+            try await pageEditor(page, values: fields, errors: errors, status: .unprocessableContent, context)
         }
     }
 
@@ -216,7 +215,7 @@ struct StaffContentRoutes {
     func upload(_ request: Request, _ context: Context) async throws -> Response {
         let form = context.form
         let file = form.files["file"]
-        do {
+        return try await saveOrShowAgain {
             let document = try await site.library.add(
                 DocumentUpload(
                     title: form.fields["title"] ?? "",
@@ -226,16 +225,16 @@ struct StaffContentRoutes {
                     bytes: file?.bytes ?? Data()
                 )
             )
-            return Response.redirect(to: StaffPath.document(try document.requireID()), type: .normal)
-        } catch let errors as ValidationErrors {
-            return try await documentEditor(nil, values: form.fields, errors: errors, status: .unprocessableContent, context)
+            return StaffPath.document(try document.requireID())
+        } showAgain: { errors in
+            try await documentEditor(nil, values: form.fields, errors: errors, status: .unprocessableContent, context)
         }
     }
 
     func saveDocument(_ document: Document, _ request: Request, _ context: Context) async throws -> Response {
         let form = context.form
         let id = try document.requireID()
-        do {
+        return try await saveOrShowAgain {
             try await site.library.update(
                 id,
                 title: form.fields["title"] ?? "",
@@ -245,9 +244,9 @@ struct StaffContentRoutes {
             if let file = form.files["file"], !file.bytes.isEmpty {
                 try await site.library.replaceFile(of: id, fileName: file.fileName, bytes: file.bytes)
             }
-            return Response.redirect(to: StaffPath.document(id), type: .normal)
-        } catch let errors as ValidationErrors {
-            return try await documentEditor(document, values: form.fields, errors: errors, status: .unprocessableContent, context)
+            return StaffPath.document(id)
+        } showAgain: { errors in
+            try await documentEditor(document, values: form.fields, errors: errors, status: .unprocessableContent, context)
         }
     }
 }

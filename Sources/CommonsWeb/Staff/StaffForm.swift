@@ -153,3 +153,21 @@ extension Site {
         return views.page(.staffList, model)
     }
 }
+
+/// The staff editor flow, one for every editor: the errors found while reading the form
+/// (`found`) and the domain's own are shown together on the editor again (422, values kept);
+/// otherwise `save` makes the one domain call and names the page to go to (303).
+func saveOrShowAgain(
+    found: ValidationErrors = ValidationErrors(),
+    save: () async throws -> String,
+    showAgain: (ValidationErrors) async throws -> Response
+) async throws -> Response {
+    do {
+        try found.throwIfAny()
+        return Response.redirect(to: try await save(), type: .normal)
+    } catch let problems as ValidationErrors {
+        var all = found
+        all.add(problems)
+        return try await showAgain(all)
+    }
+}

@@ -188,18 +188,12 @@ struct StaffOrganizingRoutes {
             askedFields: asked,
             requiredFields: required
         )
-        do {
-            try errors.throwIfAny()
-            let saved: Campaign
-            if let campaign {
-                saved = try await site.campaigns.update(campaign.requireID(), with: draft)
-            } else {
-                saved = try await site.campaigns.create(draft)
-            }
-            return Response.redirect(to: StaffPath.campaign(try saved.requireID()), type: .normal)
-        } catch let problems as ValidationErrors {
-            for field in problems.fields { errors.add(field: field, message: problems[field]!) }
-            return try await campaignEditor(campaign, values: fields, errors: errors, status: .unprocessableContent, context)
+        return try await saveOrShowAgain(found: errors) {
+            let saved =
+                if let campaign { try await site.campaigns.update(campaign.requireID(), with: draft) } else { try await site.campaigns.create(draft) }
+            return StaffPath.campaign(try saved.requireID())
+        } showAgain: { errors in
+            try await campaignEditor(campaign, values: fields, errors: errors, status: .unprocessableContent, context)
         }
     }
 
@@ -331,14 +325,14 @@ struct StaffOrganizingRoutes {
             if capacity == nil { errors.add(field: "capacity", message: "error.capacity_invalid") }
         }
         let online = fields["online_url"]?.trimmingCharacters(in: .whitespaces) ?? ""
-        do {
-            try errors.throwIfAny()
+        return try await saveOrShowAgain(found: errors) {
+            guard let startsAt, let endsAt else { return StaffPath.events }  // not reached: their errors are in `found`
             let draft = EventDraft(
                 title: fields["title"] ?? "",
                 slug: fields["slug"],
                 description: fields["description"] ?? "",
-                startsAt: startsAt!,
-                endsAt: endsAt!,
+                startsAt: startsAt,
+                endsAt: endsAt,
                 timeZone: fields["time_zone"] ?? site.settings.timeZone.identifier,
                 venue: fields["venue"] ?? "",
                 address: fields["address"] ?? "",
@@ -346,12 +340,10 @@ struct StaffOrganizingRoutes {
                 capacity: capacity,
                 status: Event.Status(rawValue: fields["status"] ?? "") ?? .scheduled
             )
-            let saved: Event
-            if let event { saved = try await site.events.update(event.requireID(), with: draft) } else { saved = try await site.events.create(draft) }
-            return Response.redirect(to: StaffPath.event(try saved.requireID()), type: .normal)
-        } catch let problems as ValidationErrors {
-            for field in problems.fields { errors.add(field: field, message: problems[field]!) }
-            return try await eventEditor(event, values: fields, errors: errors, status: .unprocessableContent, context)
+            let saved = if let event { try await site.events.update(event.requireID(), with: draft) } else { try await site.events.create(draft) }
+            return StaffPath.event(try saved.requireID())
+        } showAgain: { errors in
+            try await eventEditor(event, values: fields, errors: errors, status: .unprocessableContent, context)
         }
     }
 }

@@ -179,19 +179,11 @@ struct StaffPostRoutes {
             tags: list("tags"),
             featuredDocumentID: fields["featured_document"].flatMap(UUID.init(uuidString:))
         )
-        do {
-            try errors.throwIfAny()
-            let saved: Post
-            if let post {
-                saved = try await site.newsroom.update(post.requireID(), with: draft)
-            } else {
-                saved = try await site.newsroom.create(draft)
-            }
-            return Response.redirect(to: StaffPath.post(try saved.requireID()), type: .normal)
-        } catch let problems as ValidationErrors {
-            var all = errors
-            for field in problems.fields { all.add(field: field, message: problems[field]!) }
-            return try await editor(post, values: fields, errors: all, status: .unprocessableContent, context)
+        return try await saveOrShowAgain(found: errors) {
+            let saved = if let post { try await site.newsroom.update(post.requireID(), with: draft) } else { try await site.newsroom.create(draft) }
+            return StaffPath.post(try saved.requireID())
+        } showAgain: { errors in
+            try await editor(post, values: fields, errors: errors, status: .unprocessableContent, context)
         }
     }
 
