@@ -7,6 +7,8 @@
 #
 #   fuzz/run.sh                 every target, FUZZ_SECONDS (default 60) each
 #   fuzz/run.sh markdown wxr    just those
+#   FUZZ_SEED=1 fuzz/run.sh     the same mutations every time (CI: a red run means this commit,
+#                               not luck); unset or 0, a new random seed each run, for exploring
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # libFuzzer reports crashes itself; Swift's backtracer would only hold the run up.
@@ -15,6 +17,7 @@ export SWIFT_BACKTRACE=enable=no
 export ASAN_OPTIONS=detect_leaks=0
 
 seconds="${FUZZ_SECONDS:-60}"
+seed="${FUZZ_SEED:-0}"
 out=".build-fuzz"
 mkdir -p "$out/crashes"
 
@@ -37,7 +40,8 @@ for entry in "${targets[@]}"; do
   sources="${entry#*|}"
   if [ ${#wanted[@]} -gt 0 ] && [[ ! " ${wanted[*]} " =~ " $name " ]]; then continue; fi
   work="$out/$name"
-  rm -rf "$work/src"
+  # A fresh scratch corpus each run: what a run explores depends only on the committed seeds.
+  rm -rf "$work/src" "$work/corpus"
   mkdir -p "$work/src" "$work/corpus" "fuzz/corpus/$name"
   for file in $sources; do
     sed -E '/^import (Commons[A-Za-z]*)$/d' "$file" > "$work/src/$(basename "$file")"
@@ -49,7 +53,7 @@ for entry in "${targets[@]}"; do
     "$work"/src/*.swift -o "$work/fuzzer" 2>&1 | grep -v "Cannot export local symbol" || true
   [ -x "$work/fuzzer" ] || { echo "fuzz $name: build failed"; failed=1; continue; }
   printf '== fuzz %s: %s s\n' "$name" "$seconds"
-  if ! "$work/fuzzer" "$work/corpus" "fuzz/corpus/$name" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=4096 \
+  if ! "$work/fuzzer" "$work/corpus" "fuzz/corpus/$name" -max_total_time="$seconds" -seed="$seed" -timeout=10 -rss_limit_mb=4096 \
       -max_len=65536 -artifact_prefix="$out/crashes/$name-" -print_final_stats=1 2>"$work/log"; then
     tail -n 40 "$work/log"
     echo "fuzz $name: FAILED (input kept in $out/crashes/)"
