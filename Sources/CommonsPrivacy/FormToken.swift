@@ -26,16 +26,17 @@ public struct FormToken: Sendable, Equatable {
         public func verify(_ token: String) -> FormToken? {
             let parts = token.split(separator: ".", omittingEmptySubsequences: false)
             guard parts.count == 3, let seconds = Int(parts[1]), !parts[0].isEmpty, parts[0].count <= 32 else { return nil }
-            let payload = "\(parts[0]).\(parts[1])"
-            let given = Data(parts[2].utf8)
-            for version in keys.all {
+            guard Self.holds(parts[2], for: "\(parts[0]).\(parts[1])", keys: keys) else { return nil }
+            return FormToken(id: String(parts[0]), issuedAt: Date(timeIntervalSince1970: TimeInterval(seconds)))
+        }
+
+        /// True when `signature` signs `payload` under any key version, compared in constant time.
+        static func holds(_ signature: Substring, for payload: String, keys: DataKeys) -> Bool {
+            let given = Data(signature.utf8)
+            return keys.all.contains { version in
                 let expected = Data(Self.signature(payload, key: version.formTokenKey).utf8)
-                // Constant-time comparison of the two signatures.
-                if expected.count == given.count, zip(expected, given).reduce(0, { $0 | ($1.0 ^ $1.1) }) == 0 {
-                    return FormToken(id: String(parts[0]), issuedAt: Date(timeIntervalSince1970: TimeInterval(seconds)))
-                }
+                return expected.count == given.count && zip(expected, given).reduce(0, { $0 | ($1.0 ^ $1.1) }) == 0
             }
-            return nil
         }
 
         static func signature(_ payload: String, key: SymmetricKey) -> String {

@@ -133,15 +133,6 @@ public struct SupporterDirectory: Sendable {
         return (record, lines)
     }
 
-    /// What an action's form said, beside the supporter's record: the values that differ.
-    public func submission(_ actionID: UUID, of supporterID: UUID) async throws -> (submitted: Person, differing: [PersonField])? {
-        guard let supporter = try await Supporter.find(supporterID, on: database),
-            let action = try await Action.find(actionID, on: database), action.$supporter.id == supporterID,
-            let submitted = try vault.submission(of: action)
-        else { return nil }
-        return (submitted, submitted.differences(from: try vault.open(supporter)))
-    }
-
     /// Staff apply what an action's form said to the supporter's record, by hand: every value
     /// the form gave replaces the stored one (opt-ins excepted: only the person can give consent).
     /// Throws `SupporterError.notFound`, or `ValidationErrors` when the email belongs to another supporter.

@@ -120,6 +120,4 @@ final class ConnectionCounter: Sendable {
             counts[client] = remaining > 0 ? remaining : nil
         }
     }
-
-    func openConnections(_ client: String) -> Int { counts.withLock { $0[client, default: 0] } }
 }
