@@ -23,9 +23,9 @@ mkdir -p "$out/crashes"
 
 # name | parser sources (their imports of our own modules are dropped: the files compile together)
 targets=(
-  "http-date|Sources/CommonsWeb/Middleware/HTTPDate.swift"
-  "form-fields|Sources/CommonsWeb/Routes/FormFields.swift"
-  "byte-range|Sources/CommonsWeb/Routes/ByteRange.swift"
+  "http-date|Sources/CommonsWeb/Site/HTTPDate.swift"
+  "form-fields|Sources/CommonsWeb/Site/FormFields.swift"
+  "byte-range|Sources/CommonsWeb/Site/ByteRange.swift"
   "markdown|Sources/CommonsContent/Markdown/MarkdownRenderer.swift Sources/CommonsContent/Markdown/HTMLText.swift fuzz/Markup.swift"
   "html-sanitizer|Sources/CommonsContent/Body/HTMLSanitizer.swift Sources/CommonsContent/Markdown/MarkdownRenderer.swift Sources/CommonsContent/Markdown/HTMLText.swift fuzz/Markup.swift"
   "wxr|Sources/CommonsImport/WXR.swift"
