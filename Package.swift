@@ -58,11 +58,21 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        // Staff accounts, roles, passwords, sessions, the audit log.
+        // The append-only record of who did what with supporter data and accounts.
+        .target(
+            name: "CommonsAudit",
+            dependencies: [
+                "CommonsCore",
+                .product(name: "FluentKit", package: "fluent-kit"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // Staff accounts, roles, passwords, sessions.
         .target(
             name: "CommonsAccounts",
             dependencies: [
                 "CommonsCore",
+                "CommonsAudit",
                 .product(name: "FluentKit", package: "fluent-kit"),
                 .product(name: "SQLKit", package: "sql-kit"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -85,6 +95,7 @@ let package = Package(
             dependencies: [
                 "CLibXML2",
                 "CCmarkGFM",
+                "CommonsAudit",
                 "CommonsCore",
                 .product(name: "FluentKit", package: "fluent-kit"),
                 .product(name: "SQLKit", package: "sql-kit"),
@@ -97,6 +108,7 @@ let package = Package(
             name: "CommonsOrganizing",
             dependencies: [
                 "CommonsCore",
+                "CommonsAudit",
                 "CommonsPrivacy",
                 "CommonsContent",
                 .product(name: "FluentKit", package: "fluent-kit"),
@@ -121,6 +133,7 @@ let package = Package(
             name: "CommonsImport",
             dependencies: [
                 "CLibXML2",
+                "CommonsAudit",
                 "CommonsCore",
                 "CommonsContent",
                 .product(name: "FluentKit", package: "fluent-kit"),
@@ -137,6 +150,7 @@ let package = Package(
                 "CommonsOrganizing",
                 "CommonsPrivacy",
                 "CommonsAccounts",
+                "CommonsAudit",
                 "CommonsDemo",
                 "CommonsImport",
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -161,6 +175,7 @@ let package = Package(
                 "CommonsWeb",
                 "CommonsStorage",
                 "CommonsAccounts",
+                "CommonsAudit",
                 "CommonsCore",
                 "CommonsContent",
                 "CommonsOrganizing",
@@ -188,6 +203,7 @@ let package = Package(
                 "CommonsOrganizing",
                 "CommonsPrivacy",
                 "CommonsAccounts",
+                "CommonsAudit",
                 "CommonsDemo",
                 "CommonsWeb",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),

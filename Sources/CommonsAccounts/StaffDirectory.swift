@@ -1,3 +1,4 @@
+import CommonsAudit
 import CommonsCore
 import FluentKit
 import Foundation

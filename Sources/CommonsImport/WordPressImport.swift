@@ -1,3 +1,4 @@
+import CommonsAudit
 import CommonsContent
 import CommonsCore
 import FluentKit
@@ -73,15 +74,17 @@ public struct WordPressImport: Sendable {
     /// The site's time zone: WordPress's local dates are read in it when an item has no GMT date.
     let timeZone: TimeZone
 
-    public init(database: any Database, clock: Clock, timeZone: TimeZone = TimeZone(identifier: "America/New_York")!) {
+    /// `timeZone` reads dates the export gives only in the WordPress site's local time.
+    public init(database: any Database, clock: Clock, timeZone: TimeZone) {
         self.database = database
         self.clock = clock
         self.timeZone = timeZone
     }
 
     /// Imports an export file's bytes. Throws `WXRError` for a file that is not a WordPress
-    /// export (nothing is written), or any storage error (everything is rolled back).
-    public func run(_ data: Data, options: Options = Options()) async throws -> Report {
+    /// export (nothing is written), or any storage error (everything is rolled back). The
+    /// import and its line in the audit log commit together; a dry run records nothing.
+    public func run(_ data: Data, options: Options = Options(), by actor: AuditActor) async throws -> Report {
         let export = try WXRExport.read(data)
         do {
             return try await database.transaction { db in
@@ -89,6 +92,13 @@ public struct WordPressImport: Sendable {
                 var report = try await run.go()
                 report.dryRun = options.dryRun
                 if options.dryRun { throw DryRun(report: report) }
+                try await AuditLog(database: db).record(
+                    "content.imported",
+                    by: actor,
+                    detail:
+                        "wordpress posts=\(report.posts.total) pages=\(report.pages.total) documents=\(report.documents.total) redirects=\(report.redirects)",
+                    at: clock.now
+                )
                 return report
             }
         } catch let dryRun as DryRun {

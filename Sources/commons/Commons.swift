@@ -181,13 +181,8 @@ struct Export: AsyncParsableCommand {
                         }
                         filter.campaignID = found.id
                     }
-                    let records = try await SupporterDirectory(database: store.database, keys: keys).matching(filter)
-                    try await AuditLog(database: store.database).record(
-                        "supporters.exported",
-                        by: nil,
-                        detail: "command line filter=\(filter.auditDescription) rows=\(records.count)",
-                        at: Date()
-                    )
+                    let records = try await SupporterDirectory(database: store.database, keys: keys, clock: .system)
+                        .export(filter, by: .system("command line"))
                     return SupporterCSV.headerLine() + records.map(SupporterCSV.line(for:)).joined()
                 }
                 if let out {
@@ -253,22 +248,13 @@ struct Import: AsyncParsableCommand {
             }
             do {
                 let report = try await withStore(settings) { store in
-                    let report = try await WordPressImport(database: store.database, clock: .system, timeZone: zone).run(
+                    try await WordPressImport(database: store.database, clock: .system, timeZone: zone).run(
                         data,
                         options: .init(uploads: uploads.map { URL(fileURLWithPath: $0) }, dryRun: dryRun) { line in
                             FileHandle.standardError.write(Data("\(line)\n".utf8))
-                        }
+                        },
+                        by: .system("command line")
                     )
-                    if !dryRun {
-                        try await AuditLog(database: store.database).record(
-                            "content.imported",
-                            by: nil,
-                            detail:
-                                "command line wordpress posts=\(report.posts.total) pages=\(report.pages.total) documents=\(report.documents.total) redirects=\(report.redirects)",
-                            at: Date()
-                        )
-                    }
-                    return report
                 }
                 print(report.summary)
             } catch {
@@ -325,21 +311,10 @@ struct Keys: AsyncParsableCommand {
                 try await withStore(settings) { store in
                     let logger = makeLogger(settings: settings)
                     let keys = try await loadDataKeys(settings: settings, store: store, logger: logger)
-                    if settings.dataKey == nil {
-                        let version = try keys.addVersion()
-                        print("Added key version \(version) to \(settings.dataDirectory)/keys/data.key.")
-                        // Running servers reread the key file within a few seconds.
-                        try await Task.sleep(for: .seconds(5))
-                    }
-                    let count = try await KeyRotation(database: store.database, keys: keys).reencryptAll()
-                    try await SiteSettings(database: store.database).set(.dataKeyCheck, to: keys.checkValue)
-                    try await AuditLog(database: store.database).record(
-                        "keys.rotated",
-                        by: nil,
-                        detail: "version=\(keys.version) supporters=\(count)",
-                        at: Date()
-                    )
-                    print("Re-encrypted \(count) supporters under key version \(keys.version).")
+                    let report = try await KeyRotation(database: store.database, keys: keys)
+                        .rotate(addingVersion: settings.dataKey == nil, by: .system("command line"), clock: .system)
+                    if let added = report.addedVersion { print("Added key version \(added) to \(settings.dataDirectory)/keys/data.key.") }
+                    print("Re-encrypted \(report.supporters) supporters under key version \(report.version).")
                 }
             } catch {
                 fail(error)

@@ -21,9 +21,10 @@ struct ImportTests {
     ) async throws -> WordPressImport.Report {
         try await site.withStore { store async throws in
             try await store.migrate(AllMigrations.list)
-            return try await WordPressImport(database: store.database, clock: .system).run(
+            return try await WordPressImport(database: store.database, clock: .system, timeZone: TimeZone(identifier: "America/New_York")!).run(
                 Data(xml.utf8),
-                options: .init(uploads: uploads, dryRun: dryRun)
+                options: .init(uploads: uploads, dryRun: dryRun),
+                by: .system("test")
             )
         }
     }

@@ -1,4 +1,7 @@
+import CommonsAudit
+import CommonsCore
 import FluentKit
+import Foundation
 
 /// The named settings of the site.
 public enum SiteSettingKey: String, Sendable, CaseIterable {
@@ -41,6 +44,52 @@ public struct SiteSettings: Sendable {
             try await existing.update(on: database)
         } else {
             try await SiteSetting(key: key.rawValue, value: value).create(on: database)
+        }
+    }
+
+    /// What admins set on the settings screen.
+    public struct Identity: Sendable, Equatable {
+        public var siteName: String
+        public var tagline: String
+        public var contactEmail: String
+        public var missionPage: UUID?
+        public var platformPage: UUID?
+
+        public init(siteName: String, tagline: String, contactEmail: String, missionPage: UUID?, platformPage: UUID?) {
+            self.siteName = siteName
+            self.tagline = tagline
+            self.contactEmail = contactEmail
+            self.missionPage = missionPage
+            self.platformPage = platformPage
+        }
+    }
+
+    /// Checks and saves the site's identity with its line in the audit log, in one transaction.
+    /// The name is required (200 characters at most); the contact address, printed in a mailto:
+    /// link on every page, follows the one address rule; the chosen pages must exist. Throws
+    /// `ValidationErrors` keyed by the settings' names, and writes nothing then.
+    public func save(_ identity: Identity, by actor: AuditActor, at date: Date) async throws {
+        var errors = ValidationErrors()
+        let name = PlainText.line(identity.siteName)
+        if name.isEmpty { errors.add(field: SiteSettingKey.siteName.rawValue, message: "error.site_name_required") }
+        if name.count > 200 { errors.add(field: SiteSettingKey.siteName.rawValue, message: "error.title_too_long") }
+        let email = identity.contactEmail.trimmingCharacters(in: .whitespaces)
+        if !email.isEmpty, !EmailAddress.isValid(EmailAddress.normalize(email)) {
+            errors.add(field: SiteSettingKey.contactEmail.rawValue, message: "error.email_invalid")
+        }
+        try await database.transaction { [errors] db in
+            var errors = errors
+            for (key, id) in [(SiteSettingKey.missionPage, identity.missionPage), (.platformPage, identity.platformPage)] {
+                if let id, try await Page.find(id, on: db) == nil { errors.add(field: key.rawValue, message: "error.page_invalid") }
+            }
+            try errors.throwIfAny()
+            let settings = SiteSettings(database: db)
+            try await settings.set(.siteName, to: name)
+            try await settings.set(.tagline, to: PlainText.line(identity.tagline))
+            try await settings.set(.contactEmail, to: email)
+            try await settings.set(.missionPage, to: identity.missionPage.map { $0.uuidString } ?? "")
+            try await settings.set(.platformPage, to: identity.platformPage.map { $0.uuidString } ?? "")
+            try await AuditLog(database: db).record("settings.changed", by: actor, at: date)
         }
     }
 }

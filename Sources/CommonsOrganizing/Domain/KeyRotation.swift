@@ -1,3 +1,6 @@
+import CommonsAudit
+import CommonsContent
+import CommonsCore
 import CommonsPrivacy
 import FluentKit
 import Foundation
@@ -14,6 +17,32 @@ public struct KeyRotation: Sendable {
         self.database = database
         self.keys = keys
         self.vault = SupporterVault(keys: keys)
+    }
+
+    /// What a rotation did: the version added to the key file (nil when the keys come from the
+    /// environment), the version everything is now under, and how many supporters were re-encrypted.
+    public struct Report: Sendable {
+        public let addedVersion: UInt8?
+        public let version: UInt8
+        public let supporters: Int
+    }
+
+    /// The whole rotation: a new key version in the key file when the keys live there (then a
+    /// pause while running servers reread it), every row re-encrypted, the database's key check
+    /// updated and the rotation written to the audit log.
+    public func rotate(addingVersion: Bool, settle: Duration = .seconds(5), by actor: AuditActor, clock: Clock) async throws -> Report {
+        var added: UInt8?
+        if addingVersion {
+            added = try keys.addVersion()
+            // Running servers reread the key file within a few seconds.
+            try await Task.sleep(for: settle)
+        }
+        let count = try await reencryptAll()
+        try await database.transaction { db in
+            try await SiteSettings(database: db).set(.dataKeyCheck, to: keys.checkValue)
+            try await AuditLog(database: db).record("keys.rotated", by: actor, detail: "version=\(keys.version) supporters=\(count)", at: clock.now)
+        }
+        return Report(addedVersion: added, version: keys.version, supporters: count)
     }
 
     /// Returns how many supporters were re-encrypted.

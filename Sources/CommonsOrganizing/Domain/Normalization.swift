@@ -33,9 +33,6 @@ public enum Normalization {
         return code
     }
 
-    /// Text from a form: trimmed, inner runs of white space and control characters folded to one space.
-    public static func text(_ raw: String) -> String {
-        raw.split(whereSeparator: { $0.isWhitespace || $0.unicodeScalars.allSatisfy { $0.properties.generalCategory == .control } })
-            .joined(separator: " ")
-    }
+    /// Text from a form: see `PlainText.line`.
+    public static func text(_ raw: String) -> String { PlainText.line(raw) }
 }

@@ -1,3 +1,4 @@
+import CommonsAudit
 import CommonsCore
 import FluentKit
 import Foundation
@@ -32,7 +33,8 @@ public struct Retention: Sendable {
         self.clock = clock
     }
 
-    public func purge(_ policy: RetentionPolicy) async throws -> PurgeReport {
+    /// Deletes what has expired and records the counts in the audit log, in one transaction.
+    public func purge(_ policy: RetentionPolicy, by actor: AuditActor) async throws -> PurgeReport {
         let now = clock.now
         let eventsEndedBefore = now.addingTimeInterval(-Double(policy.rsvpDays) * 86400)
         var calendar = Calendar(identifier: .gregorian)
@@ -52,6 +54,12 @@ public struct Retention: Sendable {
                 try await Action.query(on: db).filter(\.$supporter.$id ~~ stale).delete()
                 try await Supporter.query(on: db).filter(\.$id ~~ stale).delete()
             }
+            try await AuditLog(database: db).record(
+                "retention.purged",
+                by: actor,
+                detail: "rsvps=\(rsvps) supporters=\(stale.count)",
+                at: now
+            )
             return PurgeReport(rsvps: rsvps, supporters: stale.count)
         }
         try await Self.scrubFreedPages(database)

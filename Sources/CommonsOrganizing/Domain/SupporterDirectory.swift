@@ -1,3 +1,4 @@
+import CommonsAudit
 import CommonsCore
 import CommonsPrivacy
 import FluentKit
@@ -53,21 +54,36 @@ public struct ActionLine: Sendable {
     public var differing: [(field: PersonField, value: String)] = []
 }
 
-/// The supporter list organizers work with. Every read of it opens encrypted values, so the
-/// staff layer records each look in the audit log.
+/// The supporter list organizers work with. Every look at it opens encrypted values and every
+/// change touches a person's record, so each one writes its line in the audit log itself: a
+/// change and its line commit together, and a look is recorded before anything is shown.
 public struct SupporterDirectory: Sendable {
     public static let perPage = 50
 
     let database: any Database
     let vault: SupporterVault
+    let clock: Clock
 
-    public init(database: any Database, keys: DataKeys) {
+    public init(database: any Database, keys: DataKeys, clock: Clock) {
         self.database = database
         self.vault = SupporterVault(keys: keys)
+        self.clock = clock
+    }
+
+    /// Every supporter matching the filter, for an export: recorded with the filter and the count.
+    public func export(_ filter: SupporterFilter, by actor: AuditActor) async throws -> [SupporterRecord] {
+        let records = try await matching(filter)
+        try await AuditLog(database: database).record(
+            "supporters.exported",
+            by: actor,
+            detail: "filter=\(filter.auditDescription) rows=\(records.count)",
+            at: clock.now
+        )
+        return records
     }
 
     /// Every supporter matching the filter, newest action first.
-    public func matching(_ filter: SupporterFilter) async throws -> [SupporterRecord] {
+    func matching(_ filter: SupporterFilter) async throws -> [SupporterRecord] {
         var query = Supporter.query(on: database)
         if filter.campaignID != nil || filter.eventID != nil || filter.from != nil || filter.until != nil {
             var actions = Action.query(on: database)
@@ -106,17 +122,34 @@ public struct SupporterDirectory: Sendable {
         return records
     }
 
-    /// One page of the matching supporters.
-    public func page(_ filter: SupporterFilter, page: Int) async throws -> (records: [SupporterRecord], total: Int, pageCount: Int) {
+    /// One page of the matching supporters, recorded with the filter and how many rows were shown.
+    public func page(
+        _ filter: SupporterFilter,
+        page: Int,
+        by actor: AuditActor
+    ) async throws -> (records: [SupporterRecord], total: Int, pageCount: Int) {
         let all = try await matching(filter)
         let pageCount = max(1, (all.count + Self.perPage - 1) / Self.perPage)
         let start = (max(1, min(page, pageCount)) - 1) * Self.perPage
-        return (Array(all.dropFirst(start).prefix(Self.perPage)), all.count, pageCount)
+        let shown = Array(all.dropFirst(start).prefix(Self.perPage))
+        try await AuditLog(database: database).record(
+            "supporters.listed",
+            by: actor,
+            detail: "filter=\(filter.auditDescription) rows=\(shown.count)",
+            at: clock.now
+        )
+        return (shown, all.count, pageCount)
     }
 
-    /// A supporter with every action they took, newest first.
-    public func detail(_ id: UUID) async throws -> (record: SupporterRecord, actions: [ActionLine])? {
+    /// Whether a supporter exists; opens nothing, so records nothing.
+    public func exists(_ id: UUID) async throws -> Bool {
+        try await Supporter.find(id, on: database) != nil
+    }
+
+    /// A supporter with every action they took, newest first; the look is recorded.
+    public func detail(_ id: UUID, by actor: AuditActor) async throws -> (record: SupporterRecord, actions: [ActionLine])? {
         guard let supporter = try await Supporter.find(id, on: database) else { return nil }
+        try await record("supporter.viewed", id, by: actor)
         let actions = try await Action.query(on: database).filter(\.$supporter.$id == id).with(\.$campaign).with(\.$event).sort(
             \.$createdAt,
             .descending
@@ -136,55 +169,87 @@ public struct SupporterDirectory: Sendable {
     /// Staff apply what an action's form said to the supporter's record, by hand: every value
     /// the form gave replaces the stored one (opt-ins excepted: only the person can give consent).
     /// Throws `SupporterError.notFound`, or `ValidationErrors` when the email belongs to another supporter.
-    public func applySubmission(_ actionID: UUID, to supporterID: UUID) async throws -> [PersonField] {
-        guard let supporter = try await Supporter.find(supporterID, on: database),
-            let action = try await Action.find(actionID, on: database), action.$supporter.id == supporterID,
-            let submitted = try vault.submission(of: action)
-        else { throw SupporterError.notFound }
-        let stored = try vault.open(supporter)
-        let changed = submitted.differences(from: stored)
-        if let email = submitted.email, email != stored.email, let other = try await vault.supporter(withEmail: email, on: database),
-            other.id != supporterID
-        {
-            throw ValidationErrors(field: "email", message: "error.email_taken")
+    /// Recorded with the action and the fields that changed.
+    @discardableResult
+    public func applySubmission(_ actionID: UUID, to supporterID: UUID, by actor: AuditActor) async throws -> [PersonField] {
+        try await database.transaction { db in
+            guard let supporter = try await Supporter.find(supporterID, on: db),
+                let action = try await Action.find(actionID, on: db), action.$supporter.id == supporterID,
+                let submitted = try vault.submission(of: action)
+            else { throw SupporterError.notFound }
+            let stored = try vault.open(supporter)
+            let changed = submitted.differences(from: stored)
+            if let email = submitted.email, email != stored.email, let other = try await vault.supporter(withEmail: email, on: db),
+                other.id != supporterID
+            {
+                throw ValidationErrors(field: "email", message: "error.email_taken")
+            }
+            try vault.seal(submitted.merged(over: stored), into: supporter)
+            try await supporter.update(on: db)
+            let detail = "action=\(actionID.uuidString.lowercased()) fields=\(changed.map(\.rawValue).joined(separator: ","))"
+            try await record("supporter.submission_applied", supporterID, by: actor, detail: detail, on: db)
+            return changed
         }
-        try vault.seal(submitted.merged(over: stored), into: supporter)
-        try await supporter.update(on: database)
-        return changed
     }
 
     /// Replaces a supporter's details with what staff entered (checked like the public form).
-    public func edit(_ id: UUID, to person: Person) async throws {
-        guard let supporter = try await Supporter.find(id, on: database) else { throw SupporterError.notFound }
-        if let email = person.email, let other = try await vault.supporter(withEmail: email, on: database), other.id != id {
-            throw ValidationErrors(field: "email", message: "error.email_taken")
+    public func edit(_ id: UUID, to person: Person, by actor: AuditActor) async throws {
+        try await database.transaction { db in
+            guard let supporter = try await Supporter.find(id, on: db) else { throw SupporterError.notFound }
+            if let email = person.email, let other = try await vault.supporter(withEmail: email, on: db), other.id != id {
+                throw ValidationErrors(field: "email", message: "error.email_taken")
+            }
+            try vault.seal(person, into: supporter)
+            try await supporter.update(on: db)
+            try await record("supporter.edited", id, by: actor, on: db)
         }
-        try vault.seal(person, into: supporter)
-        try await supporter.update(on: database)
     }
 
-    public func addTag(_ name: String, to id: UUID) async throws {
+    public func addTag(_ name: String, to id: UUID, by actor: AuditActor) async throws {
         let tag = Normalization.text(name)
         guard !tag.isEmpty, tag.count <= 60 else { throw ValidationErrors(field: "tag", message: "error.tag_invalid") }
-        guard try await Supporter.find(id, on: database) != nil else { throw SupporterError.notFound }
-        if try await SupporterTag.query(on: database).filter(\.$supporter.$id == id).filter(\.$name == tag).count() == 0 {
-            let label = SupporterTag()
-            label.$supporter.id = id
-            label.name = tag
-            try await label.create(on: database)
+        try await database.transaction { db in
+            guard try await Supporter.find(id, on: db) != nil else { throw SupporterError.notFound }
+            if try await SupporterTag.query(on: db).filter(\.$supporter.$id == id).filter(\.$name == tag).count() == 0 {
+                let label = SupporterTag()
+                label.$supporter.id = id
+                label.name = tag
+                try await label.create(on: db)
+            }
+            try await record("supporter.tagged", id, by: actor, on: db)
         }
     }
 
-    public func removeTag(_ name: String, from id: UUID) async throws {
-        try await SupporterTag.query(on: database).filter(\.$supporter.$id == id).filter(\.$name == name).delete()
+    public func removeTag(_ name: String, from id: UUID, by actor: AuditActor) async throws {
+        try await database.transaction { db in
+            guard try await Supporter.find(id, on: db) != nil else { throw SupporterError.notFound }
+            try await SupporterTag.query(on: db).filter(\.$supporter.$id == id).filter(\.$name == name).delete()
+            try await record("supporter.untagged", id, by: actor, on: db)
+        }
     }
 
-    /// Removes a supporter and, through the foreign keys, their actions and tags.
-    public func delete(_ id: UUID) async throws {
-        guard let supporter = try await Supporter.find(id, on: database) else { throw SupporterError.notFound }
-        try await SupporterTag.query(on: database).filter(\.$supporter.$id == id).delete()
-        try await Action.query(on: database).filter(\.$supporter.$id == id).delete()
-        try await supporter.delete(on: database)
+    /// Removes a supporter with their actions and tags; the deletion and its line commit
+    /// together, then the freed pages are scrubbed so the values leave the disk.
+    public func delete(_ id: UUID, by actor: AuditActor) async throws {
+        try await database.transaction { db in
+            guard let supporter = try await Supporter.find(id, on: db) else { throw SupporterError.notFound }
+            try await SupporterTag.query(on: db).filter(\.$supporter.$id == id).delete()
+            try await Action.query(on: db).filter(\.$supporter.$id == id).delete()
+            try await supporter.delete(on: db)
+            try await record("supporter.deleted", id, by: actor, on: db)
+        }
+        try await Retention.scrubFreedPages(database)
+    }
+
+    private func record(_ action: String, _ id: UUID, by actor: AuditActor, detail: String = "", on db: (any Database)? = nil) async throws {
+        try await AuditLog(database: db ?? database).record(
+            action,
+            by: actor,
+            subjectType: "supporter",
+            subjectID: id.uuidString,
+            detail: detail,
+            at: clock.now
+        )
     }
 
     /// Every tag in use, for the filter's choices.

@@ -1,4 +1,5 @@
 import CommonsAccounts
+import CommonsAudit
 import CommonsContent
 import CommonsCore
 import CommonsOrganizing

@@ -59,39 +59,26 @@ struct StaffSettingsRoutes {
     func save(_ request: Request, _ context: Context) async throws -> Response {
         let fields = context.form.fields
         var errors = ValidationErrors()
-        let name = Normalization.text(fields[SiteSettingKey.siteName.rawValue] ?? "")
-        if name.isEmpty { errors.add(field: SiteSettingKey.siteName.rawValue, message: "error.site_name_required") }
-        if name.count > 200 { errors.add(field: SiteSettingKey.siteName.rawValue, message: "error.title_too_long") }
-        let email = fields[SiteSettingKey.contactEmail.rawValue]?.trimmingCharacters(in: .whitespaces) ?? ""
-        // Printed in a mailto: link on every page: the same address rule as everyone's.
-        if !email.isEmpty, !EmailAddress.isValid(EmailAddress.normalize(email)) {
-            errors.add(field: SiteSettingKey.contactEmail.rawValue, message: "error.email_invalid")
-        }
-        for key in [SiteSettingKey.missionPage, .platformPage] {
-            if let raw = fields[key.rawValue], !raw.isEmpty,
-                try await UUID(uuidString: raw).asyncFlatMap({ try await site.pages.page(id: $0) }) == nil
-            {
+        func page(_ key: SiteSettingKey) -> UUID? {
+            guard let raw = fields[key.rawValue], !raw.isEmpty else { return nil }
+            guard let id = UUID(uuidString: raw) else {
                 errors.add(field: key.rawValue, message: "error.page_invalid")
+                return nil
             }
+            return id
         }
-        guard errors.isEmpty else { return try await editor(values: fields, errors: errors, status: .unprocessableContent, context) }
-        let now = site.clock.now
-        try await site.database.transaction { db in
-            let settings = SiteSettings(database: db)
-            try await settings.set(.siteName, to: name)
-            try await settings.set(.tagline, to: Normalization.text(fields[SiteSettingKey.tagline.rawValue] ?? ""))
-            try await settings.set(.contactEmail, to: email)
-            try await settings.set(.missionPage, to: fields[SiteSettingKey.missionPage.rawValue] ?? "")
-            try await settings.set(.platformPage, to: fields[SiteSettingKey.platformPage.rawValue] ?? "")
-            try await AuditLog(database: db).record("settings.changed", by: context.staff.accountID, at: now)
+        let identity = SiteSettings.Identity(
+            siteName: fields[SiteSettingKey.siteName.rawValue] ?? "",
+            tagline: fields[SiteSettingKey.tagline.rawValue] ?? "",
+            contactEmail: fields[SiteSettingKey.contactEmail.rawValue] ?? "",
+            missionPage: page(.missionPage),
+            platformPage: page(.platformPage)
+        )
+        return try await saveOrShowAgain(found: errors) {
+            try await site.siteSettings.save(identity, by: .staff(context.staff.accountID), at: site.clock.now)
+            return StaffPath.settings
+        } showAgain: { errors in
+            try await editor(values: fields, errors: errors, status: .unprocessableContent, context)
         }
-        return Response.redirect(to: StaffPath.settings, type: .normal)
-    }
-}
-
-extension Optional {
-    func asyncFlatMap<T>(_ transform: (Wrapped) async throws -> T?) async rethrows -> T? {
-        guard let value = self else { return nil }
-        return try await transform(value)
     }
 }

@@ -1,4 +1,3 @@
-import CommonsAccounts
 import CommonsCore
 import CommonsOrganizing
 import CommonsStorage
@@ -29,17 +28,10 @@ struct RetentionService: Service {
         }
     }
 
-    /// Purges and writes the counts to the audit log: what `commons purge` runs too.
+    /// Purges; the domain writes the counts to the audit log. What `commons purge` runs too.
     @discardableResult
     static func purge(store: CommonsDatabase, policy: RetentionPolicy, clock: Clock, by source: String) async throws -> PurgeReport {
-        let report = try await Retention(database: store.database, clock: clock).purge(policy)
-        try await AuditLog(database: store.database).record(
-            "retention.purged",
-            by: nil,
-            detail: "\(source) rsvps=\(report.rsvps) supporters=\(report.supporters)",
-            at: clock.now
-        )
-        return report
+        try await Retention(database: store.database, clock: clock).purge(policy, by: .system(source))
     }
 }
 

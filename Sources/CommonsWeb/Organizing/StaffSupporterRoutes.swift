@@ -1,4 +1,3 @@
-import CommonsAccounts
 import CommonsCore
 import CommonsOrganizing
 import Foundation
@@ -18,24 +17,21 @@ struct StaffSupporterRoutes {
             let id = try supporterID(context)
             let fields = context.form.fields
             do {
-                try await directory.addTag(fields["tag"] ?? "", to: id)
+                try await directory.addTag(fields["tag"] ?? "", to: id, by: .staff(context.staff.accountID))
             } catch let errors as ValidationErrors {
                 return try await show(id, errors: errors, status: .unprocessableContent, context)
             }
-            try await audit("supporter.tagged", id, context)
             return Response.redirect(to: StaffPath.supporter(id), type: .normal)
         }
         group.post(StaffPath.Pattern.supporterTagRemove) { request, context in
             let id = try supporterID(context)
             let fields = context.form.fields
-            try await directory.removeTag(fields["tag"] ?? "", from: id)
-            try await audit("supporter.untagged", id, context)
+            try await directory.removeTag(fields["tag"] ?? "", from: id, by: .staff(context.staff.accountID))
             return Response.redirect(to: StaffPath.supporter(id), type: .normal)
         }
         group.get(StaffPath.Pattern.supporterEdit) { _, context in
             let id = try supporterID(context)
-            guard let (record, _) = try await directory.detail(id) else { throw SiteError.notFound }
-            try await audit("supporter.viewed", id, context)
+            guard let (record, _) = try await directory.detail(id, by: .staff(context.staff.accountID)) else { throw SiteError.notFound }
             let person = record.person
             let values = [
                 "given_name": person.givenName ?? "", "family_name": person.familyName ?? "", "email": person.email ?? "",
@@ -51,16 +47,7 @@ struct StaffSupporterRoutes {
             fields["csrf_token"] = nil
             do {
                 let person = try PersonForm.validate(fields, asked: PersonField.optional, required: [])
-                try await site.database.transaction { db in
-                    try await SupporterDirectory(database: db, keys: site.keys).edit(id, to: person)
-                    try await AuditLog(database: db).record(
-                        "supporter.edited",
-                        by: context.staff.accountID,
-                        subjectType: "supporter",
-                        subjectID: id.uuidString,
-                        at: site.clock.now
-                    )
-                }
+                try await directory.edit(id, to: person, by: .staff(context.staff.accountID))
             } catch let errors as ValidationErrors {
                 return try await editor(id, values: fields, errors: errors, status: .unprocessableContent, context)
             }
@@ -71,17 +58,7 @@ struct StaffSupporterRoutes {
             let actionID = try context.parameters.uuid("action")
             // Applying what an unchecked form said is staff's decision, recorded with what changed.
             do {
-                try await site.database.transaction { db in
-                    let changed = try await SupporterDirectory(database: db, keys: site.keys).applySubmission(actionID, to: id)
-                    try await AuditLog(database: db).record(
-                        "supporter.submission_applied",
-                        by: context.staff.accountID,
-                        subjectType: "supporter",
-                        subjectID: id.uuidString,
-                        detail: "action=\(actionID.uuidString.lowercased()) fields=\(changed.map(\.rawValue).joined(separator: ","))",
-                        at: site.clock.now
-                    )
-                }
+                try await directory.applySubmission(actionID, to: id, by: .staff(context.staff.accountID))
             } catch let errors as ValidationErrors {
                 return try await show(id, errors: errors, status: .unprocessableContent, context)
             }
@@ -90,38 +67,15 @@ struct StaffSupporterRoutes {
         group.get(StaffPath.Pattern.supporterDelete) { _, context in try await confirmDelete(try supporterID(context), context) }
         group.post(StaffPath.Pattern.supporterDelete) { _, context in
             let id = try supporterID(context)
-            // The deletion and its record in the audit log commit together.
-            try await site.database.transaction { db in
-                try await SupporterDirectory(database: db, keys: site.keys).delete(id)
-                try await AuditLog(database: db).record(
-                    "supporter.deleted",
-                    by: context.staff.accountID,
-                    subjectType: "supporter",
-                    subjectID: id.uuidString,
-                    at: site.clock.now
-                )
-            }
-            // Gone from everywhere: the write-ahead log too.
-            try await Retention.scrubFreedPages(site.database)
+            try await directory.delete(id, by: .staff(context.staff.accountID))
             return Response.redirect(to: StaffPath.supporters, type: .normal)
         }
     }
 
-    var directory: SupporterDirectory { SupporterDirectory(database: site.database, keys: site.keys) }
+    var directory: SupporterDirectory { SupporterDirectory(database: site.database, keys: site.keys, clock: site.clock) }
 
     func supporterID(_ context: Context) throws -> UUID {
         try context.parameters.uuid("id")
-    }
-
-    func audit(_ action: String, _ id: UUID, detail: String = "", _ context: Context) async throws {
-        try await AuditLog(database: site.database).record(
-            action,
-            by: context.staff.accountID,
-            subjectType: "supporter",
-            subjectID: id.uuidString,
-            detail: detail,
-            at: site.clock.now
-        )
     }
 
     /// The filter from the query string; unknown or malformed values are ignored.
@@ -174,13 +128,7 @@ struct StaffSupporterRoutes {
         let strings = site.strings(context.language)
         let filter = filter(request)
         let page = try request.pageQuery()
-        let (records, total, pageCount) = try await directory.page(filter, page: page)
-        try await AuditLog(database: site.database).record(
-            "supporters.listed",
-            by: context.staff.accountID,
-            detail: "filter=\(filter.auditDescription) rows=\(records.count)",
-            at: site.clock.now
-        )
+        let (records, total, pageCount) = try await directory.page(filter, page: page, by: .staff(context.staff.accountID))
         func option(_ value: String, _ label: String, _ chosen: String?) -> ActionForm.Option {
             ActionForm.Option(value: value, label: label, selected: value == (chosen ?? ""))
         }
@@ -269,8 +217,7 @@ struct StaffSupporterRoutes {
 
     func show(_ id: UUID, errors: ValidationErrors = .init(), status: HTTPResponse.Status = .ok, _ context: Context) async throws -> Response {
         let strings = site.strings(context.language)
-        guard let (record, actions) = try await directory.detail(id) else { throw SiteError.notFound }
-        try await audit("supporter.viewed", id, context)
+        guard let (record, actions) = try await directory.detail(id, by: .staff(context.staff.accountID)) else { throw SiteError.notFound }
         let person = record.person
         let formatter = ISO8601DateFormatter()
         let yes = strings["staff.yes"]
@@ -370,7 +317,7 @@ struct StaffSupporterRoutes {
 
     func confirmDelete(_ id: UUID, _ context: Context) async throws -> Response {
         let strings = site.strings(context.language)
-        guard try await directory.detail(id) != nil else { throw SiteError.notFound }
+        guard try await directory.exists(id) else { throw SiteError.notFound }
         let layout = try await site.staffLayout(
             title: strings["staff.delete_supporter"],
             path: StaffPath.supporters,
@@ -392,13 +339,7 @@ struct StaffSupporterRoutes {
     /// which filter and how many rows.
     func export(_ request: Request, _ context: Context) async throws -> Response {
         let filter = filter(request)
-        let records = try await directory.matching(filter)
-        try await AuditLog(database: site.database).record(
-            "supporters.exported",
-            by: context.staff.accountID,
-            detail: "filter=\(filter.auditDescription) rows=\(records.count)",
-            at: site.clock.now
-        )
+        let records = try await directory.export(filter, by: .staff(context.staff.accountID))
         var headers = HTTPFields()
         headers[.contentType] = "text/csv; charset=utf-8"
         headers[.contentDisposition] = "attachment; filename=\"supporters.csv\""

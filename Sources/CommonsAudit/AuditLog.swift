@@ -2,7 +2,19 @@ import CommonsCore
 import FluentKit
 import Foundation
 
-/// The record of what staff did with supporter data and accounts. It can only grow.
+/// Who did something the audit log records: a staff member, or the system itself (a command
+/// run on the server, the daily purge), named in the line's detail.
+public struct AuditActor: Sendable, Equatable {
+    public let accountID: UUID?
+    /// What acted when no account did: "command line", "daily job".
+    public let source: String?
+
+    public static func staff(_ accountID: UUID) -> AuditActor { AuditActor(accountID: accountID, source: nil) }
+    public static func system(_ source: String) -> AuditActor { AuditActor(accountID: nil, source: source) }
+}
+
+/// The record of what staff did with supporter data and accounts. It can only grow. The
+/// domain writes a line in the same transaction as the act it records.
 public struct AuditLog: Sendable {
     public static let entriesPerPage = 50
 
@@ -29,6 +41,19 @@ public struct AuditLog: Sendable {
         entry.subjectID = subjectID
         entry.detail = detail
         try await entry.create(on: database)
+    }
+
+    /// Appends one line for `actor`; a system actor's source leads the detail.
+    public func record(
+        _ action: String,
+        by actor: AuditActor,
+        subjectType: String? = nil,
+        subjectID: String? = nil,
+        detail: String = "",
+        at date: Date
+    ) async throws {
+        let detail = [actor.source, detail.isEmpty ? nil : detail].compactMap { $0 }.joined(separator: " ")
+        try await record(action, by: actor.accountID, subjectType: subjectType, subjectID: subjectID, detail: detail, at: date)
     }
 
     /// The newest lines first.
