@@ -168,6 +168,43 @@ struct LanguageTests {
         }
     }
 
+    /// A staff member working in Spanish stays in Spanish: every staff link, form action and
+    /// redirect keeps the `/es` prefix, and the English staff pages keep none.
+    @Test func test_staff_links_and_redirects_keep_the_language_the_staff_member_uses() async throws {
+        let site = try await TestSite.make()
+        defer { Task { await site.destroy() } }
+        try await addStaff(site, email: "admin@example.org", role: .admin)
+        try await site.run { client async throws in
+            let admin = try #require(try await StaffBrowser.signIn(client, email: "admin@example.org"))
+            func staffLinks(_ html: String) -> [String] {
+                html.matches(of: #/(?:href|action)="(/[^"]*admin[^"]*)"/#).map { String($0.output.1) }
+            }
+            var checked = 0
+            for page in ["/admin", "/admin/posts", "/admin/supporters", "/admin/campaigns", "/admin/accounts", "/admin/settings"] {
+                let spanish = try await admin.get(client, "/es" + page)
+                #expect(spanish.status == .ok, "\(page)")
+                let links = staffLinks(spanish.text)
+                #expect(!links.isEmpty, "\(page)")
+                for link in links {
+                    #expect(link.hasPrefix("/es/admin"), "\(page) links to \(link)")
+                    checked += 1
+                }
+                for link in staffLinks(try await admin.get(client, page).text) { #expect(link.hasPrefix("/admin"), "\(page) links to \(link)") }
+            }
+            #expect(checked > 30)
+            // A post saved from the Spanish editor goes back to the Spanish editor.
+            let saved = try await admin.post(client, "/es/admin/posts", [("title", "Una nota"), ("body", "x"), ("status", "draft")])
+            #expect(saved.status == .seeOther)
+            let location = try #require(saved.headers[.location])
+            #expect(location.wholeMatch(of: #/\/es\/admin\/posts\/[0-9a-f-]{36}/#) != nil, "\(location)")
+            let editor = try await admin.get(client, location).text
+            let translate = try #require(staffLinks(editor).first { $0.contains("/translations/") })
+            #expect(translate.hasPrefix(location + "/translations/"))
+            // Signing out from Spanish pages lands on the Spanish sign-in page.
+            #expect(try await admin.post(client, "/es/admin/logout").headers[.location] == "/es/admin/login")
+        }
+    }
+
     @Test func test_a_translated_post_reads_in_spanish_and_an_untranslated_one_says_so() async throws {
         let site = try await TestSite.make()
         defer { Task { await site.destroy() } }

@@ -13,19 +13,19 @@ struct StaffRoutes {
 
     func register(on router: Router<AppRequestContext>) {
         let staff = router.group().add(middleware: StaffSessionMiddleware(site: site))
-        staff.get(StaffPath.Pattern.login) { _, context in try await loginPage(context) }
-        staff.post(StaffPath.Pattern.login) { request, context in try await login(request, context) }
+        staff.get(StaffPath.login) { _, context in try await loginPage(context) }
+        staff.post(StaffPath.login) { request, context in try await login(request, context) }
 
         let signedIn = staff.group(context: StaffContext<AnyStaffArea>.self)
-        signedIn.get(StaffPath.Pattern.home) { _, context in try await dashboard(context) }
-        signedIn.post(StaffPath.Pattern.logout) { _, context in try await logout(context) }
+        signedIn.get(StaffPath.home) { _, context in try await dashboard(context) }
+        signedIn.post(StaffPath.logout) { _, context in try await logout(context) }
 
         let administration = staff.group(context: StaffContext<AdministrationArea>.self)
-        administration.get(StaffPath.Pattern.accounts) { _, context in try await accountsPage(context) }
-        administration.post(StaffPath.Pattern.accounts) { request, context in try await addAccount(request, context) }
-        administration.post(StaffPath.Pattern.accountRole) { request, context in try await changeRole(request, context) }
-        administration.post(StaffPath.Pattern.accountDisable) { _, context in try await disable(context) }
-        administration.get(StaffPath.Pattern.audit) { request, context in try await auditPage(request, context) }
+        administration.get(StaffPath.accounts) { _, context in try await accountsPage(context) }
+        administration.post(StaffPath.accounts) { request, context in try await addAccount(request, context) }
+        administration.post(StaffPath.accountRole) { request, context in try await changeRole(request, context) }
+        administration.post(StaffPath.accountDisable) { _, context in try await disable(context) }
+        administration.get(StaffPath.audit) { request, context in try await auditPage(request, context) }
         StaffSettingsRoutes(site: site).register(on: administration)
 
         let content = staff.group(context: StaffContext<ContentArea>.self)
@@ -41,45 +41,20 @@ struct StaffRoutes {
     /// Each original's translations, edited in the original's own area.
     func registerTranslationEditors(content: RouterGroup<StaffContext<ContentArea>>, organizing: RouterGroup<StaffContext<OrganizingArea>>) {
         let site = self.site
-        StaffTranslationEditor<ContentArea>(site: site, subject: .post, base: StaffPath.posts) { id in
-            try await site.newsroom.post(id: id).map {
-                .init(title: $0.title, summary: $0.summary, bodyHTML: $0.bodyHTML, editURL: StaffPath.post(id))
-            }
+        StaffTranslationEditor<ContentArea>(site: site, subject: .post) { id in
+            try await site.newsroom.post(id: id).map { .init(title: $0.title, summary: $0.summary, bodyHTML: $0.bodyHTML) }
         }.register(on: content)
-        StaffTranslationEditor<ContentArea>(site: site, subject: .page, base: StaffPath.pages) { id in
-            try await site.pages.page(id: id).map {
-                .init(title: $0.title, summary: $0.summary, bodyHTML: $0.bodyHTML, editURL: "\(StaffPath.pages)/\(id.uuidString.lowercased())")
-            }
+        StaffTranslationEditor<ContentArea>(site: site, subject: .page) { id in
+            try await site.pages.page(id: id).map { .init(title: $0.title, summary: $0.summary, bodyHTML: $0.bodyHTML) }
         }.register(on: content)
-        StaffTranslationEditor<ContentArea>(site: site, subject: .document, base: StaffPath.documents) { id in
-            try await site.library.document(id: id).map {
-                .init(
-                    title: $0.title,
-                    summary: nil,
-                    bodyHTML: HTMLText.escape($0.description),
-                    editURL: "\(StaffPath.documents)/\(id.uuidString.lowercased())"
-                )
-            }
+        StaffTranslationEditor<ContentArea>(site: site, subject: .document) { id in
+            try await site.library.document(id: id).map { .init(title: $0.title, summary: nil, bodyHTML: HTMLText.escape($0.description)) }
         }.register(on: content)
-        StaffTranslationEditor<OrganizingArea>(site: site, subject: .campaign, base: StaffPath.campaigns) { id in
-            try await site.campaigns.campaign(id: id).map {
-                .init(
-                    title: $0.title,
-                    summary: nil,
-                    bodyHTML: $0.descriptionHTML,
-                    editURL: "\(StaffPath.campaigns)/\(id.uuidString.lowercased())"
-                )
-            }
+        StaffTranslationEditor<OrganizingArea>(site: site, subject: .campaign) { id in
+            try await site.campaigns.campaign(id: id).map { .init(title: $0.title, summary: nil, bodyHTML: $0.descriptionHTML) }
         }.register(on: organizing)
-        StaffTranslationEditor<OrganizingArea>(site: site, subject: .event, base: StaffPath.events) { id in
-            try await site.events.event(id: id).map {
-                .init(
-                    title: $0.title,
-                    summary: nil,
-                    bodyHTML: $0.descriptionHTML,
-                    editURL: "\(StaffPath.events)/\(id.uuidString.lowercased())"
-                )
-            }
+        StaffTranslationEditor<OrganizingArea>(site: site, subject: .event) { id in
+            try await site.events.event(id: id).map { .init(title: $0.title, summary: nil, bodyHTML: $0.descriptionHTML) }
         }.register(on: organizing)
     }
 
@@ -87,6 +62,7 @@ struct StaffRoutes {
 
     struct LoginPage {
         let layout: StaffLayout
+        let action: String
         let token: String
         let email: String
         let error: String?
@@ -95,8 +71,19 @@ struct StaffRoutes {
     func loginPage(_ context: AppRequestContext, email: String = "", error: String? = nil, status: HTTPResponse.Status = .ok) async throws -> Response
     {
         let strings = site.strings(context.language)
-        let layout = try await site.staffLayout(title: strings["staff.sign_in"], path: StaffPath.login, staff: nil, language: context.language)
-        let model = LoginPage(layout: layout, token: site.formTokens.issue(at: site.clock.now), email: email, error: error)
+        let layout = try await site.staffLayout(
+            title: strings["staff.sign_in"],
+            path: context.link(StaffPath.login),
+            staff: nil,
+            language: context.language
+        )
+        let model = LoginPage(
+            layout: layout,
+            action: context.link(StaffPath.login),
+            token: site.formTokens.issue(at: site.clock.now),
+            email: email,
+            error: error
+        )
         return site.views.page(.staffLogin, model, status: status)
     }
 
@@ -119,7 +106,7 @@ struct StaffRoutes {
             if let previous = request.cookies[StaffSessionMiddleware.cookieName]?.value, !previous.isEmpty {
                 try await desk.signOut(token: previous)
             }
-            var response = Response.redirect(to: StaffPath.home, type: .normal)
+            var response = Response.redirect(to: context.link(StaffPath.home), type: .normal)
             response.setCookie(sessionCookie(sessionToken, maxAge: Int(SignInDesk.absoluteTimeout)))
             response.setCookie(KnownDevice.cookie(email: email, site: site))
             return response
@@ -146,7 +133,7 @@ struct StaffRoutes {
 
     func logout(_ context: StaffContext<AnyStaffArea>) async throws -> Response {
         try await SignInDesk(database: site.database, clock: site.clock).signOut(token: context.staff.sessionToken)
-        var response = Response.redirect(to: StaffPath.login, type: .normal)
+        var response = Response.redirect(to: context.link(StaffPath.login), type: .normal)
         response.setCookie(sessionCookie("", maxAge: 0))
         return response
     }
@@ -175,14 +162,14 @@ struct StaffRoutes {
         let strings = site.strings(context.language)
         let layout = try await site.staffLayout(
             title: strings["staff.dashboard"],
-            path: StaffPath.home,
+            path: context.link(StaffPath.home),
             staff: context.staff,
             language: context.language
         )
         let model = Dashboard(
             layout: layout,
             greeting: strings.format("staff.greeting", ["name": layout.staffName]),
-            links: layout.navigation.filter { $0.url != StaffPath.home }
+            links: layout.navigation.filter { $0.url != context.link(StaffPath.home) }
         )
         return site.views.page(.staffDashboard, model)
     }
@@ -207,6 +194,7 @@ struct StaffRoutes {
         }
 
         let layout: StaffLayout
+        let addURL: String
         let rows: [Row]
         /// Accounts whose sign-in was throttled after wrong passwords, this past week.
         let throttled: [Throttled]
@@ -226,7 +214,7 @@ struct StaffRoutes {
         let accounts = try await StaffDirectory(database: site.database, clock: site.clock).all()
         let layout = try await site.staffLayout(
             title: strings["staff.nav_accounts"],
-            path: StaffPath.accounts,
+            path: context.link(StaffPath.accounts),
             staff: context.staff,
             language: context.language
         )
@@ -241,8 +229,8 @@ struct StaffRoutes {
                 roleLabel: strings["staff.role_\(account.role.rawValue)"],
                 isDisabled: !account.isActive,
                 isSelf: account.id == context.staff.accountID,
-                roleURL: StaffPath.accountRole(account.id!),
-                disableURL: StaffPath.accountDisable(account.id!)
+                roleURL: context.link(StaffPath.accountRole, account.id!),
+                disableURL: context.link(StaffPath.accountDisable, account.id!)
             )
         }
         var messages: [String: String] = [:]
@@ -259,6 +247,7 @@ struct StaffRoutes {
             }
         let model = AccountsPage(
             layout: layout,
+            addURL: context.link(StaffPath.accounts),
             rows: rows,
             throttled: throttled,
             roles: options(values["role"] ?? Role.editor.rawValue),
@@ -292,7 +281,7 @@ struct StaffRoutes {
             kept["password"] = nil
             return try await accountsPage(context, values: kept, errors: errors, status: .unprocessableContent)
         }
-        return Response.redirect(to: StaffPath.accounts, type: .normal)
+        return Response.redirect(to: context.link(StaffPath.accounts), type: .normal)
     }
 
     func changeRole(_ request: Request, _ context: StaffContext<AdministrationArea>) async throws -> Response {
@@ -308,7 +297,7 @@ struct StaffRoutes {
                 status: .unprocessableContent
             )
         }
-        return Response.redirect(to: StaffPath.accounts, type: .normal)
+        return Response.redirect(to: context.link(StaffPath.accounts), type: .normal)
     }
 
     func disable(_ context: StaffContext<AdministrationArea>) async throws -> Response {
@@ -321,7 +310,7 @@ struct StaffRoutes {
                 status: .unprocessableContent
             )
         }
-        return Response.redirect(to: StaffPath.accounts, type: .normal)
+        return Response.redirect(to: context.link(StaffPath.accounts), type: .normal)
     }
 
     func accountID(_ context: StaffContext<AdministrationArea>) throws -> UUID {
@@ -364,15 +353,15 @@ struct StaffRoutes {
         }
         let layout = try await site.staffLayout(
             title: strings["staff.nav_audit"],
-            path: StaffPath.audit,
+            path: context.link(StaffPath.audit),
             staff: context.staff,
             language: context.language
         )
         let model = AuditPage(
             layout: layout,
             rows: rows,
-            nextURL: hasMore ? "\(StaffPath.audit)?page=\(page + 1)" : nil,
-            previousURL: page > 1 ? "\(StaffPath.audit)?page=\(page - 1)" : nil
+            nextURL: hasMore ? "\(context.link(StaffPath.audit))?page=\(page + 1)" : nil,
+            previousURL: page > 1 ? "\(context.link(StaffPath.audit))?page=\(page - 1)" : nil
         )
         return site.views.page(.staffAudit, model)
     }

@@ -9,7 +9,7 @@ struct StaffSessionMiddleware: RouterMiddleware {
     typealias Context = AppRequestContext
     static let cookieName = "commons_session"
     /// Paths that take a POST before anyone is signed in; they carry a signed form token instead.
-    static let openPaths: Set<String> = [StaffPath.login]
+    static let openPaths: Set<String> = [StaffPath.login()]
     /// The largest document (25 MB) and the form around it.
     static let uploadLimit = 25 * 1024 * 1024 + 64 * 1024
 

@@ -7,10 +7,10 @@ struct FeedRoutes {
     let site: Site
 
     func register(on router: Router<AppRequestContext>) {
-        router.get(SitePath.Pattern.feed) { _, context in try await newsFeed(context) }
-        router.get(SitePath.Pattern.categoryFeed) { _, context in try await categoryFeed(slug: context.parameters.require("slug"), context) }
-        router.get(SitePath.Pattern.sitemap) { _, _ in try await sitemap() }
-        router.get(SitePath.Pattern.robots) { _, _ in robots() }
+        router.get(SitePath.feed) { _, context in try await newsFeed(context) }
+        router.get(SitePath.categoryFeed) { _, context in try await categoryFeed(slug: context.parameters.require("slug"), context) }
+        router.get(SitePath.sitemap) { _, _ in try await sitemap() }
+        router.get(SitePath.robots) { _, _ in robots() }
     }
 
     var baseURL: String { site.settings.baseURL }
@@ -21,8 +21,8 @@ struct FeedRoutes {
         let posts = try await site.newsroom.latestPublicPosts(limit: RSSFeed.itemCount)
         let feed = RSSFeed(
             title: siteName,
-            link: baseURL + SitePath.localized(SitePath.home, in: context.language),
-            selfURL: baseURL + SitePath.localized(SitePath.feed, in: context.language),
+            link: baseURL + SitePath.localized(SitePath.home(), in: context.language),
+            selfURL: baseURL + SitePath.localized(SitePath.feed(), in: context.language),
             description: settings[.tagline] ?? siteName,
             language: context.language,
             posts: posts,
@@ -51,10 +51,10 @@ struct FeedRoutes {
 
     func sitemap() async throws -> Response {
         var entries = [
-            Sitemap.Entry(loc: baseURL + SitePath.home, lastmod: nil),
-            Sitemap.Entry(loc: baseURL + SitePath.news, lastmod: nil),
-            Sitemap.Entry(loc: baseURL + SitePath.documents, lastmod: nil),
-            Sitemap.Entry(loc: baseURL + SitePath.privacy, lastmod: nil),
+            Sitemap.Entry(loc: baseURL + SitePath.home(), lastmod: nil),
+            Sitemap.Entry(loc: baseURL + SitePath.news(), lastmod: nil),
+            Sitemap.Entry(loc: baseURL + SitePath.documents(), lastmod: nil),
+            Sitemap.Entry(loc: baseURL + SitePath.privacy(), lastmod: nil),
         ]
         for page in try await site.pages.allPublicPages() {
             entries.append(.init(loc: baseURL + SitePath.page(page.slug), lastmod: Sitemap.w3cDate(page.updatedAt ?? page.publishedAt)))
@@ -67,7 +67,7 @@ struct FeedRoutes {
                 .init(loc: baseURL + SitePath.document(document.slug), lastmod: Sitemap.w3cDate(document.updatedAt ?? document.publishedAt))
             )
         }
-        entries.append(.init(loc: baseURL + SitePath.events, lastmod: nil))
+        entries.append(.init(loc: baseURL + SitePath.events(), lastmod: nil))
         for event in try await site.events.all() {
             entries.append(.init(loc: baseURL + SitePath.event(event.slug), lastmod: Sitemap.w3cDate(event.updatedAt)))
         }
@@ -80,7 +80,7 @@ struct FeedRoutes {
 
     func robots() -> Response {
         let text =
-            "User-agent: *\nDisallow: /admin\nDisallow: /api\nDisallow: /search\nDisallow: /language/\n\nSitemap: \(baseURL)\(SitePath.sitemap)\n"
+            "User-agent: *\nDisallow: /admin\nDisallow: /api\nDisallow: /search\nDisallow: /language/\n\nSitemap: \(baseURL)\(SitePath.sitemap())\n"
         return Response(
             status: .ok,
             headers: [.contentType: "text/plain; charset=utf-8"],

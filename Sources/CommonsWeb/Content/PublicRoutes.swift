@@ -8,27 +8,27 @@ struct PublicRoutes {
     let site: Site
 
     func register(on router: Router<AppRequestContext>) {
-        router.get(SitePath.Pattern.home) { _, context in try await home(context) }
-        router.get(SitePath.Pattern.news) { _, context in try await news(.all, page: 1, context) }
-        router.get(SitePath.Pattern.newsPage) { _, context in try await news(.all, page: pageNumber(context), context) }
-        router.get(SitePath.Pattern.category) { _, context in try await news(category(context), page: 1, context) }
-        router.get(SitePath.Pattern.categoryPage) { _, context in try await news(category(context), page: pageNumber(context), context) }
-        router.get(SitePath.Pattern.tag) { _, context in try await news(tag(context), page: 1, context) }
-        router.get(SitePath.Pattern.tagPage) { _, context in try await news(tag(context), page: pageNumber(context), context) }
-        router.get(SitePath.Pattern.search) { request, context in try await search(request, context) }
-        router.get(SitePath.Pattern.privacy) { _, context in try await privacy(context) }
-        router.get(SitePath.Pattern.post) { _, context in try await post(slug: context.parameters.require("slug"), context) }
-        router.get(SitePath.Pattern.documents) { _, context in try await documents(page: 1, context) }
-        router.get(SitePath.Pattern.documentsPage) { _, context in
+        router.get(SitePath.home) { _, context in try await home(context) }
+        router.get(SitePath.news) { _, context in try await news(.all, page: 1, context) }
+        router.get(SitePath.newsPage) { _, context in try await news(.all, page: pageNumber(context), context) }
+        router.get(SitePath.category) { _, context in try await news(category(context), page: 1, context) }
+        router.get(SitePath.categoryPage) { _, context in try await news(category(context), page: pageNumber(context), context) }
+        router.get(SitePath.tag) { _, context in try await news(tag(context), page: 1, context) }
+        router.get(SitePath.tagPage) { _, context in try await news(tag(context), page: pageNumber(context), context) }
+        router.get(SitePath.search) { request, context in try await search(request, context) }
+        router.get(SitePath.privacy) { _, context in try await privacy(context) }
+        router.get(SitePath.post) { _, context in try await post(slug: context.parameters.require("slug"), context) }
+        router.get(SitePath.documents) { _, context in try await documents(page: 1, context) }
+        router.get(SitePath.documentsPage) { _, context in
             let page = try pageNumber(context)
-            if page == 1 { return Response.redirect(to: SitePath.localized(SitePath.documents, in: context.language), type: .permanent) }
+            if page == 1 { return Response.redirect(to: SitePath.localized(SitePath.documents(), in: context.language), type: .permanent) }
             return try await documents(page: page, context)
         }
-        router.get(SitePath.Pattern.document) { _, context in try await document(slug: context.parameters.require("slug"), context) }
-        router.get(SitePath.Pattern.documentFile) { request, context in
+        router.get(SitePath.document) { _, context in try await document(slug: context.parameters.require("slug"), context) }
+        router.get(SitePath.documentFile) { request, context in
             try await documentFile(slug: context.parameters.require("slug"), request: request)
         }
-        router.get(SitePath.Pattern.page) { _, context in try await page(slug: context.parameters.require("slug"), context) }
+        router.get(SitePath.page) { _, context in try await page(slug: context.parameters.require("slug"), context) }
     }
 
     private func pageNumber(_ context: AppRequestContext) throws -> Int {
@@ -38,7 +38,7 @@ struct PublicRoutes {
 
     func home(_ context: AppRequestContext) async throws -> Response {
         let query = try await HomePage.Query.run(site: site)
-        let layout = try await site.layout(PageMeta(title: nil, description: nil, path: SitePath.home), context: context)
+        let layout = try await site.layout(PageMeta(title: nil, description: nil, path: SitePath.home()), context: context)
         var translations = try await site.translations(of: query.posts, in: context.language)
         if context.language != .english {
             let found = Translations(database: site.database)
@@ -124,7 +124,7 @@ struct PublicRoutes {
             PrivacyPage.Section(heading: strings["privacy.\(key)_heading"], text: strings.format("privacy.\(key)_text", values))
         }
         let layout = try await site.layout(
-            PageMeta(title: strings["privacy.title"], description: strings.format("privacy.summary", values), path: SitePath.privacy),
+            PageMeta(title: strings["privacy.title"], description: strings.format("privacy.summary", values), path: SitePath.privacy()),
             context: context
         )
         let model = PrivacyPage(
@@ -153,7 +153,7 @@ struct PublicRoutes {
         }
         // A page past the last result is not found, as past the last page of news.
         if page > 1, found.isEmpty, error == nil { throw SiteError.notFound }
-        let layout = try await site.layout(PageMeta(title: strings["search.title"], path: SitePath.search), context: context)
+        let layout = try await site.layout(PageMeta(title: strings["search.title"], path: SitePath.search()), context: context)
         let model = SearchPage(
             query: query,
             page: page,

@@ -9,20 +9,20 @@ struct StaffContentRoutes {
     let site: Site
 
     func register(on group: RouterGroup<Context>) {
-        group.get(StaffPath.Pattern.pages) { _, context in try await pageList(context) }
-        group.get(StaffPath.Pattern.newPage) { _, context in try await pageEditor(nil, values: ["status": "published"], context) }
-        group.post(StaffPath.Pattern.pages) { request, context in try await savePage(nil, request, context) }
-        group.get(StaffPath.Pattern.page) { _, context in
+        group.get(StaffPath.pages) { _, context in try await pageList(context) }
+        group.get(StaffPath.newPage) { _, context in try await pageEditor(nil, values: ["status": "published"], context) }
+        group.post(StaffPath.pages) { request, context in try await savePage(nil, request, context) }
+        group.get(StaffPath.page) { _, context in
             let page = try await page(context)
             let values = ["title": page.title, "slug": page.slug, "summary": page.summary, "body": page.body, "status": page.status.rawValue]
             return try await pageEditor(page, values: values, context)
         }
-        group.post(StaffPath.Pattern.page) { request, context in try await savePage(try await page(context), request, context) }
+        group.post(StaffPath.page) { request, context in try await savePage(try await page(context), request, context) }
 
-        group.get(StaffPath.Pattern.documents) { _, context in try await documentList(context) }
-        group.get(StaffPath.Pattern.newDocument) { _, context in try await documentEditor(nil, values: [:], context) }
-        group.post(StaffPath.Pattern.documents) { request, context in try await upload(request, context) }
-        group.get(StaffPath.Pattern.document) { _, context in
+        group.get(StaffPath.documents) { _, context in try await documentList(context) }
+        group.get(StaffPath.newDocument) { _, context in try await documentEditor(nil, values: [:], context) }
+        group.post(StaffPath.documents) { request, context in try await upload(request, context) }
+        group.get(StaffPath.document) { _, context in
             let document = try await document(context)
             return try await documentEditor(
                 document,
@@ -30,10 +30,10 @@ struct StaffContentRoutes {
                 context
             )
         }
-        group.post(StaffPath.Pattern.document) { request, context in try await saveDocument(try await document(context), request, context) }
-        group.post(StaffPath.Pattern.deleteDocument) { _, context in
+        group.post(StaffPath.document) { request, context in try await saveDocument(try await document(context), request, context) }
+        group.post(StaffPath.deleteDocument) { _, context in
             try await site.library.delete(try await document(context).requireID())
-            return Response.redirect(to: StaffPath.documents, type: .normal)
+            return Response.redirect(to: context.link(StaffPath.documents), type: .normal)
         }
     }
 
@@ -51,14 +51,14 @@ struct StaffContentRoutes {
         let rows = try await site.pages.all().map {
             StaffListPage.Row(
                 title: $0.title,
-                url: StaffPath.page($0.id!),
+                url: context.link(StaffPath.page, $0.id!),
                 cells: [SitePath.page($0.slug), strings["staff.status_\($0.status.rawValue)"]]
             )
         }
         return try await site.staffList(
             heading: strings["staff.nav_pages"],
-            path: StaffPath.pages,
-            newURL: StaffPath.newPage,
+            path: context.link(StaffPath.pages),
+            newURL: context.link(StaffPath.newPage),
             newLabel: strings["staff.new_page"],
             columns: [strings["staff.post_title"], strings["staff.slug"], strings["staff.status"]],
             rows: rows,
@@ -95,7 +95,7 @@ struct StaffContentRoutes {
             ),
             StaffField("status", .select(statuses), label: strings["staff.status"], values: values, errors: messages),
         ]
-        let layout = try await site.staffLayout(title: heading, path: StaffPath.pages, staff: context.staff, language: context.language)
+        let layout = try await site.staffLayout(title: heading, path: context.link(StaffPath.pages), staff: context.staff, language: context.language)
         let links =
             page.flatMap {
                 $0.status == .published
@@ -104,12 +104,12 @@ struct StaffContentRoutes {
         let model = StaffFormPage(
             layout: layout,
             heading: heading,
-            action: page.map { StaffPath.page($0.id!) } ?? StaffPath.pages,
+            action: page.map { context.link(StaffPath.page, $0.id!) } ?? context.link(StaffPath.pages),
             fields: fields,
             errors: errors,
             strings: strings,
             submitLabel: strings["staff.save"],
-            links: links + (try await site.translationLinks(.page, base: StaffPath.pages, id: page?.id, strings: strings)),
+            links: links + (try await site.translationLinks(.page, id: page?.id, staffLanguage: context.language)),
             previewHTML: preview
         )
         return site.views.page(.staffForm, model, status: status)
@@ -126,7 +126,7 @@ struct StaffContentRoutes {
         )
         return try await saveOrShowAgain {
             let saved = if let page { try await site.pages.update(page.requireID(), with: draft) } else { try await site.pages.create(draft) }
-            return StaffPath.page(try saved.requireID())
+            return context.link(StaffPath.page, try saved.requireID())
         } showAgain: { errors in
             try await pageEditor(page, values: fields, errors: errors, status: .unprocessableContent, context)
         }
@@ -147,7 +147,7 @@ struct StaffContentRoutes {
         let rows = try await site.library.all().map { document in
             StaffListPage.Row(
                 title: document.title,
-                url: StaffPath.document(document.id!),
+                url: context.link(StaffPath.document, document.id!),
                 cells: [
                     SitePath.document(document.slug),
                     "\(FileType(contentType: document.contentType)?.label ?? document.contentType), \(formatting.size(document.byteCount))",
@@ -156,8 +156,8 @@ struct StaffContentRoutes {
         }
         return try await site.staffList(
             heading: strings["staff.nav_documents"],
-            path: StaffPath.documents,
-            newURL: StaffPath.newDocument,
+            path: context.link(StaffPath.documents),
+            newURL: context.link(StaffPath.newDocument),
             newLabel: strings["staff.new_document"],
             columns: [strings["staff.post_title"], strings["staff.slug"], strings["documents.type"]],
             rows: rows,
@@ -190,23 +190,36 @@ struct StaffContentRoutes {
         ]
         let fileLabel = strings[document == nil ? "staff.file" : "staff.replace_file"]
         fields.append(StaffField("file", .file, label: fileLabel, hint: strings["staff.file_hint"], values: values, errors: messages))
-        let layout = try await site.staffLayout(title: heading, path: StaffPath.documents, staff: context.staff, language: context.language)
+        let layout = try await site.staffLayout(
+            title: heading,
+            path: context.link(StaffPath.documents),
+            staff: context.staff,
+            language: context.language
+        )
         let links =
             document.map { [StaffLayout.NavigationItem(label: strings["staff.view_public"], url: SitePath.document($0.slug), isCurrent: false)] }
             ?? []
         let sideForms =
-            document.map { [StaffFormPage.SideForm(action: StaffPath.deleteDocument($0.id!), label: strings["staff.delete_document"], danger: true)] }
+            document.map {
+                [
+                    StaffFormPage.SideForm(
+                        action: context.link(StaffPath.deleteDocument, $0.id!),
+                        label: strings["staff.delete_document"],
+                        danger: true
+                    )
+                ]
+            }
             ?? []
         let model = StaffFormPage(
             layout: layout,
             heading: heading,
-            action: document.map { StaffPath.document($0.id!) } ?? StaffPath.documents,
+            action: document.map { context.link(StaffPath.document, $0.id!) } ?? context.link(StaffPath.documents),
             multipart: true,
             fields: fields,
             errors: errors,
             strings: strings,
             submitLabel: strings[document == nil ? "staff.upload" : "staff.save"],
-            links: links + (try await site.translationLinks(.document, base: StaffPath.documents, id: document?.id, strings: strings)),
+            links: links + (try await site.translationLinks(.document, id: document?.id, staffLanguage: context.language)),
             sideForms: sideForms
         )
         return site.views.page(.staffForm, model, status: status)
@@ -225,7 +238,7 @@ struct StaffContentRoutes {
                     bytes: file?.bytes ?? Data()
                 )
             )
-            return StaffPath.document(try document.requireID())
+            return context.link(StaffPath.document, try document.requireID())
         } showAgain: { errors in
             try await documentEditor(nil, values: form.fields, errors: errors, status: .unprocessableContent, context)
         }
@@ -244,7 +257,7 @@ struct StaffContentRoutes {
             if let file = form.files["file"], !file.bytes.isEmpty {
                 try await site.library.replaceFile(of: id, fileName: file.fileName, bytes: file.bytes)
             }
-            return StaffPath.document(id)
+            return context.link(StaffPath.document, id)
         } showAgain: { errors in
             try await documentEditor(document, values: form.fields, errors: errors, status: .unprocessableContent, context)
         }

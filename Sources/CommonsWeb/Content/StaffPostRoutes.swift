@@ -9,27 +9,27 @@ struct StaffPostRoutes {
     let site: Site
 
     func register(on group: RouterGroup<Context>) {
-        group.get(StaffPath.Pattern.posts) { _, context in try await list(context) }
-        group.get(StaffPath.Pattern.newPost) { _, context in try await editor(nil, values: [:], context) }
-        group.post(StaffPath.Pattern.posts) { request, context in try await save(nil, request, context) }
-        group.get(StaffPath.Pattern.post) { _, context in
+        group.get(StaffPath.posts) { _, context in try await list(context) }
+        group.get(StaffPath.newPost) { _, context in try await editor(nil, values: [:], context) }
+        group.post(StaffPath.posts) { request, context in try await save(nil, request, context) }
+        group.get(StaffPath.post) { _, context in
             let post = try await post(context)
             return try await editor(post, values: values(of: post), context)
         }
-        group.post(StaffPath.Pattern.post) { request, context in try await save(try await post(context), request, context) }
-        group.get(StaffPath.Pattern.postRevisions) { _, context in try await revisions(try await post(context), context) }
-        group.post(StaffPath.Pattern.restoreRevision) { _, context in
+        group.post(StaffPath.post) { request, context in try await save(try await post(context), request, context) }
+        group.get(StaffPath.postRevisions) { _, context in try await revisions(try await post(context), context) }
+        group.post(StaffPath.restoreRevision) { _, context in
             let post = try await post(context)
             let revisionID = try context.parameters.uuid("revision")
             guard
                 try await site.newsroom.revisions(of: post.requireID()).contains(where: { $0.id == revisionID })
             else { throw SiteError.notFound }
             try await site.newsroom.restore(revision: revisionID)
-            return Response.redirect(to: StaffPath.post(try post.requireID()), type: .normal)
+            return Response.redirect(to: context.link(StaffPath.post, try post.requireID()), type: .normal)
         }
-        group.post(StaffPath.Pattern.deletePost) { _, context in
+        group.post(StaffPath.deletePost) { _, context in
             try await site.newsroom.delete(try await post(context).requireID())
-            return Response.redirect(to: StaffPath.posts, type: .normal)
+            return Response.redirect(to: context.link(StaffPath.posts), type: .normal)
         }
     }
 
@@ -62,18 +62,18 @@ struct StaffPostRoutes {
         let rows = posts.map { post in
             ListPage.Row(
                 title: post.title,
-                editURL: StaffPath.post(post.id!),
+                editURL: context.link(StaffPath.post, post.id!),
                 status: strings["staff.status_\(post.status.rawValue)"],
                 date: post.publishAt.map(formatting.date) ?? ""
             )
         }
         let layout = try await site.staffLayout(
             title: strings["staff.nav_posts"],
-            path: StaffPath.posts,
+            path: context.link(StaffPath.posts),
             staff: context.staff,
             language: context.language
         )
-        return site.views.page(.staffPosts, ListPage(layout: layout, rows: rows, newURL: StaffPath.newPost))
+        return site.views.page(.staffPosts, ListPage(layout: layout, rows: rows, newURL: context.link(StaffPath.newPost)))
     }
 
     // MARK: Editor
@@ -120,7 +120,7 @@ struct StaffPostRoutes {
         let chosen = values["status"] ?? PublicationStatus.draft.rawValue
         var messages: [String: String] = [:]
         for field in errors.fields { messages[field] = errors[field].map { strings[$0] } }
-        let layout = try await site.staffLayout(title: heading, path: StaffPath.posts, staff: context.staff, language: context.language)
+        let layout = try await site.staffLayout(title: heading, path: context.link(StaffPath.posts), staff: context.staff, language: context.language)
         let chosenImage = values["featured_document"] ?? ""
         let images =
             [ActionForm.Option(value: "", label: strings["staff.none"], selected: chosenImage.isEmpty)]
@@ -130,7 +130,7 @@ struct StaffPostRoutes {
         let model = EditorPage(
             layout: layout,
             heading: heading,
-            action: post.map { StaffPath.post($0.id!) } ?? StaffPath.posts,
+            action: post.map { context.link(StaffPath.post, $0.id!) } ?? context.link(StaffPath.posts),
             values: values,
             statuses: PublicationStatus.allCases.map {
                 ActionForm.Option(value: $0.rawValue, label: strings["staff.status_\($0.rawValue)"], selected: $0.rawValue == chosen)
@@ -143,9 +143,9 @@ struct StaffPostRoutes {
             previewHTML: preview,
             bodyHint: strings[post?.bodyFormat == .html ? "staff.body_hint_html" : "staff.body_hint"],
             publicURL: post.flatMap { $0.isPublic(at: site.clock.now) ? SitePath.post($0.slug) : nil },
-            revisionsURL: post.map { StaffPath.postRevisions($0.id!) },
-            translationLinks: try await site.translationLinks(.post, base: StaffPath.posts, id: post?.id, strings: strings),
-            deleteURL: post.map { StaffPath.deletePost($0.id!) },
+            revisionsURL: post.map { context.link(StaffPath.postRevisions, $0.id!) },
+            translationLinks: try await site.translationLinks(.post, id: post?.id, staffLanguage: context.language),
+            deleteURL: post.map { context.link(StaffPath.deletePost, $0.id!) },
             saved: false
         )
         return site.views.page(.staffPostEditor, model, status: status)
@@ -181,7 +181,7 @@ struct StaffPostRoutes {
         )
         return try await saveOrShowAgain(found: errors) {
             let saved = if let post { try await site.newsroom.update(post.requireID(), with: draft) } else { try await site.newsroom.create(draft) }
-            return StaffPath.post(try saved.requireID())
+            return context.link(StaffPath.post, try saved.requireID())
         } showAgain: { errors in
             try await editor(post, values: fields, errors: errors, status: .unprocessableContent, context)
         }
@@ -210,12 +210,15 @@ struct StaffPostRoutes {
             RevisionsPage.Row(
                 title: revision.title,
                 savedAt: revision.savedAt.map(formatter.string) ?? "",
-                restoreURL: StaffPath.restoreRevision(id, revision.id!)
+                restoreURL: context.link(StaffPath.restoreRevision, id, revision.id!)
             )
         }
         let heading = strings.format("staff.revisions_of", ["title": post.title])
-        let layout = try await site.staffLayout(title: heading, path: StaffPath.posts, staff: context.staff, language: context.language)
-        return site.views.page(.staffRevisions, RevisionsPage(layout: layout, heading: heading, rows: rows, backURL: StaffPath.post(id)))
+        let layout = try await site.staffLayout(title: heading, path: context.link(StaffPath.posts), staff: context.staff, language: context.language)
+        return site.views.page(
+            .staffRevisions,
+            RevisionsPage(layout: layout, heading: heading, rows: rows, backURL: context.link(StaffPath.post, id))
+        )
     }
 
     // MARK: Dates in the coalition's time zone

@@ -11,13 +11,13 @@ struct StaffSettingsRoutes {
     let site: Site
 
     func register(on group: RouterGroup<Context>) {
-        group.get(StaffPath.Pattern.settings) { _, context in
+        group.get(StaffPath.settings) { _, context in
             let settings = try await site.siteSettings.all()
             var values: [String: String] = [:]
             for key in [SiteSettingKey.siteName, .tagline, .contactEmail, .missionPage, .platformPage] { values[key.rawValue] = settings[key] ?? "" }
             return try await editor(values: values, context)
         }
-        group.post(StaffPath.Pattern.settings) { request, context in try await save(request, context) }
+        group.post(StaffPath.settings) { request, context in try await save(request, context) }
     }
 
     func editor(
@@ -40,14 +40,14 @@ struct StaffSettingsRoutes {
         ]
         let layout = try await site.staffLayout(
             title: strings["staff.nav_settings"],
-            path: StaffPath.settings,
+            path: context.link(StaffPath.settings),
             staff: context.staff,
             language: context.language
         )
         let model = StaffFormPage(
             layout: layout,
             heading: strings["staff.nav_settings"],
-            action: StaffPath.settings,
+            action: context.link(StaffPath.settings),
             fields: fields,
             errors: errors,
             strings: strings,
@@ -76,7 +76,7 @@ struct StaffSettingsRoutes {
         )
         return try await saveOrShowAgain(found: errors) {
             try await site.siteSettings.save(identity, by: .staff(context.staff.accountID), at: site.clock.now)
-            return StaffPath.settings
+            return context.link(StaffPath.settings)
         } showAgain: { errors in
             try await editor(values: fields, errors: errors, status: .unprocessableContent, context)
         }

@@ -14,28 +14,23 @@ struct StaffTranslationEditor<Area: StaffArea>: Sendable {
         let summary: String?
         /// The original's text as readers see it, shown beside the form.
         let bodyHTML: String
-        let editURL: String
     }
 
     let site: Site
     let subject: ContentTranslation.Subject
-    /// The staff list the originals live under: `/admin/posts`.
-    let base: String
     /// The original by id; nil when there is none.
     let original: @Sendable (UUID) async throws -> Original?
 
     typealias Context = StaffContext<Area>
 
     func register(on group: RouterGroup<Context>) {
-        let path = RouterPath(stringLiteral: "\(base)/:id/translations/:language")
-        let delete = RouterPath(stringLiteral: "\(base)/:id/translations/:language/delete")
-        group.get(path) { _, context in
+        group.get(StaffPath.translation(subject)) { _, context in
             let (id, language, original) = try await target(context)
             let existing = try await Translations(database: site.database).translation(of: subject, id: id, language: language.code)
             let values = existing.map { ["title": $0.title, "summary": $0.summary, "body": $0.body] } ?? [:]
             return try await editor(id: id, language: language, original: original, exists: existing != nil, values: values, context)
         }
-        group.post(path) { request, context in
+        group.post(StaffPath.translation(subject)) { request, context in
             let (id, language, original) = try await target(context)
             let fields = context.form.fields
             let draft = TranslationDraft(title: fields["title"] ?? "", summary: fields["summary"] ?? "", body: fields["body"] ?? "")
@@ -55,12 +50,12 @@ struct StaffTranslationEditor<Area: StaffArea>: Sendable {
                     context
                 )
             }
-            return Response.redirect(to: original.editURL, type: .normal)
+            return Response.redirect(to: context.link(StaffPath.original(subject), id), type: .normal)
         }
-        group.post(delete) { _, context in
-            let (id, language, original) = try await target(context)
+        group.post(StaffPath.translationDelete(subject)) { _, context in
+            let (id, language, _) = try await target(context)
             try await Translations(database: site.database).delete(of: subject, id: id, language: language.code)
-            return Response.redirect(to: original.editURL, type: .normal)
+            return Response.redirect(to: context.link(StaffPath.original(subject), id), type: .normal)
         }
     }
 
@@ -111,8 +106,13 @@ struct StaffTranslationEditor<Area: StaffArea>: Sendable {
         fields.append(
             StaffField("body", .textarea(rows: 16), label: strings["staff.body"], hint: strings["staff.body_hint"], values: values, errors: messages)
         )
-        let action = "\(base)/\(id.uuidString.lowercased())/translations/\(language.code)"
-        let layout = try await site.staffLayout(title: heading, path: base, staff: context.staff, language: context.language)
+        let action = context.link(StaffPath.translation(subject), id, language.code)
+        let layout = try await site.staffLayout(
+            title: heading,
+            path: context.link(StaffPath.list(subject)),
+            staff: context.staff,
+            language: context.language
+        )
         let model = StaffFormPage(
             layout: layout,
             heading: heading,
@@ -124,11 +124,18 @@ struct StaffTranslationEditor<Area: StaffArea>: Sendable {
             links: [
                 StaffLayout.NavigationItem(
                     label: strings.format("staff.translation_back", ["title": original.title]),
-                    url: original.editURL,
+                    url: context.link(StaffPath.original(subject), id),
                     isCurrent: false
                 )
             ],
-            sideForms: exists ? [.init(action: action + "/delete", label: strings["staff.translation_delete"], danger: true)] : [],
+            sideForms: exists
+                ? [
+                    .init(
+                        action: context.link(StaffPath.translationDelete(subject), id, language.code),
+                        label: strings["staff.translation_delete"],
+                        danger: true
+                    )
+                ] : [],
             previewHTML: original.bodyHTML.isEmpty ? nil : original.bodyHTML
         )
         return site.views.page(.staffForm, model, status: status)
@@ -139,19 +146,19 @@ extension Site {
     /// Links from an original's editor to its translations: one per language besides English.
     func translationLinks(
         _ subject: ContentTranslation.Subject,
-        base: String,
         id: UUID?,
-        strings: StringCatalog
+        staffLanguage: Language
     ) async throws
         -> [StaffLayout.NavigationItem]
     {
         guard let id, languages.count > 1 else { return [] }
+        let strings = catalogs[staffLanguage]
         let done = Set(try await Translations(database: database).all(of: subject, id: id).map(\.language))
         return languages.filter { $0 != .english }.map { language in
             let name = catalogs[language]["language.\(language.code)"]
             return StaffLayout.NavigationItem(
                 label: strings.format(done.contains(language.code) ? "staff.translation_edit" : "staff.translation_add", ["language": name]),
-                url: "\(base)/\(id.uuidString.lowercased())/translations/\(language.code)",
+                url: StaffPath.translation(subject)(in: staffLanguage, id, language.code),
                 isCurrent: false
             )
         }

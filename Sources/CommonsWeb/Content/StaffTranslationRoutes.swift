@@ -29,7 +29,7 @@ struct StaffTranslationRoutes {
     }
 
     func register(on router: RouterGroup<StaffContext<ContentArea>>) {
-        router.get(StaffPath.Pattern.translations) { _, context in try await page(context) }
+        router.get(StaffPath.translations) { _, context in try await page(context) }
     }
 
     func page(_ context: StaffContext<ContentArea>) async throws -> Response {
@@ -54,7 +54,12 @@ struct StaffTranslationRoutes {
             )
         }
         let heading = strings["staff.nav_translations"]
-        let layout = try await site.staffLayout(title: heading, path: StaffPath.translations, staff: context.staff, language: context.language)
+        let layout = try await site.staffLayout(
+            title: heading,
+            path: context.link(StaffPath.translations),
+            staff: context.staff,
+            language: context.language
+        )
         let model = TranslationsPage(layout: layout, heading: heading, introduction: strings["staff.translations_intro"], languages: languages)
         return site.views.page(.staffTranslations, model)
     }

@@ -17,18 +17,18 @@ struct ActionRoutes {
     static let honeypotField = "website"
 
     func register(on router: Router<AppRequestContext>) {
-        router.get(SitePath.Pattern.campaign) { _, context in try await campaignPage(slug: context.parameters.require("slug"), context) }
-        router.post(SitePath.Pattern.campaign) { request, context in try await sign(slug: context.parameters.require("slug"), request, context) }
-        router.get(SitePath.Pattern.campaignThanks) { _, context in try await campaignThanks(slug: context.parameters.require("slug"), context) }
-        router.get(SitePath.Pattern.events) { _, context in try await eventList(past: false, context) }
-        router.get(SitePath.Pattern.pastEvents) { _, context in try await eventList(past: true, context) }
-        router.get(SitePath.Pattern.event) { _, context in
+        router.get(SitePath.campaign) { _, context in try await campaignPage(slug: context.parameters.require("slug"), context) }
+        router.post(SitePath.campaign) { request, context in try await sign(slug: context.parameters.require("slug"), request, context) }
+        router.get(SitePath.campaignThanks) { _, context in try await campaignThanks(slug: context.parameters.require("slug"), context) }
+        router.get(SitePath.events) { _, context in try await eventList(past: false, context) }
+        router.get(SitePath.pastEvents) { _, context in try await eventList(past: true, context) }
+        router.get(SitePath.event) { _, context in
             let slug = try context.parameters.require("slug")
             if slug.hasSuffix(".ics") { return try await calendar(slug: String(slug.dropLast(4))) }
             return try await eventPage(slug: slug, context)
         }
-        router.post(SitePath.Pattern.event) { request, context in try await rsvp(slug: context.parameters.require("slug"), request, context) }
-        router.get(SitePath.Pattern.eventThanks) { request, context in
+        router.post(SitePath.event) { request, context in try await rsvp(slug: context.parameters.require("slug"), request, context) }
+        router.get(SitePath.eventThanks) { request, context in
             try await eventThanks(slug: context.parameters.require("slug"), formID: request.formQueryValue("r"), context)
         }
     }
@@ -123,14 +123,14 @@ struct ActionRoutes {
         let events = past ? try await site.events.past() : try await site.events.upcoming()
         let formatting = site.formatting(context.language)
         let heading = strings[past ? "events.past_title" : "events.title"]
-        let layout = try await site.layout(PageMeta(title: heading, path: past ? SitePath.pastEvents : SitePath.events), context: context)
+        let layout = try await site.layout(PageMeta(title: heading, path: past ? SitePath.pastEvents() : SitePath.events()), context: context)
         let model = EventList(
             layout: layout,
             heading: heading,
             events: events.map { EventSummary($0, formatting: formatting) },
             hasEvents: !events.isEmpty,
             emptyText: strings[past ? "events.no_past" : "events.none"],
-            otherListURL: SitePath.localized(past ? SitePath.events : SitePath.pastEvents, in: context.language),
+            otherListURL: SitePath.localized(past ? SitePath.events() : SitePath.pastEvents(), in: context.language),
             otherListLabel: strings[past ? "events.upcoming_link" : "events.past_link"]
         )
         return site.views.page(.eventList, model).sharedCacheable()
@@ -341,8 +341,8 @@ struct ActionRoutes {
             layout: layout,
             heading: strings["page.too_many_title"],
             text: strings["page.too_many_text"],
-            homeURL: SitePath.localized(SitePath.home, in: context.language),
-            newsURL: SitePath.localized(SitePath.news, in: context.language)
+            homeURL: SitePath.localized(SitePath.home(), in: context.language),
+            newsURL: SitePath.localized(SitePath.news(), in: context.language)
         )
         var response = site.views.page(.error, model, status: .tooManyRequests)
         response.headers[.retryAfter] = String(wait)

@@ -9,26 +9,26 @@ struct StaffOrganizingRoutes {
     let site: Site
 
     func register(on group: RouterGroup<Context>) {
-        group.get(StaffPath.Pattern.campaigns) { _, context in try await campaignList(context) }
-        group.get(StaffPath.Pattern.newCampaign) { _, context in try await campaignEditor(nil, values: ["kind": "signup", "status": "open"], context)
+        group.get(StaffPath.campaigns) { _, context in try await campaignList(context) }
+        group.get(StaffPath.newCampaign) { _, context in try await campaignEditor(nil, values: ["kind": "signup", "status": "open"], context)
         }
-        group.post(StaffPath.Pattern.campaigns) { request, context in try await saveCampaign(nil, request, context) }
-        group.get(StaffPath.Pattern.campaign) { _, context in
+        group.post(StaffPath.campaigns) { request, context in try await saveCampaign(nil, request, context) }
+        group.get(StaffPath.campaign) { _, context in
             let campaign = try await campaign(context)
             return try await campaignEditor(campaign, values: Self.values(of: campaign), context)
         }
-        group.post(StaffPath.Pattern.campaign) { request, context in try await saveCampaign(try await campaign(context), request, context) }
+        group.post(StaffPath.campaign) { request, context in try await saveCampaign(try await campaign(context), request, context) }
 
-        group.get(StaffPath.Pattern.events) { _, context in try await eventList(context) }
-        group.get(StaffPath.Pattern.newEvent) { _, context in
+        group.get(StaffPath.events) { _, context in try await eventList(context) }
+        group.get(StaffPath.newEvent) { _, context in
             try await eventEditor(nil, values: ["time_zone": site.settings.timeZone.identifier, "status": "scheduled"], context)
         }
-        group.post(StaffPath.Pattern.events) { request, context in try await saveEvent(nil, request, context) }
-        group.get(StaffPath.Pattern.event) { _, context in
+        group.post(StaffPath.events) { request, context in try await saveEvent(nil, request, context) }
+        group.get(StaffPath.event) { _, context in
             let event = try await event(context)
             return try await eventEditor(event, values: values(of: event), context)
         }
-        group.post(StaffPath.Pattern.event) { request, context in try await saveEvent(try await event(context), request, context) }
+        group.post(StaffPath.event) { request, context in try await saveEvent(try await event(context), request, context) }
     }
 
     // MARK: Campaigns
@@ -59,7 +59,7 @@ struct StaffOrganizingRoutes {
         let rows = try await site.campaigns.all().map { campaign in
             StaffListPage.Row(
                 title: campaign.title,
-                url: StaffPath.campaign(campaign.id!),
+                url: context.link(StaffPath.campaign, campaign.id!),
                 cells: [
                     strings[campaign.kind == .petition ? "campaign.kind_petition" : "campaign.kind_signup"],
                     strings["staff.campaign_\(campaign.status.rawValue)"],
@@ -69,8 +69,8 @@ struct StaffOrganizingRoutes {
         }
         return try await site.staffList(
             heading: strings["staff.nav_campaigns"],
-            path: StaffPath.campaigns,
-            newURL: StaffPath.newCampaign,
+            path: context.link(StaffPath.campaigns),
+            newURL: context.link(StaffPath.newCampaign),
             newLabel: strings["staff.new_campaign"],
             columns: [strings["staff.post_title"], strings["staff.kind"], strings["staff.status"], strings["staff.featured"]],
             rows: rows,
@@ -146,19 +146,24 @@ struct StaffOrganizingRoutes {
                 )
             )
         }
-        let layout = try await site.staffLayout(title: heading, path: StaffPath.campaigns, staff: context.staff, language: context.language)
+        let layout = try await site.staffLayout(
+            title: heading,
+            path: context.link(StaffPath.campaigns),
+            staff: context.staff,
+            language: context.language
+        )
         let links =
             campaign.map { [StaffLayout.NavigationItem(label: strings["staff.view_public"], url: SitePath.campaign($0.slug), isCurrent: false)] }
             ?? []
         let model = StaffFormPage(
             layout: layout,
             heading: heading,
-            action: campaign.map { StaffPath.campaign($0.id!) } ?? StaffPath.campaigns,
+            action: campaign.map { context.link(StaffPath.campaign, $0.id!) } ?? context.link(StaffPath.campaigns),
             fields: fields,
             errors: errors,
             strings: strings,
             submitLabel: strings["staff.save"],
-            links: links + (try await site.translationLinks(.campaign, base: StaffPath.campaigns, id: campaign?.id, strings: strings))
+            links: links + (try await site.translationLinks(.campaign, id: campaign?.id, staffLanguage: context.language))
         )
         return site.views.page(.staffForm, model, status: status)
     }
@@ -191,7 +196,7 @@ struct StaffOrganizingRoutes {
         return try await saveOrShowAgain(found: errors) {
             let saved =
                 if let campaign { try await site.campaigns.update(campaign.requireID(), with: draft) } else { try await site.campaigns.create(draft) }
-            return StaffPath.campaign(try saved.requireID())
+            return context.link(StaffPath.campaign, try saved.requireID())
         } showAgain: { errors in
             try await campaignEditor(campaign, values: fields, errors: errors, status: .unprocessableContent, context)
         }
@@ -222,7 +227,7 @@ struct StaffOrganizingRoutes {
         let rows = try await site.events.all().sorted { $0.startsAt > $1.startsAt }.map { event in
             StaffListPage.Row(
                 title: event.title,
-                url: StaffPath.event(event.id!),
+                url: context.link(StaffPath.event, event.id!),
                 cells: [
                     formatting.eventTime(start: event.startsAt, end: event.endsAt, timeZone: event.timeZone),
                     strings["staff.event_\(event.status.rawValue)"],
@@ -231,8 +236,8 @@ struct StaffOrganizingRoutes {
         }
         return try await site.staffList(
             heading: strings["staff.nav_events"],
-            path: StaffPath.events,
-            newURL: StaffPath.newEvent,
+            path: context.link(StaffPath.events),
+            newURL: context.link(StaffPath.newEvent),
             newLabel: strings["staff.new_event"],
             columns: [strings["staff.post_title"], strings["events.when"], strings["staff.status"]],
             rows: rows,
@@ -290,18 +295,23 @@ struct StaffOrganizingRoutes {
                 errors: messages
             ),
         ]
-        let layout = try await site.staffLayout(title: heading, path: StaffPath.events, staff: context.staff, language: context.language)
+        let layout = try await site.staffLayout(
+            title: heading,
+            path: context.link(StaffPath.events),
+            staff: context.staff,
+            language: context.language
+        )
         let links =
             event.map { [StaffLayout.NavigationItem(label: strings["staff.view_public"], url: SitePath.event($0.slug), isCurrent: false)] } ?? []
         let model = StaffFormPage(
             layout: layout,
             heading: heading,
-            action: event.map { StaffPath.event($0.id!) } ?? StaffPath.events,
+            action: event.map { context.link(StaffPath.event, $0.id!) } ?? context.link(StaffPath.events),
             fields: fields,
             errors: errors,
             strings: strings,
             submitLabel: strings["staff.save"],
-            links: links + (try await site.translationLinks(.event, base: StaffPath.events, id: event?.id, strings: strings))
+            links: links + (try await site.translationLinks(.event, id: event?.id, staffLanguage: context.language))
         )
         return site.views.page(.staffForm, model, status: status)
     }
@@ -326,7 +336,7 @@ struct StaffOrganizingRoutes {
         }
         let online = fields["online_url"]?.trimmingCharacters(in: .whitespaces) ?? ""
         return try await saveOrShowAgain(found: errors) {
-            guard let startsAt, let endsAt else { return StaffPath.events }  // not reached: their errors are in `found`
+            guard let startsAt, let endsAt else { return context.link(StaffPath.events) }  // not reached: their errors are in `found`
             let draft = EventDraft(
                 title: fields["title"] ?? "",
                 slug: fields["slug"],
@@ -341,7 +351,7 @@ struct StaffOrganizingRoutes {
                 status: Event.Status(rawValue: fields["status"] ?? "") ?? .scheduled
             )
             let saved = if let event { try await site.events.update(event.requireID(), with: draft) } else { try await site.events.create(draft) }
-            return StaffPath.event(try saved.requireID())
+            return context.link(StaffPath.event, try saved.requireID())
         } showAgain: { errors in
             try await eventEditor(event, values: fields, errors: errors, status: .unprocessableContent, context)
         }

@@ -10,10 +10,10 @@ struct StaffSupporterRoutes {
     let site: Site
 
     func register(on group: RouterGroup<Context>) {
-        group.get(StaffPath.Pattern.supporters) { request, context in try await list(request, context) }
-        group.get(StaffPath.Pattern.supportersExport) { request, context in try await export(request, context) }
-        group.get(StaffPath.Pattern.supporter) { _, context in try await show(try supporterID(context), context) }
-        group.post(StaffPath.Pattern.supporterTags) { request, context in
+        group.get(StaffPath.supporters) { request, context in try await list(request, context) }
+        group.get(StaffPath.supportersExport) { request, context in try await export(request, context) }
+        group.get(StaffPath.supporter) { _, context in try await show(try supporterID(context), context) }
+        group.post(StaffPath.supporterTags) { request, context in
             let id = try supporterID(context)
             let fields = context.form.fields
             do {
@@ -21,15 +21,15 @@ struct StaffSupporterRoutes {
             } catch let errors as ValidationErrors {
                 return try await show(id, errors: errors, status: .unprocessableContent, context)
             }
-            return Response.redirect(to: StaffPath.supporter(id), type: .normal)
+            return Response.redirect(to: context.link(StaffPath.supporter, id), type: .normal)
         }
-        group.post(StaffPath.Pattern.supporterTagRemove) { request, context in
+        group.post(StaffPath.supporterTagRemove) { request, context in
             let id = try supporterID(context)
             let fields = context.form.fields
             try await directory.removeTag(fields["tag"] ?? "", from: id, by: .staff(context.staff.accountID))
-            return Response.redirect(to: StaffPath.supporter(id), type: .normal)
+            return Response.redirect(to: context.link(StaffPath.supporter, id), type: .normal)
         }
-        group.get(StaffPath.Pattern.supporterEdit) { _, context in
+        group.get(StaffPath.supporterEdit) { _, context in
             let id = try supporterID(context)
             guard let (record, _) = try await directory.detail(id, by: .staff(context.staff.accountID)) else { throw SiteError.notFound }
             let person = record.person
@@ -41,7 +41,7 @@ struct StaffSupporterRoutes {
             ]
             return try await editor(id, values: values, context)
         }
-        group.post(StaffPath.Pattern.supporterEdit) { request, context in
+        group.post(StaffPath.supporterEdit) { request, context in
             let id = try supporterID(context)
             var fields = context.form.fields
             fields["csrf_token"] = nil
@@ -51,9 +51,9 @@ struct StaffSupporterRoutes {
             } catch let errors as ValidationErrors {
                 return try await editor(id, values: fields, errors: errors, status: .unprocessableContent, context)
             }
-            return Response.redirect(to: StaffPath.supporter(id), type: .normal)
+            return Response.redirect(to: context.link(StaffPath.supporter, id), type: .normal)
         }
-        group.post(StaffPath.Pattern.supporterApply) { _, context in
+        group.post(StaffPath.supporterApply) { _, context in
             let id = try supporterID(context)
             let actionID = try context.parameters.uuid("action")
             // Applying what an unchecked form said is staff's decision, recorded with what changed.
@@ -62,13 +62,13 @@ struct StaffSupporterRoutes {
             } catch let errors as ValidationErrors {
                 return try await show(id, errors: errors, status: .unprocessableContent, context)
             }
-            return Response.redirect(to: StaffPath.supporter(id), type: .normal)
+            return Response.redirect(to: context.link(StaffPath.supporter, id), type: .normal)
         }
-        group.get(StaffPath.Pattern.supporterDelete) { _, context in try await confirmDelete(try supporterID(context), context) }
-        group.post(StaffPath.Pattern.supporterDelete) { _, context in
+        group.get(StaffPath.supporterDelete) { _, context in try await confirmDelete(try supporterID(context), context) }
+        group.post(StaffPath.supporterDelete) { _, context in
             let id = try supporterID(context)
             try await directory.delete(id, by: .staff(context.staff.accountID))
-            return Response.redirect(to: StaffPath.supporters, type: .normal)
+            return Response.redirect(to: context.link(StaffPath.supporters), type: .normal)
         }
     }
 
@@ -108,6 +108,7 @@ struct StaffSupporterRoutes {
         }
 
         let layout: StaffLayout
+        let action: String
         let query: String
         let campaigns: [ActionForm.Option]
         let events: [ActionForm.Option]
@@ -148,7 +149,7 @@ struct StaffSupporterRoutes {
         let rows = records.map { record in
             ListPage.Row(
                 name: [record.person.givenName, record.person.familyName].compactMap { $0 }.joined(separator: " "),
-                url: StaffPath.supporter(record.supporter.id!),
+                url: context.link(StaffPath.supporter, record.supporter.id!),
                 email: record.person.email ?? "",
                 phone: record.person.phone ?? "",
                 postalCode: record.person.postalCode ?? "",
@@ -157,12 +158,13 @@ struct StaffSupporterRoutes {
         }
         let layout = try await site.staffLayout(
             title: strings["staff.nav_supporters"],
-            path: StaffPath.supporters,
+            path: context.link(StaffPath.supporters),
             staff: context.staff,
             language: context.language
         )
         let model = ListPage(
             layout: layout,
+            action: context.link(StaffPath.supporters),
             query: filter.query,
             campaigns: campaigns,
             events: events,
@@ -177,9 +179,9 @@ struct StaffSupporterRoutes {
                 "staff.supporters_summary",
                 ["count": String(total), "page": String(min(page, pageCount)), "pages": String(pageCount)]
             ),
-            exportURL: StaffPath.supportersExport + (base.isEmpty ? "" : "?\(base)"),
-            nextURL: page < pageCount ? "\(StaffPath.supporters)?\(base.isEmpty ? "" : base + "&")page=\(page + 1)" : nil,
-            previousURL: page > 1 ? "\(StaffPath.supporters)?\(base.isEmpty ? "" : base + "&")page=\(page - 1)" : nil
+            exportURL: context.link(StaffPath.supportersExport) + (base.isEmpty ? "" : "?\(base)"),
+            nextURL: page < pageCount ? "\(context.link(StaffPath.supporters))?\(base.isEmpty ? "" : base + "&")page=\(page + 1)" : nil,
+            previousURL: page > 1 ? "\(context.link(StaffPath.supporters))?\(base.isEmpty ? "" : base + "&")page=\(page - 1)" : nil
         )
         return site.views.page(.staffSupporters, model)
     }
@@ -237,21 +239,26 @@ struct StaffSupporterRoutes {
                 title: line.title,
                 consent: line.action.consentVersion.map { strings.format("staff.consent_given", ["version": $0]) } ?? "",
                 submitted: line.differing.map { ShowPage.Fact(label: strings["form.\($0.field.rawValue)"], value: $0.value) },
-                applyURL: line.differing.isEmpty ? nil : line.action.id.map { StaffPath.supporterApply(id, action: $0) }
+                applyURL: line.differing.isEmpty ? nil : line.action.id.map { context.link(StaffPath.supporterApply, id, $0) }
             )
         }
         let name = [person.givenName, person.familyName].compactMap { $0 }.joined(separator: " ")
-        let layout = try await site.staffLayout(title: name, path: StaffPath.supporters, staff: context.staff, language: context.language)
+        let layout = try await site.staffLayout(
+            title: name,
+            path: context.link(StaffPath.supporters),
+            staff: context.staff,
+            language: context.language
+        )
         let model = ShowPage(
             layout: layout,
             name: name,
             facts: facts,
             actions: rows,
             tags: record.tags,
-            tagURL: StaffPath.supporterTags(id),
-            tagRemoveURL: StaffPath.supporterTagRemove(id),
-            deleteURL: StaffPath.supporterDelete(id),
-            editURL: StaffPath.supporterEdit(id),
+            tagURL: context.link(StaffPath.supporterTags, id),
+            tagRemoveURL: context.link(StaffPath.supporterTagRemove, id),
+            deleteURL: context.link(StaffPath.supporterDelete, id),
+            editURL: context.link(StaffPath.supporterEdit, id),
             error: errors["tag"].map { strings[$0] },
             applyError: errors["email"].map { strings[$0] }
         )
@@ -292,16 +299,21 @@ struct StaffSupporterRoutes {
             StaffField("school", .text, label: strings["form.school"], values: values, errors: messages),
         ]
         let heading = strings["staff.edit_supporter"]
-        let layout = try await site.staffLayout(title: heading, path: StaffPath.supporters, staff: context.staff, language: context.language)
+        let layout = try await site.staffLayout(
+            title: heading,
+            path: context.link(StaffPath.supporters),
+            staff: context.staff,
+            language: context.language
+        )
         let model = StaffFormPage(
             layout: layout,
             heading: heading,
-            action: StaffPath.supporterEdit(id),
+            action: context.link(StaffPath.supporterEdit, id),
             fields: fields,
             errors: errors,
             strings: strings,
             submitLabel: strings["staff.save"],
-            links: [StaffLayout.NavigationItem(label: strings["staff.cancel"], url: StaffPath.supporter(id), isCurrent: false)]
+            links: [StaffLayout.NavigationItem(label: strings["staff.cancel"], url: context.link(StaffPath.supporter, id), isCurrent: false)]
         )
         var response = site.views.page(.staffForm, model, status: status)
         response.headers[.cacheControl] = "no-store"
@@ -320,15 +332,15 @@ struct StaffSupporterRoutes {
         guard try await directory.exists(id) else { throw SiteError.notFound }
         let layout = try await site.staffLayout(
             title: strings["staff.delete_supporter"],
-            path: StaffPath.supporters,
+            path: context.link(StaffPath.supporters),
             staff: context.staff,
             language: context.language
         )
         let model = ConfirmPage(
             layout: layout,
             heading: strings["staff.delete_supporter"],
-            deleteURL: StaffPath.supporterDelete(id),
-            backURL: StaffPath.supporter(id)
+            deleteURL: context.link(StaffPath.supporterDelete, id),
+            backURL: context.link(StaffPath.supporter, id)
         )
         return site.views.page(.staffConfirmDelete, model)
     }

@@ -11,7 +11,7 @@ struct BodyLimitMiddleware: RouterMiddleware {
     /// document; every other body is a small form.
     static func limit(for request: Request, context: Context) -> Int {
         let multipart = MultipartForm.boundary(of: request.headers[.contentType]) != nil
-        return multipart && request.uri.path.hasPrefix(StaffPath.documents) ? StaffSessionMiddleware.uploadLimit : context.maxUploadSize
+        return multipart && request.uri.path.hasPrefix(StaffPath.documents()) ? StaffSessionMiddleware.uploadLimit : context.maxUploadSize
     }
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {

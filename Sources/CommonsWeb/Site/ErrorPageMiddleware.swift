@@ -20,7 +20,7 @@ struct ErrorPageMiddleware: RouterMiddleware {
         } catch SiteError.gone {
             return try await page(.gone, context: context)
         } catch StaffAccessError.notSignedIn {
-            if request.method == .get || request.method == .head { return Response.redirect(to: StaffPath.login, type: .normal) }
+            if request.method == .get || request.method == .head { return Response.redirect(to: context.link(StaffPath.login), type: .normal) }
             return try await page(.unauthorized, context: context)
         } catch StaffAccessError.forbidden {
             return try await page(.forbidden, context: context)
@@ -83,8 +83,8 @@ struct ErrorPageMiddleware: RouterMiddleware {
             layout: layout,
             heading: strings[titleKey],
             text: strings[textKey],
-            homeURL: SitePath.localized(SitePath.home, in: context.language),
-            newsURL: SitePath.localized(SitePath.news, in: context.language)
+            homeURL: SitePath.localized(SitePath.home(), in: context.language),
+            newsURL: SitePath.localized(SitePath.news(), in: context.language)
         )
         var response = site.views.page(.error, model, status: status)
         response.headers[.cacheControl] = "no-store"

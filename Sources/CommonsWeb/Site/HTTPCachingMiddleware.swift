@@ -27,7 +27,7 @@ struct HTTPCachingMiddleware: RouterMiddleware {
         guard request.method == .get else {
             let response = try await next(request, context)
             // A change made here shows on this server's very next page.
-            if let cache, request.uri.path.hasPrefix(StaffPath.home) { await cache.refresh() }
+            if let cache, request.uri.path.hasPrefix(StaffPath.home()) { await cache.refresh() }
             return Self.privateUnlessSaid(response)
         }
         // The path lost its language prefix on the way in; the language and the offer shown are part of the page.

@@ -96,7 +96,7 @@ struct Site: Sendable {
         return Layout(
             lang: language.tag,
             dir: language.direction,
-            homeURL: SitePath.localized(SitePath.home, in: language),
+            homeURL: SitePath.localized(SitePath.home(), in: language),
             alternates: alternates,
             languageChoices: choices,
             hasLanguageChoices: !choices.isEmpty,
@@ -113,20 +113,20 @@ struct Site: Sendable {
             ogImage: meta.image.map { self.settings.baseURL + $0 },
             relNext: meta.next.map { SitePath.localized($0, in: language) },
             relPrev: meta.prev.map { SitePath.localized($0, in: language) },
-            feeds: [Feed(title: strings.format("site.feed_title", ["site": siteName]), url: SitePath.localized(SitePath.feed, in: language))]
+            feeds: [Feed(title: strings.format("site.feed_title", ["site": siteName]), url: SitePath.localized(SitePath.feed(), in: language))]
                 + (meta.feed.map { [$0] } ?? []),
-            searchURL: SitePath.localized(SitePath.search, in: language),
+            searchURL: SitePath.localized(SitePath.search(), in: language),
             navigation: [
-                item("nav.home", SitePath.home),
-                item("nav.news", SitePath.news),
+                item("nav.home", SitePath.home()),
+                item("nav.news", SitePath.news()),
                 item("nav.platform", SitePath.page("platform")),
-                item("nav.events", SitePath.events),
-                item("nav.documents", SitePath.documents),
+                item("nav.events", SitePath.events()),
+                item("nav.documents", SitePath.documents()),
             ],
             footerNavigation: [
                 item("nav.mission", SitePath.page("mission")),
-                item("nav.privacy", SitePath.privacy),
-                item("nav.feed", SitePath.feed),
+                item("nav.privacy", SitePath.privacy()),
+                item("nav.feed", SitePath.feed()),
             ],
             t: strings.tree
         )

@@ -3,48 +3,61 @@ import CommonsCore
 import Foundation
 import Hummingbird
 
-/// Every public address of the site, in one place: routes are registered from these patterns
-/// and views print links with these functions, so no view writes a path by hand.
+/// Every public address of the site, each one `Route` value: routes are registered from these
+/// and views print links with them, so no view writes a path by hand and no pattern is written
+/// twice. Content's addresses come from `ContentPath`, the domain's own record of them (it keeps
+/// redirects when a slug changes).
 public enum SitePath {
-    public static let home = "/"
-    public static let news = "/news"
-    public static func news(page: Int) -> String { page <= 1 ? news : "/news/page/\(page)" }
-    public static func post(_ slug: String) -> String { ContentPath.post(slug) }
-    public static let documents = "/documents"
-    public static func documents(page: Int) -> String { page <= 1 ? documents : "/documents/page/\(page)" }
-    public static func document(_ slug: String) -> String { ContentPath.document(slug) }
-    public static func documentFile(_ slug: String) -> String { ContentPath.documentFile(slug) }
-    public static func campaign(_ slug: String) -> String { "/campaigns/\(slug)" }
-    public static func campaignThanks(_ slug: String) -> String { "/campaigns/\(slug)/thanks" }
-    public static let events = "/events"
-    public static let pastEvents = "/events/past"
-    public static func event(_ slug: String) -> String { "/events/\(slug)" }
-    public static func eventCalendar(_ slug: String) -> String { "/events/\(slug).ics" }
+    public static let home = Route("/")
+    public static let news = Route("/news")
+    static let newsPage = Route("/news/page/:page")
+    public static let post = Route(ContentPath.post(":slug"))
+    public static let documents = Route("/documents")
+    static let documentsPage = Route("/documents/page/:page")
+    public static let document = Route(ContentPath.document(":slug"))
+    public static let documentFile = Route(ContentPath.documentFile(":slug"))
+    public static let campaign = Route("/campaigns/:slug")
+    public static let campaignThanks = Route("/campaigns/:slug/thanks")
+    public static let events = Route("/events")
+    public static let pastEvents = Route("/events/past")
+    /// Also answers `/events/SLUG.ics`, the event's calendar file.
+    public static let event = Route("/events/:slug")
+    public static let eventThanks = Route("/events/:slug/thanks")
+    public static let category = Route(ContentPath.category(":slug"))
+    static let categoryPage = Route(ContentPath.category(":slug") + "/page/:page")
+    public static let categoryFeed = Route(ContentPath.category(":slug") + "/feed")
+    public static let tag = Route(ContentPath.tag(":slug"))
+    static let tagPage = Route(ContentPath.tag(":slug") + "/page/:page")
+    public static let page = Route(ContentPath.page(":slug"))
+    public static let feed = Route("/feed")
+    public static let privacy = Route("/privacy")
+    public static let sitemap = Route("/sitemap.xml")
+    public static let robots = Route("/robots.txt")
+    public static let search = Route("/search")
+    public static let health = Route("/healthz")
+    static let languageChoice = Route("/language/:code")
+    static let asset = Route("/assets/:name")
+
+    // Links that pick between routes or carry a query.
+
+    public static func news(page: Int) -> String { page <= 1 ? news() : newsPage(page) }
+    public static func documents(page: Int) -> String { page <= 1 ? documents() : documentsPage(page) }
+    public static func category(_ slug: String, page: Int) -> String { page <= 1 ? category(slug) : categoryPage(slug, page) }
+    public static func tag(_ slug: String, page: Int) -> String { page <= 1 ? tag(slug) : tagPage(slug, page) }
+    public static func eventCalendar(_ slug: String) -> String { event(slug + ".ics") }
     /// The thanks page names the answer's one-time form id, so only the person who answered
     /// sees what is kept for them (an online meeting's link).
-    public static func eventThanks(_ slug: String, formID: String) -> String { "/events/\(slug)/thanks?r=\(formID)" }
-    public static func category(_ slug: String, page: Int = 1) -> String {
-        page <= 1 ? ContentPath.category(slug) : "\(ContentPath.category(slug))/page/\(page)"
-    }
-    public static func categoryFeed(_ slug: String) -> String { "\(ContentPath.category(slug))/feed" }
-    public static func tag(_ slug: String, page: Int = 1) -> String { page <= 1 ? ContentPath.tag(slug) : "\(ContentPath.tag(slug))/page/\(page)" }
-    public static func page(_ slug: String) -> String { ContentPath.page(slug) }
-    public static let feed = "/feed"
-    public static let privacy = "/privacy"
-    public static let sitemap = "/sitemap.xml"
-    public static let robots = "/robots.txt"
-    public static let search = "/search"
+    public static func eventThanks(_ slug: String, formID: String) -> String { "\(eventThanks(slug))?r=\(formID)" }
     public static func search(_ query: String, page: Int) -> String {
         var components = URLComponents()
-        components.path = search
+        components.path = search()
         components.queryItems = [URLQueryItem(name: "q", value: query)] + (page > 1 ? [URLQueryItem(name: "page", value: String(page))] : [])
-        return components.string ?? search
+        return components.string ?? search()
     }
-    public static let health = "/healthz"
     /// Remembers a chosen language (a functional cookie) and goes on to `next`, that page in it.
     public static func languageChoice(_ language: Language, next: String) -> String {
         var components = URLComponents()
-        components.path = "/language/\(language.code)"
+        components.path = languageChoice(language.code)
         components.queryItems = [URLQueryItem(name: "next", value: next)]
         return components.string ?? components.path
     }
@@ -68,37 +81,5 @@ public enum SitePath {
     /// The same path in another language.
     public static func localized(_ path: String, in language: Language) -> String {
         language.pathPrefix.isEmpty ? path : (path == "/" ? language.pathPrefix : language.pathPrefix + path)
-    }
-
-    /// Route patterns, as Hummingbird's router reads them.
-    enum Pattern {
-        static let home: RouterPath = "/"
-        static let news: RouterPath = "/news"
-        static let newsPage: RouterPath = "/news/page/:page"
-        static let post: RouterPath = "/news/:slug"
-        static let documents: RouterPath = "/documents"
-        static let documentsPage: RouterPath = "/documents/page/:page"
-        static let document: RouterPath = "/documents/:slug"
-        static let documentFile: RouterPath = "/documents/:slug/file"
-        static let campaign: RouterPath = "/campaigns/:slug"
-        static let campaignThanks: RouterPath = "/campaigns/:slug/thanks"
-        static let events: RouterPath = "/events"
-        static let pastEvents: RouterPath = "/events/past"
-        static let event: RouterPath = "/events/:slug"
-        static let eventThanks: RouterPath = "/events/:slug/thanks"
-        static let category: RouterPath = "/category/:slug"
-        static let categoryPage: RouterPath = "/category/:slug/page/:page"
-        static let categoryFeed: RouterPath = "/category/:slug/feed"
-        static let tag: RouterPath = "/tag/:slug"
-        static let tagPage: RouterPath = "/tag/:slug/page/:page"
-        static let feed: RouterPath = "/feed"
-        static let privacy: RouterPath = "/privacy"
-        static let sitemap: RouterPath = "/sitemap.xml"
-        static let robots: RouterPath = "/robots.txt"
-        static let search: RouterPath = "/search"
-        static let page: RouterPath = "/:slug"
-        static let health: RouterPath = "/healthz"
-        static let languageChoice: RouterPath = "/language/:code"
-        static let asset: RouterPath = "/assets/:name"
     }
 }

@@ -31,20 +31,20 @@ extension Site {
         if let staff {
             func item(_ key: String, _ url: String, _ area: Role.Area?) {
                 if let area, !staff.role.may(area) { return }
-                let current = url == StaffPath.home ? path == url : path.hasPrefix(url)
+                let current = url == StaffPath.home(in: language) ? path == url : path.hasPrefix(url)
                 navigation.append(.init(label: strings[key], url: url, isCurrent: current))
             }
-            item("staff.nav_home", StaffPath.home, nil)
-            item("staff.nav_posts", StaffPath.posts, .content)
-            item("staff.nav_pages", StaffPath.pages, .content)
-            item("staff.nav_documents", StaffPath.documents, .content)
-            item("staff.nav_translations", StaffPath.translations, .content)
-            item("staff.nav_campaigns", StaffPath.campaigns, .organizing)
-            item("staff.nav_events", StaffPath.events, .organizing)
-            item("staff.nav_supporters", StaffPath.supporters, .supporters)
-            item("staff.nav_accounts", StaffPath.accounts, .administration)
-            item("staff.nav_settings", StaffPath.settings, .administration)
-            item("staff.nav_audit", StaffPath.audit, .administration)
+            item("staff.nav_home", StaffPath.home(in: language), nil)
+            item("staff.nav_posts", StaffPath.posts(in: language), .content)
+            item("staff.nav_pages", StaffPath.pages(in: language), .content)
+            item("staff.nav_documents", StaffPath.documents(in: language), .content)
+            item("staff.nav_translations", StaffPath.translations(in: language), .content)
+            item("staff.nav_campaigns", StaffPath.campaigns(in: language), .organizing)
+            item("staff.nav_events", StaffPath.events(in: language), .organizing)
+            item("staff.nav_supporters", StaffPath.supporters(in: language), .supporters)
+            item("staff.nav_accounts", StaffPath.accounts(in: language), .administration)
+            item("staff.nav_settings", StaffPath.settings(in: language), .administration)
+            item("staff.nav_audit", StaffPath.audit(in: language), .administration)
         }
         return StaffLayout(
             lang: language.tag,
@@ -56,7 +56,7 @@ extension Site {
             staffName: staff.map { $0.name.isEmpty ? $0.email : $0.name } ?? "",
             navigation: navigation,
             csrfToken: staff?.csrfToken,
-            logoutURL: StaffPath.logout,
+            logoutURL: StaffPath.logout(in: language),
             t: strings.tree
         )
     }

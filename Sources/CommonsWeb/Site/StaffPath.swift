@@ -1,85 +1,72 @@
+import CommonsContent
 import Foundation
-import Hummingbird
 
-/// Every address of the staff area.
+/// Every address of the staff area, each one `Route` value (see `SitePath`). Links are printed
+/// in the language the staff member is using: `context.link(StaffPath.post, id)` is `/es/admin/posts/ID`
+/// on the Spanish staff pages.
 enum StaffPath {
-    static let home = "/admin"
-    static let login = "/admin/login"
-    static let logout = "/admin/logout"
-    static let accounts = "/admin/accounts"
-    static func accountRole(_ id: UUID) -> String { "/admin/accounts/\(id.uuidString.lowercased())/role" }
-    static func accountDisable(_ id: UUID) -> String { "/admin/accounts/\(id.uuidString.lowercased())/disable" }
-    static let audit = "/admin/audit"
-    static let posts = "/admin/posts"
-    static let newPost = "/admin/posts/new"
-    static func post(_ id: UUID) -> String { "/admin/posts/\(id.uuidString.lowercased())" }
-    static func postRevisions(_ id: UUID) -> String { "/admin/posts/\(id.uuidString.lowercased())/revisions" }
-    static func restoreRevision(_ post: UUID, _ revision: UUID) -> String {
-        "/admin/posts/\(post.uuidString.lowercased())/revisions/\(revision.uuidString.lowercased())/restore"
-    }
-    static func deletePost(_ id: UUID) -> String { "/admin/posts/\(id.uuidString.lowercased())/delete" }
-    static let pages = "/admin/pages"
-    static let newPage = "/admin/pages/new"
-    static func page(_ id: UUID) -> String { "/admin/pages/\(id.uuidString.lowercased())" }
-    static let documents = "/admin/documents"
-    static let translations = "/admin/translations"
-    static let newDocument = "/admin/documents/new"
-    static func document(_ id: UUID) -> String { "/admin/documents/\(id.uuidString.lowercased())" }
-    static func deleteDocument(_ id: UUID) -> String { "/admin/documents/\(id.uuidString.lowercased())/delete" }
-    static let campaigns = "/admin/campaigns"
-    static let newCampaign = "/admin/campaigns/new"
-    static func campaign(_ id: UUID) -> String { "/admin/campaigns/\(id.uuidString.lowercased())" }
-    static let events = "/admin/events"
-    static let newEvent = "/admin/events/new"
-    static func event(_ id: UUID) -> String { "/admin/events/\(id.uuidString.lowercased())" }
-    static let settings = "/admin/settings"
-    static func supporterEdit(_ id: UUID) -> String { "/admin/supporters/\(id.uuidString.lowercased())/edit" }
-    static let supporters = "/admin/supporters"
-    static let supportersExport = "/admin/supporters/export.csv"
-    static func supporter(_ id: UUID) -> String { "/admin/supporters/\(id.uuidString.lowercased())" }
-    static func supporterTags(_ id: UUID) -> String { "/admin/supporters/\(id.uuidString.lowercased())/tags" }
-    static func supporterTagRemove(_ id: UUID) -> String { "/admin/supporters/\(id.uuidString.lowercased())/tags/remove" }
-    static func supporterDelete(_ id: UUID) -> String { "/admin/supporters/\(id.uuidString.lowercased())/delete" }
-    static func supporterApply(_ id: UUID, action: UUID) -> String {
-        "/admin/supporters/\(id.uuidString.lowercased())/actions/\(action.uuidString.lowercased())/apply"
+    static let home = Route("/admin")
+    static let login = Route("/admin/login")
+    static let logout = Route("/admin/logout")
+    static let accounts = Route("/admin/accounts")
+    static let accountRole = Route("/admin/accounts/:id/role")
+    static let accountDisable = Route("/admin/accounts/:id/disable")
+    static let audit = Route("/admin/audit")
+    static let posts = Route("/admin/posts")
+    static let newPost = Route("/admin/posts/new")
+    static let post = Route("/admin/posts/:id")
+    static let postRevisions = Route("/admin/posts/:id/revisions")
+    static let restoreRevision = Route("/admin/posts/:id/revisions/:revision/restore")
+    static let deletePost = Route("/admin/posts/:id/delete")
+    static let pages = Route("/admin/pages")
+    static let newPage = Route("/admin/pages/new")
+    static let page = Route("/admin/pages/:id")
+    static let documents = Route("/admin/documents")
+    static let translations = Route("/admin/translations")
+    static let newDocument = Route("/admin/documents/new")
+    static let document = Route("/admin/documents/:id")
+    static let deleteDocument = Route("/admin/documents/:id/delete")
+    static let campaigns = Route("/admin/campaigns")
+    static let newCampaign = Route("/admin/campaigns/new")
+    static let campaign = Route("/admin/campaigns/:id")
+    static let events = Route("/admin/events")
+    static let newEvent = Route("/admin/events/new")
+    static let event = Route("/admin/events/:id")
+    static let settings = Route("/admin/settings")
+    static let supporterEdit = Route("/admin/supporters/:id/edit")
+    static let supporters = Route("/admin/supporters")
+    static let supportersExport = Route("/admin/supporters/export.csv")
+    static let supporter = Route("/admin/supporters/:id")
+    static let supporterTags = Route("/admin/supporters/:id/tags")
+    static let supporterTagRemove = Route("/admin/supporters/:id/tags/remove")
+    static let supporterDelete = Route("/admin/supporters/:id/delete")
+    static let supporterApply = Route("/admin/supporters/:id/actions/:action/apply")
+}
+
+extension StaffPath {
+    /// The editor of a translatable original, by the kind of thing it is.
+    static func original(_ subject: ContentTranslation.Subject) -> Route {
+        switch subject {
+        case .post: post
+        case .page: page
+        case .document: document
+        case .campaign: campaign
+        case .event: event
+        }
     }
 
-    enum Pattern {
-        static let home: RouterPath = "/admin"
-        static let login: RouterPath = "/admin/login"
-        static let logout: RouterPath = "/admin/logout"
-        static let accounts: RouterPath = "/admin/accounts"
-        static let accountRole: RouterPath = "/admin/accounts/:id/role"
-        static let accountDisable: RouterPath = "/admin/accounts/:id/disable"
-        static let audit: RouterPath = "/admin/audit"
-        static let posts: RouterPath = "/admin/posts"
-        static let newPost: RouterPath = "/admin/posts/new"
-        static let post: RouterPath = "/admin/posts/:id"
-        static let postRevisions: RouterPath = "/admin/posts/:id/revisions"
-        static let restoreRevision: RouterPath = "/admin/posts/:id/revisions/:revision/restore"
-        static let deletePost: RouterPath = "/admin/posts/:id/delete"
-        static let pages: RouterPath = "/admin/pages"
-        static let newPage: RouterPath = "/admin/pages/new"
-        static let page: RouterPath = "/admin/pages/:id"
-        static let documents: RouterPath = "/admin/documents"
-        static let translations: RouterPath = "/admin/translations"
-        static let newDocument: RouterPath = "/admin/documents/new"
-        static let document: RouterPath = "/admin/documents/:id"
-        static let deleteDocument: RouterPath = "/admin/documents/:id/delete"
-        static let campaigns: RouterPath = "/admin/campaigns"
-        static let newCampaign: RouterPath = "/admin/campaigns/new"
-        static let campaign: RouterPath = "/admin/campaigns/:id"
-        static let events: RouterPath = "/admin/events"
-        static let newEvent: RouterPath = "/admin/events/new"
-        static let event: RouterPath = "/admin/events/:id"
-        static let settings: RouterPath = "/admin/settings"
-        static let supporterEdit: RouterPath = "/admin/supporters/:id/edit"
-        static let supporters: RouterPath = "/admin/supporters"
-        static let supportersExport: RouterPath = "/admin/supporters/export.csv"
-        static let supporter: RouterPath = "/admin/supporters/:id"
-        static let supporterTags: RouterPath = "/admin/supporters/:id/tags"
-        static let supporterTagRemove: RouterPath = "/admin/supporters/:id/tags/remove"
-        static let supporterDelete: RouterPath = "/admin/supporters/:id/delete"
-        static let supporterApply: RouterPath = "/admin/supporters/:id/actions/:action/apply"
+    /// The staff list an original lives in.
+    static func list(_ subject: ContentTranslation.Subject) -> Route {
+        switch subject {
+        case .post: posts
+        case .page: pages
+        case .document: documents
+        case .campaign: campaigns
+        case .event: events
+        }
     }
+
+    /// An original's translation into one language: `/admin/posts/:id/translations/:language`.
+    static func translation(_ subject: ContentTranslation.Subject) -> Route { Route(original(subject).pattern + "/translations/:language") }
+    static func translationDelete(_ subject: ContentTranslation.Subject) -> Route { Route(translation(subject).pattern + "/delete") }
 }

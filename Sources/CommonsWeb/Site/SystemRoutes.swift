@@ -6,9 +6,9 @@ struct SystemRoutes {
     let site: Site
 
     func register(on router: Router<AppRequestContext>) {
-        router.get(SitePath.Pattern.health) { _, _ in await health() }
-        router.get(SitePath.Pattern.asset) { request, _ in try asset(path: request.uri.path) }
-        router.get(SitePath.Pattern.languageChoice) { request, context in
+        router.get(SitePath.health) { _, _ in await health() }
+        router.get(SitePath.asset) { request, _ in try asset(path: request.uri.path) }
+        router.get(SitePath.languageChoice) { request, context in
             try chooseLanguage(code: context.parameters.require("code"), next: request.formQueryValue("next"))
         }
     }
@@ -18,7 +18,7 @@ struct SystemRoutes {
     func chooseLanguage(code: String, next: String?) throws -> Response {
         guard let language = site.languages.first(where: { $0.code == code }) else { throw SiteError.notFound }
         // Only a path on this site: never an open redirect.
-        let home = SitePath.localized(SitePath.home, in: language)
+        let home = SitePath.localized(SitePath.home(), in: language)
         let target = next.flatMap(SitePath.localRedirectTarget) ?? home
         var response = Response.redirect(to: target, type: .normal)
         let secure = site.settings.baseURL.hasPrefix("https://") ? "; Secure" : ""
