@@ -30,7 +30,8 @@ targets=(
   "html-sanitizer|Sources/CommonsContent/Body/HTMLSanitizer.swift Sources/CommonsContent/Markdown/MarkdownRenderer.swift Sources/CommonsContent/Markdown/HTMLText.swift fuzz/Markup.swift"
   "wxr|Sources/CommonsImport/WXR.swift"
   "csv|Sources/CommonsOrganizing/Domain/CSVLine.swift"
-  "normalization|Sources/CommonsOrganizing/Domain/Normalization.swift Sources/CommonsCore/EmailAddress.swift"
+  "normalization|Sources/CommonsOrganizing/Domain/Normalization.swift Sources/CommonsCore/EmailAddress.swift Sources/CommonsCore/PlainText.swift"
+  "local-datetime|Sources/CommonsWeb/Site/LocalDateTime.swift"
 )
 
 wanted=("$@")

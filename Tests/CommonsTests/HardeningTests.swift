@@ -86,7 +86,7 @@ struct HardeningTests {
                 )
                 #expect(response.status == .unprocessableContent, "\(start)")
             }
-            #expect(StaffPostRoutes.parseLocalDateTime("2030-03-10T18:00", in: Settings.defaultTimeZone) != nil)
+            #expect(LocalDateTime.parse("2030-03-10T18:00", in: Settings.defaultTimeZone) != nil)
             for number in ["99999999999999999999", "-5", "10000001"] {
                 let goal = try await organizer.post(
                     client,

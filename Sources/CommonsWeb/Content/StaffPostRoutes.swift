@@ -101,7 +101,7 @@ struct StaffPostRoutes {
     func values(of post: Post) -> [String: String] {
         [
             "title": post.title, "slug": post.slug, "summary": post.summary, "body": post.body, "status": post.status.rawValue,
-            "publish_at": post.publishAt.map { Self.localDateTime($0, in: site.settings.timeZone) } ?? "", "byline": post.byline,
+            "publish_at": post.publishAt.map { LocalDateTime.format($0, in: site.settings.timeZone) } ?? "", "byline": post.byline,
             "categories": post.categories.map(\.name).joined(separator: ", "),
             "tags": post.tags.map(\.name).joined(separator: ", "), "featured_document": post.$featuredDocument.id?.uuidString ?? "",
         ]
@@ -161,7 +161,7 @@ struct StaffPostRoutes {
         let status = PublicationStatus(rawValue: fields["status"] ?? "") ?? .draft
         var publishAt: Date?
         if let raw = fields["publish_at"], !raw.isEmpty {
-            publishAt = Self.parseLocalDateTime(raw, in: site.settings.timeZone)
+            publishAt = LocalDateTime.parse(raw, in: site.settings.timeZone)
             if publishAt == nil { errors.add(field: "publish_at", message: "error.date_invalid") }
         }
         func list(_ name: String) -> [String] {
@@ -185,73 +185,5 @@ struct StaffPostRoutes {
         } showAgain: { errors in
             try await editor(post, values: fields, errors: errors, status: .unprocessableContent, context)
         }
-    }
-
-    // MARK: Revisions
-
-    struct RevisionsPage {
-        struct Row {
-            let title: String
-            let savedAt: String
-            let restoreURL: String
-        }
-
-        let layout: StaffLayout
-        let heading: String
-        let rows: [Row]
-        let backURL: String
-    }
-
-    func revisions(_ post: Post, _ context: Context) async throws -> Response {
-        let strings = site.strings(context.language)
-        let id = try post.requireID()
-        let formatter = ISO8601DateFormatter()
-        let rows = try await site.newsroom.revisions(of: id).map { revision in
-            RevisionsPage.Row(
-                title: revision.title,
-                savedAt: revision.savedAt.map(formatter.string) ?? "",
-                restoreURL: context.link(StaffPath.restoreRevision, id, revision.id!)
-            )
-        }
-        let heading = strings.format("staff.revisions_of", ["title": post.title])
-        let layout = try await site.staffLayout(title: heading, path: context.link(StaffPath.posts), staff: context.staff, language: context.language)
-        return site.views.page(
-            .staffRevisions,
-            RevisionsPage(layout: layout, heading: heading, rows: rows, backURL: context.link(StaffPath.post, id))
-        )
-    }
-
-    // MARK: Dates in the coalition's time zone
-
-    static func localDateTime(_ date: Date, in zone: TimeZone) -> String {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = zone
-        let p = calendar.dateComponents([.year, .month, .day, .hour, .minute], from: date)
-        return String(format: "%04d-%02d-%02dT%02d:%02d", p.year!, p.month!, p.day!, p.hour!, p.minute!)
-    }
-
-    /// `2026-12-01T18:30` as a datetime-local field sends it, read in `zone`: exactly
-    /// that shape, years 1900 to 9999, a real day and time; nil for anything else.
-    static func parseLocalDateTime(_ raw: String, in zone: TimeZone) -> Date? {
-        let bytes = Array(raw.utf8)
-        guard bytes.count == 16, bytes[4] == UInt8(ascii: "-"), bytes[7] == UInt8(ascii: "-"), bytes[10] == UInt8(ascii: "T"),
-            bytes[13] == UInt8(ascii: ":")
-        else { return nil }
-        func number(_ range: Range<Int>) -> Int? {
-            var value = 0
-            for byte in bytes[range] {
-                guard (0x30...0x39).contains(byte) else { return nil }
-                value = value * 10 + Int(byte - 0x30)
-            }
-            return value
-        }
-        guard let year = number(0..<4), (1900...9999).contains(year), let month = number(5..<7), let day = number(8..<10),
-            let hour = number(11..<13), let minute = number(14..<16)
-        else { return nil }
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = zone
-        let components = DateComponents(year: year, month: month, day: day, hour: hour, minute: minute)
-        guard components.isValidDate(in: calendar) else { return nil }
-        return calendar.date(from: components)
     }
 }

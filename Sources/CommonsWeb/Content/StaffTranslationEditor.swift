@@ -35,9 +35,10 @@ struct StaffTranslationEditor<Area: StaffArea>: Sendable {
             let fields = context.form.fields
             let draft = TranslationDraft(title: fields["title"] ?? "", summary: fields["summary"] ?? "", body: fields["body"] ?? "")
             let translations = Translations(database: site.database)
-            do {
+            return try await saveOrShowAgain {
                 try await translations.save(draft, of: subject, id: id, language: language.code)
-            } catch let errors as ValidationErrors {
+                return context.link(StaffPath.original(subject), id)
+            } showAgain: { errors in
                 let exists = try await translations.translation(of: subject, id: id, language: language.code) != nil
                 return try await editor(
                     id: id,
@@ -50,7 +51,6 @@ struct StaffTranslationEditor<Area: StaffArea>: Sendable {
                     context
                 )
             }
-            return Response.redirect(to: context.link(StaffPath.original(subject), id), type: .normal)
         }
         group.post(StaffPath.translationDelete(subject)) { _, context in
             let (id, language, _) = try await target(context)

@@ -105,8 +105,12 @@ func buildRouter(site: Site) -> Router<AppRequestContext> {
     router.add(middleware: RedirectMiddleware(site: site))
     SystemRoutes(site: site).register(on: router)
     FeedRoutes(site: site).register(on: router)
-    PublicRoutes(site: site).register(on: router)
-    ActionRoutes(site: site).register(on: router)
+    NewsRoutes(site: site).register(on: router)
+    DocumentRoutes(site: site).register(on: router)
+    PageRoutes(site: site).register(on: router)
+    PrivacyRoutes(site: site).register(on: router)
+    CampaignRoutes(site: site).register(on: router)
+    EventRoutes(site: site).register(on: router)
     StaffRoutes(site: site).register(on: router)
     return router
 }

@@ -1,3 +1,4 @@
+import CommonsCore
 import Foundation
 import Hummingbird
 
@@ -15,5 +16,12 @@ extension Parameters {
     func uuid(_ name: String) throws -> UUID {
         guard let raw = self.get(name), raw.utf8.count == 36, let id = UUID(uuidString: raw) else { throw SiteError.notFound }
         return id
+    }
+
+    /// A page number in the path (`/news/page/:page`): "not found" unless it is one a list can
+    /// have (see `Pagination`), so no page number reaches arithmetic unchecked.
+    func pageNumber() throws -> Int {
+        guard let page = get("page").flatMap(Pagination.page) else { throw SiteError.notFound }
+        return page
     }
 }

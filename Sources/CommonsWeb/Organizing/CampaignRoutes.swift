@@ -1,0 +1,98 @@
+import CommonsContent
+import CommonsCore
+import CommonsOrganizing
+import CommonsPrivacy
+import Foundation
+import Hummingbird
+
+/// A campaign's page, its sign-up or petition form, and the thanks page after it.
+struct CampaignRoutes {
+    let site: Site
+
+    func register(on router: Router<AppRequestContext>) {
+        router.get(SitePath.campaign) { _, context in try await campaignPage(slug: context.parameters.require("slug"), context) }
+        router.post(SitePath.campaign) { request, context in try await sign(slug: context.parameters.require("slug"), request, context) }
+        router.get(SitePath.campaignThanks) { _, context in try await campaignThanks(slug: context.parameters.require("slug"), context) }
+    }
+
+    func campaignPage(
+        slug: String,
+        _ context: AppRequestContext,
+        values: [String: String] = [:],
+        errors: ValidationErrors = .init(),
+        status: HTTPResponse.Status = .ok
+    ) async throws -> Response {
+        guard let campaign = try await site.campaigns.campaign(slug: slug) else { throw SiteError.notFound }
+        let strings = site.strings(context.language)
+        let form =
+            campaign.status == .open
+            ? ActionForm(
+                action: SitePath.localized(SitePath.campaign(slug), in: context.language),
+                token: site.formTokens.issue(at: site.clock.now),
+                asked: campaign.asked,
+                required: campaign.required,
+                includeGuests: false,
+                values: values,
+                errors: errors,
+                submitLabel: strings[campaign.kind == .petition ? "form.sign" : "form.join"],
+                strings: strings,
+                language: context.language
+            )
+            : nil
+        let signatures = campaign.kind == .petition ? try await site.campaigns.actionCount(for: campaign) : 0
+        let words = try await site.translated(
+            .campaign,
+            id: campaign.id,
+            title: campaign.title,
+            descriptionHTML: campaign.descriptionHTML,
+            language: context.language
+        )
+        let meta = PageMeta(
+            title: errors.isEmpty ? words.title : strings.format("form.error_title", ["title": words.title]),
+            description: words.bodyText,
+            path: SitePath.campaign(slug)
+        )
+        let layout = try await site.layout(meta, context: context)
+        // Not shared-cacheable: the form carries a one-time token (the default is private, no-store).
+        return site.views.page(
+            .campaignShow,
+            CampaignShow(campaign, words: words, signatures: signatures, form: form, layout: layout, formatting: site.formatting(context.language)),
+            status: status
+        )
+    }
+
+    func sign(slug: String, _ request: Request, _ context: AppRequestContext) async throws -> Response {
+        guard let campaign = try await site.campaigns.campaign(slug: slug) else { throw SiteError.notFound }
+        let form = PublicForm(
+            takesAnswers: campaign.status == .open,
+            asked: campaign.asked,
+            required: campaign.required,
+            asksGuests: false,
+            page: { values, errors, status in try await campaignPage(slug: slug, context, values: values, errors: errors, status: status) },
+            thanksURL: { _ in SitePath.campaignThanks(slug) },
+            record: { submission in _ = try await site.actionDesk.sign(campaign, submission) }
+        )
+        return try await site.answer(form, request, context)
+    }
+
+    func campaignThanks(slug: String, _ context: AppRequestContext) async throws -> Response {
+        guard let campaign = try await site.campaigns.campaign(slug: slug) else { throw SiteError.notFound }
+        let strings = site.strings(context.language)
+        let locale = Locale(identifier: context.language.localeIdentifier)
+        let detail: String? =
+            campaign.kind == .petition
+            ? strings.format("campaign.signatures", ["count": try await site.campaigns.actionCount(for: campaign).formatted(.number.locale(locale))])
+            : nil
+        let layout = try await site.layout(PageMeta(title: strings["thanks.title"], path: SitePath.campaignThanks(slug)), context: context)
+        let model = ThanksPage(
+            layout: layout,
+            heading: strings["thanks.title"],
+            message: campaign.thankYou.isEmpty ? strings["thanks.default"] : campaign.thankYou,
+            detail: detail,
+            onlineURL: nil,
+            backURL: SitePath.localized(SitePath.campaign(slug), in: context.language),
+            backLabel: strings.format("thanks.back", ["title": campaign.title])
+        )
+        return site.views.page(.thanks, model)
+    }
+}
