@@ -23,9 +23,12 @@ public enum DemoContent {
         }
     }
 
+    /// CEJ's own time zone: the demo is its site.
+    static let newYork = "America/New_York"
+
     static let pressConference: Date = {
         var components = DateComponents(year: 2016, month: 12, day: 8, hour: 12)
-        components.timeZone = TimeZone(identifier: "America/New_York")
+        components.timeZone = TimeZone(identifier: newYork)
         return Calendar(identifier: .gregorian).date(from: components)!
     }()
 
@@ -101,6 +104,7 @@ public enum DemoContent {
                     "CEJ parents call on the NYC Department of Education to make schools a refuge from racism, sexism, xenophobia and homophobia for students and families.",
                 startsAt: pressConference,
                 endsAt: pressConference.addingTimeInterval(3600),
+                timeZone: newYork,
                 venue: "NYC Department of Education, Tweed Courthouse",
                 address: "52 Chambers Street, New York, NY 10007"
             )

@@ -411,8 +411,24 @@ struct OrganizingTests {
         try await site.withStore { store async throws in
             let events = EventDirectory(database: store.database, clock: clock.clock)
             let now = clock.clock.now
-            try await events.create(EventDraft(title: "Later forum", description: "x", startsAt: now + 86400 * 20, endsAt: now + 86400 * 20 + 3600))
-            try await events.create(EventDraft(title: "Sooner training", description: "x", startsAt: now + 86400 * 2, endsAt: now + 86400 * 2 + 3600))
+            try await events.create(
+                EventDraft(
+                    title: "Later forum",
+                    description: "x",
+                    startsAt: now + 86400 * 20,
+                    endsAt: now + 86400 * 20 + 3600,
+                    timeZone: "America/New_York"
+                )
+            )
+            try await events.create(
+                EventDraft(
+                    title: "Sooner training",
+                    description: "x",
+                    startsAt: now + 86400 * 2,
+                    endsAt: now + 86400 * 2 + 3600,
+                    timeZone: "America/New_York"
+                )
+            )
         }
         try await site.run { client async throws in
             let upcoming = try await client.get("/events").text
@@ -443,6 +459,7 @@ struct OrganizingTests {
                     description: "Online.",
                     startsAt: now + 86400,
                     endsAt: now + 90000,
+                    timeZone: "America/New_York",
                     onlineURL: "https://meet.example.org/rights",
                     capacity: 3
                 )
@@ -495,7 +512,14 @@ struct OrganizingTests {
         try await site.withStore { store async throws in
             let now = clock.clock.now
             try await EventDirectory(database: store.database, clock: clock.clock).create(
-                EventDraft(title: "Town hall", description: "x", startsAt: now + 86400, endsAt: now + 90000, status: .cancelled)
+                EventDraft(
+                    title: "Town hall",
+                    description: "x",
+                    startsAt: now + 86400,
+                    endsAt: now + 90000,
+                    timeZone: "America/New_York",
+                    status: .cancelled
+                )
             )
         }
         try await site.run { client async throws in

@@ -54,7 +54,7 @@ struct PrivacyTests {
         try await site.withStore { store async throws in
             let now = clock.clock.now
             try await EventDirectory(database: store.database, clock: clock.clock).create(
-                EventDraft(title: "Rally", description: "x", startsAt: now + 3600, endsAt: now + 7200)
+                EventDraft(title: "Rally", description: "x", startsAt: now + 3600, endsAt: now + 7200, timeZone: "America/New_York")
             )
         }
         try await site.run { client async throws in

@@ -10,7 +10,7 @@ struct StructureTests {
 
     /// Modules of the coalition's world, and what none of them may import.
     static let domainModules = [
-        "CommonsCore", "CommonsStorage", "CommonsPrivacy", "CommonsAccounts", "CommonsContent", "CommonsOrganizing",
+        "CommonsCore", "CommonsStorage", "CommonsPrivacy", "CommonsAudit", "CommonsAccounts", "CommonsContent", "CommonsOrganizing",
         "CommonsDemo", "CommonsImport",
     ]
     static let httpModules = ["CommonsWeb", "Hummingbird", "HummingbirdCore", "HTTPTypes", "NIOHTTP1", "NIOHTTPTypes", "Mustache", "MultipartKit"]
@@ -28,6 +28,37 @@ struct StructureTests {
             }
         }
         #expect(checked > 50)
+    }
+
+    /// The web layer is filed by concern, as the domain is: besides the chassis (`Site`) and the
+    /// templates, strings and assets (`Resources`), each folder of `CommonsWeb` is the web side of
+    /// a domain module (`Content` of `CommonsContent`), every Swift file sits in one, and none
+    /// grows past about 200 lines.
+    @Test func test_every_web_folder_is_a_domain_concern_and_no_web_file_is_long() throws {
+        let web = Self.sources.appendingPathComponent("CommonsWeb")
+        let entries = try FileManager.default.contentsOfDirectory(atPath: web.path).filter { !$0.hasPrefix(".") }
+        var folders: [String] = []
+        for entry in entries {
+            var isFolder: ObjCBool = false
+            _ = FileManager.default.fileExists(atPath: web.appendingPathComponent(entry).path, isDirectory: &isFolder)
+            #expect(isFolder.boolValue, "CommonsWeb/\(entry) is not in a concern's folder")
+            if isFolder.boolValue { folders.append(entry) }
+        }
+        #expect(Set(folders).isSuperset(of: ["Site", "Resources", "Content", "Organizing", "Accounts"]))
+        for folder in folders where !["Site", "Resources"].contains(folder) {
+            #expect(
+                FileManager.default.fileExists(atPath: Self.sources.appendingPathComponent("Commons\(folder)").path),
+                "CommonsWeb/\(folder) has no domain module Commons\(folder)"
+            )
+        }
+        let files = try #require(FileManager.default.enumerator(at: web, includingPropertiesForKeys: nil)).compactMap { $0 as? URL }
+        var checked = 0
+        for file in files where file.pathExtension == "swift" {
+            let lines = try String(contentsOf: file, encoding: .utf8).split(separator: "\n", omittingEmptySubsequences: false).count
+            #expect(lines <= 220, "\(file.lastPathComponent) has \(lines) lines")
+            checked += 1
+        }
+        #expect(checked > 60)
     }
 
     /// One list of languages: the catalogs shipped are exactly the languages the site knows.

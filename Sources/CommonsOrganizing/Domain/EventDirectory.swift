@@ -22,7 +22,7 @@ public struct EventDraft: Sendable {
         description: String,
         startsAt: Date,
         endsAt: Date,
-        timeZone: String = "America/New_York",
+        timeZone: String,
         venue: String = "",
         address: String = "",
         onlineURL: String? = nil,

@@ -83,15 +83,6 @@ struct StaffDocumentRoutes {
         ]
         let fileLabel = strings[document == nil ? "staff.file" : "staff.replace_file"]
         fields.append(StaffField("file", .file, label: fileLabel, hint: strings["staff.file_hint"], values: values, errors: messages))
-        let layout = try await site.staffLayout(
-            title: heading,
-            path: context.link(StaffPath.documents),
-            staff: context.staff,
-            language: context.language
-        )
-        let links =
-            document.map { [StaffLayout.NavigationItem(label: strings["staff.view_public"], url: SitePath.document($0.slug), isCurrent: false)] }
-            ?? []
         let sideForms =
             document.map {
                 [
@@ -103,19 +94,20 @@ struct StaffDocumentRoutes {
                 ]
             }
             ?? []
-        let model = StaffFormPage(
-            layout: layout,
+        return try await site.staffEditor(
             heading: heading,
+            list: StaffPath.documents,
             action: document.map { context.link(StaffPath.document, $0.id!) } ?? context.link(StaffPath.documents),
-            multipart: true,
             fields: fields,
             errors: errors,
-            strings: strings,
+            status: status,
             submitLabel: strings[document == nil ? "staff.upload" : "staff.save"],
-            links: links + (try await site.translationLinks(.document, id: document?.id, staffLanguage: context.language)),
-            sideForms: sideForms
+            publicURL: document.map { SitePath.document(in: context.language, $0.slug) },
+            translated: (.document, document?.id),
+            multipart: true,
+            sideForms: sideForms,
+            context
         )
-        return site.views.page(.staffForm, model, status: status)
     }
 
     func upload(_ request: Request, _ context: Context) async throws -> Response {

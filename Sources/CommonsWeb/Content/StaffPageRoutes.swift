@@ -76,24 +76,18 @@ struct StaffPageRoutes {
             ),
             StaffField("status", .select(statuses), label: strings["staff.status"], values: values, errors: messages),
         ]
-        let layout = try await site.staffLayout(title: heading, path: context.link(StaffPath.pages), staff: context.staff, language: context.language)
-        let links =
-            page.flatMap {
-                $0.status == .published
-                    ? [StaffLayout.NavigationItem(label: strings["staff.view_public"], url: SitePath.page($0.slug), isCurrent: false)] : nil
-            } ?? []
-        let model = StaffFormPage(
-            layout: layout,
+        return try await site.staffEditor(
             heading: heading,
+            list: StaffPath.pages,
             action: page.map { context.link(StaffPath.page, $0.id!) } ?? context.link(StaffPath.pages),
             fields: fields,
             errors: errors,
-            strings: strings,
-            submitLabel: strings["staff.save"],
-            links: links + (try await site.translationLinks(.page, id: page?.id, staffLanguage: context.language)),
-            previewHTML: preview
+            status: status,
+            publicURL: page.flatMap { $0.status == .published ? SitePath.page(in: context.language, $0.slug) : nil },
+            translated: (.page, page?.id),
+            previewHTML: preview,
+            context
         )
-        return site.views.page(.staffForm, model, status: status)
     }
 
     func savePage(_ page: Page?, _ request: Request, _ context: Context) async throws -> Response {

@@ -38,22 +38,15 @@ struct StaffSettingsRoutes {
             StaffField(SiteSettingKey.missionPage.rawValue, .select(pages), label: strings["staff.mission_page"], values: values, errors: messages),
             StaffField(SiteSettingKey.platformPage.rawValue, .select(pages), label: strings["staff.platform_page"], values: values, errors: messages),
         ]
-        let layout = try await site.staffLayout(
-            title: strings["staff.nav_settings"],
-            path: context.link(StaffPath.settings),
-            staff: context.staff,
-            language: context.language
-        )
-        let model = StaffFormPage(
-            layout: layout,
+        return try await site.staffEditor(
             heading: strings["staff.nav_settings"],
+            list: StaffPath.settings,
             action: context.link(StaffPath.settings),
             fields: fields,
             errors: errors,
-            strings: strings,
-            submitLabel: strings["staff.save"]
+            status: status,
+            context
         )
-        return site.views.page(.staffForm, model, status: status)
     }
 
     func save(_ request: Request, _ context: Context) async throws -> Response {

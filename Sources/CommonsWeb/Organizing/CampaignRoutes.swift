@@ -40,19 +40,15 @@ struct CampaignRoutes {
             )
             : nil
         let signatures = campaign.kind == .petition ? try await site.campaigns.actionCount(for: campaign) : 0
-        let words = try await site.translated(
+        let (words, layout) = try await site.formPage(
             .campaign,
             id: campaign.id,
             title: campaign.title,
             descriptionHTML: campaign.descriptionHTML,
-            language: context.language
+            path: SitePath.campaign(slug),
+            errors: errors,
+            context: context
         )
-        let meta = PageMeta(
-            title: errors.isEmpty ? words.title : strings.format("form.error_title", ["title": words.title]),
-            description: words.bodyText,
-            path: SitePath.campaign(slug)
-        )
-        let layout = try await site.layout(meta, context: context)
         // Not shared-cacheable: the form carries a one-time token (the default is private, no-store).
         return site.views.page(
             .campaignShow,

@@ -73,19 +73,15 @@ struct EventRoutes {
                 language: context.language
             )
             : nil
-        let words = try await site.translated(
+        let (words, layout) = try await site.formPage(
             .event,
             id: event.id,
             title: event.title,
             descriptionHTML: event.descriptionHTML,
-            language: context.language
+            path: SitePath.event(slug),
+            errors: errors,
+            context: context
         )
-        let meta = PageMeta(
-            title: errors.isEmpty ? words.title : strings.format("form.error_title", ["title": words.title]),
-            description: words.bodyText,
-            path: SitePath.event(slug)
-        )
-        let layout = try await site.layout(meta, context: context)
         let model = EventShow(
             layout: layout,
             summary: EventSummary(event, title: words.title, formatting: formatting),

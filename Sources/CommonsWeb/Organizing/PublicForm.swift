@@ -121,3 +121,26 @@ extension Site {
         return response
     }
 }
+
+extension Site {
+    /// The frame of a page that carries a public form (a campaign, an event): its words in the
+    /// reader's language, and the layout, titled "Error: …" while the form is shown again with
+    /// errors so a screen reader hears it first.
+    func formPage(
+        _ subject: ContentTranslation.Subject,
+        id: UUID?,
+        title: String,
+        descriptionHTML: String,
+        path: String,
+        errors: ValidationErrors,
+        context: AppRequestContext
+    ) async throws -> (words: TranslatedText, layout: Layout) {
+        let words = try await translated(subject, id: id, title: title, descriptionHTML: descriptionHTML, language: context.language)
+        let meta = PageMeta(
+            title: errors.isEmpty ? words.title : strings(context.language).format("form.error_title", ["title": words.title]),
+            description: words.bodyText,
+            path: path
+        )
+        return (words, try await layout(meta, context: context))
+    }
+}

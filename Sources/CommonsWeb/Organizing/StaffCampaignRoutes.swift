@@ -133,26 +133,17 @@ struct StaffCampaignRoutes {
                 )
             )
         }
-        let layout = try await site.staffLayout(
-            title: heading,
-            path: context.link(StaffPath.campaigns),
-            staff: context.staff,
-            language: context.language
-        )
-        let links =
-            campaign.map { [StaffLayout.NavigationItem(label: strings["staff.view_public"], url: SitePath.campaign($0.slug), isCurrent: false)] }
-            ?? []
-        let model = StaffFormPage(
-            layout: layout,
+        return try await site.staffEditor(
             heading: heading,
+            list: StaffPath.campaigns,
             action: campaign.map { context.link(StaffPath.campaign, $0.id!) } ?? context.link(StaffPath.campaigns),
             fields: fields,
             errors: errors,
-            strings: strings,
-            submitLabel: strings["staff.save"],
-            links: links + (try await site.translationLinks(.campaign, id: campaign?.id, staffLanguage: context.language))
+            status: status,
+            publicURL: campaign.map { SitePath.campaign(in: context.language, $0.slug) },
+            translated: (.campaign, campaign?.id),
+            context
         )
-        return site.views.page(.staffForm, model, status: status)
     }
 
     func saveCampaign(_ campaign: Campaign?, _ request: Request, _ context: Context) async throws -> Response {

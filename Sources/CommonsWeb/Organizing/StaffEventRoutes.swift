@@ -112,25 +112,17 @@ struct StaffEventRoutes {
                 errors: messages
             ),
         ]
-        let layout = try await site.staffLayout(
-            title: heading,
-            path: context.link(StaffPath.events),
-            staff: context.staff,
-            language: context.language
-        )
-        let links =
-            event.map { [StaffLayout.NavigationItem(label: strings["staff.view_public"], url: SitePath.event($0.slug), isCurrent: false)] } ?? []
-        let model = StaffFormPage(
-            layout: layout,
+        return try await site.staffEditor(
             heading: heading,
+            list: StaffPath.events,
             action: event.map { context.link(StaffPath.event, $0.id!) } ?? context.link(StaffPath.events),
             fields: fields,
             errors: errors,
-            strings: strings,
-            submitLabel: strings["staff.save"],
-            links: links + (try await site.translationLinks(.event, id: event?.id, staffLanguage: context.language))
+            status: status,
+            publicURL: event.map { SitePath.event(in: context.language, $0.slug) },
+            translated: (.event, event?.id),
+            context
         )
-        return site.views.page(.staffForm, model, status: status)
     }
 
     func saveEvent(_ event: Event?, _ request: Request, _ context: Context) async throws -> Response {

@@ -39,23 +39,16 @@ extension StaffSupporterRoutes {
             StaffField("school", .text, label: strings["form.school"], values: values, errors: messages),
         ]
         let heading = strings["staff.edit_supporter"]
-        let layout = try await site.staffLayout(
-            title: heading,
-            path: context.link(StaffPath.supporters),
-            staff: context.staff,
-            language: context.language
-        )
-        let model = StaffFormPage(
-            layout: layout,
+        var response = try await site.staffEditor(
             heading: heading,
+            list: StaffPath.supporters,
             action: context.link(StaffPath.supporterEdit, id),
             fields: fields,
             errors: errors,
-            strings: strings,
-            submitLabel: strings["staff.save"],
-            links: [StaffLayout.NavigationItem(label: strings["staff.cancel"], url: context.link(StaffPath.supporter, id), isCurrent: false)]
+            status: status,
+            links: [StaffLayout.NavigationItem(label: strings["staff.cancel"], url: context.link(StaffPath.supporter, id), isCurrent: false)],
+            context
         )
-        var response = site.views.page(.staffForm, model, status: status)
         response.headers[.cacheControl] = "no-store"
         return response
     }

@@ -1,3 +1,4 @@
+import CommonsContent
 import CommonsCore
 import Foundation
 import Hummingbird
@@ -169,5 +170,47 @@ func saveOrShowAgain(
         var all = found
         all.add(problems)
         return try await showAgain(all)
+    }
+}
+
+extension Site {
+    /// The one frame of every staff editor: the staff layout with its list marked current, the
+    /// form (shown again with 422 and every error when a save failed), a link to what readers
+    /// see when the item is public, and one link per translation for translatable originals.
+    func staffEditor<Area: StaffArea>(
+        heading: String,
+        list: Route,
+        action: String,
+        fields: [StaffField],
+        errors: ValidationErrors,
+        status: HTTPResponse.Status,
+        submitLabel: String? = nil,
+        publicURL: String? = nil,
+        translated: (subject: ContentTranslation.Subject, id: UUID?)? = nil,
+        links: [StaffLayout.NavigationItem] = [],
+        multipart: Bool = false,
+        sideForms: [StaffFormPage.SideForm] = [],
+        previewHTML: String? = nil,
+        _ context: StaffContext<Area>
+    ) async throws -> Response {
+        let strings = self.strings(context.language)
+        let layout = try await staffLayout(title: heading, path: context.link(list), staff: context.staff, language: context.language)
+        var allLinks = links
+        if let publicURL { allLinks.append(.init(label: strings["staff.view_public"], url: publicURL, isCurrent: false)) }
+        if let translated { allLinks += try await translationLinks(translated.subject, id: translated.id, staffLanguage: context.language) }
+        let model = StaffFormPage(
+            layout: layout,
+            heading: heading,
+            action: action,
+            multipart: multipart,
+            fields: fields,
+            errors: errors,
+            strings: strings,
+            submitLabel: submitLabel ?? strings["staff.save"],
+            links: allLinks,
+            sideForms: sideForms,
+            previewHTML: previewHTML
+        )
+        return views.page(.staffForm, model, status: status)
     }
 }
