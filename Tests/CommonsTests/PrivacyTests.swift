@@ -46,6 +46,34 @@ struct PrivacyTests {
         }
     }
 
+    /// The domain writes a supporter change and its audit line in one transaction: when the line
+    /// cannot be written (here the real database refuses every insert into the log), the change
+    /// is not made either, so nothing happens to a person's record without its record.
+    @Test func test_a_supporter_change_and_its_audit_line_commit_together_or_not_at_all() async throws {
+        let clock = TestClock()
+        let site = try await TestSite.make(clock: clock.clock)
+        defer { Task { await site.destroy() } }
+        try await site.run { client async throws in
+            _ = try await client.fillAndSend("/campaigns/sanctuary-schools", clock: clock, canary)
+        }
+        try await site.withStore { store async throws in
+            let keys = try DataKeys.load(environmentValue: nil, dataDirectory: site.settings.dataDirectory).keys
+            let directory = SupporterDirectory(database: store.database, keys: keys, clock: clock.clock)
+            let id = try #require(try await Supporter.query(on: store.database).first()?.requireID())
+            try await store.sql.raw("CREATE TRIGGER refuse_audit BEFORE INSERT ON audit_log BEGIN SELECT RAISE(ABORT, 'no'); END").run()
+            await #expect(throws: (any Error).self) { try await directory.addTag("needs-call", to: id, by: .system("test")) }
+            await #expect(throws: (any Error).self) { try await directory.delete(id, by: .system("test")) }
+            await #expect(throws: (any Error).self) { _ = try await directory.detail(id, by: .system("test")) }
+            #expect(try await SupporterTag.query(on: store.database).filter(\.$name == "needs-call").count() == 0)
+            #expect(try await Supporter.find(id, on: store.database) != nil)
+            try await store.sql.raw("DROP TRIGGER refuse_audit").run()
+            try await directory.addTag("needs-call", to: id, by: .system("test"))
+            #expect(try await SupporterTag.query(on: store.database).filter(\.$name == "needs-call").count() == 1)
+            let line = try #require(try await AuditEntry.query(on: store.database).filter(\.$action == "supporter.tagged").first())
+            #expect(line.subjectID == id.uuidString && line.detail == "test")
+        }
+    }
+
     @Test func test_purge_deletes_expired_rsvps_and_inactive_supporters_from_the_file() async throws {
         let clock = TestClock()
         let site = try await TestSite.make(clock: clock.clock)
