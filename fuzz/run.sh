@@ -32,6 +32,7 @@ targets=(
   "csv|Sources/CommonsOrganizing/Domain/CSVLine.swift"
   "normalization|Sources/CommonsOrganizing/Domain/Normalization.swift Sources/CommonsCore/EmailAddress.swift Sources/CommonsCore/PlainText.swift"
   "local-datetime|Sources/CommonsWeb/Site/LocalDateTime.swift"
+  "trusted-proxies|Sources/CommonsWeb/Site/TrustedProxies.swift"
 )
 
 wanted=("$@")

@@ -12,14 +12,14 @@ enum KnownDevice {
 
     static func signer(_ site: Site) -> SignedValue { SignedValue(keys: site.keys, purpose: "known-device") }
 
-    static func cookie(email: String, site: Site) -> Cookie {
+    static func cookie(email: String, site: Site, secure: Bool) -> Cookie {
         let payload = "\(SignInDesk.emailKey(email)).\(Int(site.clock.now.timeIntervalSince1970))"
         return Cookie(
             name: cookieName,
             value: signer(site).sign(payload),
             maxAge: Int(lifetime),
             path: "/",
-            secure: site.settings.baseURL.hasPrefix("https://"),
+            secure: secure,
             httpOnly: true,
             sameSite: .strict
         )

@@ -63,8 +63,8 @@ struct SignInRoutes {
                 try await desk.signOut(token: previous)
             }
             var response = Response.redirect(to: context.link(StaffPath.home), type: .normal)
-            response.setCookie(sessionCookie(sessionToken, maxAge: Int(SignInDesk.absoluteTimeout)))
-            response.setCookie(KnownDevice.cookie(email: email, site: site))
+            response.setCookie(sessionCookie(sessionToken, maxAge: Int(SignInDesk.absoluteTimeout), secure: context.isHTTPS))
+            response.setCookie(KnownDevice.cookie(email: email, site: site, secure: context.isHTTPS))
             return response
         case .refused:
             await site.signInLimiter.record(client)
@@ -90,17 +90,17 @@ struct SignInRoutes {
     func logout(_ context: StaffContext<AnyStaffArea>) async throws -> Response {
         try await SignInDesk(database: site.database, clock: site.clock).signOut(token: context.staff.sessionToken)
         var response = Response.redirect(to: context.link(StaffPath.login), type: .normal)
-        response.setCookie(sessionCookie("", maxAge: 0))
+        response.setCookie(sessionCookie("", maxAge: 0, secure: context.isHTTPS))
         return response
     }
 
-    func sessionCookie(_ value: String, maxAge: Int) -> Cookie {
+    func sessionCookie(_ value: String, maxAge: Int, secure: Bool) -> Cookie {
         Cookie(
             name: StaffSessionMiddleware.cookieName,
             value: value,
             maxAge: maxAge,
             path: "/",
-            secure: site.settings.baseURL.hasPrefix("https://"),
+            secure: secure,
             httpOnly: true,
             sameSite: .lax
         )

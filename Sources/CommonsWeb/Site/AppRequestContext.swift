@@ -9,8 +9,12 @@ public struct AppRequestContext: RequestContext {
     /// Another served language this visitor may want, offered in one line on the page.
     public var languageOffer: Language?
 
-    /// The client's IP address, for the in-memory rate limits only: never logged or stored.
+    /// The client's IP address, for the in-memory rate limits only: never logged or stored. The
+    /// connection's address, or the one a trusted proxy names (see `TrustedProxies`).
     public var clientAddress: String?
+    /// Whether the visitor reached the site over HTTPS: the site's address is https, or a
+    /// trusted proxy said so. Cookies are `Secure` and HSTS is sent when it is.
+    public var isHTTPS = false
     /// The signed-in staff member, on staff routes.
     public var staff: StaffIdentity?
     /// A staff form as the session middleware read it to check its CSRF token: read once, and

@@ -48,10 +48,15 @@ public func buildApplication(settings: Settings, services: Services, store: Comm
     let limits = settings.connectionLimits
     let counter = ConnectionCounter()
     var app = Application(
-        responder: SiteResponder(router: buildRouter(site: site).buildResponder(), languages: site.languages),
+        responder: SiteResponder(
+            router: buildRouter(site: site).buildResponder(),
+            languages: site.languages,
+            trustedProxies: settings.trustedProxies,
+            isHTTPS: settings.isHTTPS
+        ),
         server: .http1(
             configuration: .init(
-                additionalChannelHandlers: [ConnectionGuard(limits: limits, counter: counter)],
+                additionalChannelHandlers: [ConnectionGuard(limits: limits, counter: counter, exempt: settings.trustedProxies)],
                 idleTimeout: .seconds(limits.idleTimeout.components.seconds)
             )
         ),
@@ -98,7 +103,7 @@ func makeSite(settings: Settings, services: Services, store: CommonsDatabase, lo
 func buildRouter(site: Site) -> Router<AppRequestContext> {
     let router = Router(context: AppRequestContext.self)
     router.add(middleware: RequestLogMiddleware())
-    router.add(middleware: SecurityHeadersMiddleware(isHTTPS: site.settings.baseURL.hasPrefix("https://")))
+    router.add(middleware: SecurityHeadersMiddleware())
     router.add(middleware: HTTPCachingMiddleware(cache: site.pageCache))
     router.add(middleware: ErrorPageMiddleware(site: site))
     router.add(middleware: BodyLimitMiddleware())

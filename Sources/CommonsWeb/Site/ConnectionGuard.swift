@@ -24,13 +24,17 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
     private var deadline: Scheduled<Void>?
     private var closeAfterResponse = false
 
-    init(limits: ConnectionLimits, counter: ConnectionCounter) {
+    /// Trusted reverse proxies carry many visitors' connections: no cap applies to them.
+    private let exempt: TrustedProxies
+
+    init(limits: ConnectionLimits, counter: ConnectionCounter, exempt: TrustedProxies = .none) {
         self.limits = limits
         self.counter = counter
+        self.exempt = exempt
     }
 
     func handlerAdded(context: ChannelHandlerContext) {
-        guard let address = context.channel.remoteAddress?.ipAddress else { return }
+        guard let address = context.channel.remoteAddress?.ipAddress, !exempt.contains(address) else { return }
         if counter.open(address, limit: limits.connectionsPerClient) {
             client = address
         } else {

@@ -5,7 +5,6 @@ import Hummingbird
 /// no referrer leaves the site, and browsers may not guess content types.
 struct SecurityHeadersMiddleware: RouterMiddleware {
     typealias Context = AppRequestContext
-    let isHTTPS: Bool
 
     static let contentSecurityPolicy =
         "default-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
@@ -22,7 +21,7 @@ struct SecurityHeadersMiddleware: RouterMiddleware {
         response.headers[.xContentTypeOptions] = "nosniff"
         response.headers[HTTPField.Name("Referrer-Policy")!] = "no-referrer"
         response.headers[HTTPField.Name("Permissions-Policy")!] = "camera=(), microphone=(), geolocation=(), interest-cohort=()"
-        if isHTTPS {
+        if context.isHTTPS {
             response.headers[.strictTransportSecurity] = "max-age=31536000; includeSubDomains"
         }
         return response

@@ -30,6 +30,15 @@ public struct Settings: Sendable {
     /// `COMMONS_TIME_ZONE`: the coalition's own zone, for dates on pages, the times staff type and
     /// new events' default; `America/New_York` unless set.
     public var timeZone: TimeZone
+    /// `COMMONS_TRUSTED_PROXIES`: the reverse proxies whose `X-Forwarded-For` and
+    /// `X-Forwarded-Proto` are believed; none unless set.
+    public var trustedProxies: TrustedProxies
+    /// `LOG_FORMAT`: `text` (the default) or `json`, one object per line for log shippers.
+    public var logFormat: LogFormat
+    /// `COMMONS_BACKUP_DIR`: where the server writes a daily backup; nil for none.
+    public var backupDirectory: String?
+    /// `COMMONS_BACKUP_KEEP`: how many daily backups stay (7 unless set).
+    public var backupsKept: Int
 
     public init(
         hostname: String = "127.0.0.1",
@@ -45,7 +54,11 @@ public struct Settings: Sendable {
         pageCacheMegabytes: Int = 32,
         contentCheckInterval: Duration = .seconds(1),
         connectionLimits: ConnectionLimits = ConnectionLimits(),
-        timeZone: TimeZone = Settings.defaultTimeZone
+        timeZone: TimeZone = Settings.defaultTimeZone,
+        trustedProxies: TrustedProxies = .none,
+        logFormat: LogFormat = .text,
+        backupDirectory: String? = nil,
+        backupsKept: Int = 7
     ) {
         self.hostname = hostname
         self.port = port
@@ -61,134 +74,22 @@ public struct Settings: Sendable {
         self.contentCheckInterval = contentCheckInterval
         self.connectionLimits = connectionLimits
         self.timeZone = timeZone
+        self.trustedProxies = trustedProxies
+        self.logFormat = logFormat
+        self.backupDirectory = backupDirectory
+        self.backupsKept = backupsKept
     }
+
+    /// Whether the public address is https: cookies are `Secure` and HSTS is sent.
+    public var isHTTPS: Bool { baseURL.hasPrefix("https://") }
 
     /// The zone of a new site: CEJ's, New York's.
     public static let defaultTimeZone = TimeZone(identifier: "America/New_York") ?? .gmt
+}
 
-    /// Reads `COMMONS_DATA_DIR`, `DATABASE_URL`, `HOST`, `PORT`, `COMMONS_BASE_URL`, `COMMONS_DEMO`,
-    /// `COMMONS_DATA_KEY`, `COMMONS_FORM_RATE_LIMIT`, `COMMONS_RSVP_RETENTION_DAYS`, `COMMONS_SUPPORTER_RETENTION_MONTHS`,
-    /// `COMMONS_PAGE_CACHE_MB`, `COMMONS_MAX_CONNECTIONS_PER_CLIENT`, `COMMONS_TIME_ZONE` and `LOG_LEVEL`; throws a `SettingsError` naming the variable for a value it cannot use.
-    public static func fromEnvironment(_ environment: [String: String] = ProcessInfo.processInfo.environment) throws -> Settings {
-        func value(_ name: String) -> String? {
-            guard let raw = environment[name]?.trimmingCharacters(in: .whitespaces), !raw.isEmpty else { return nil }
-            return raw
-        }
-        let hostname = value("HOST") ?? "127.0.0.1"
-        var port = 8080
-        if let raw = value("PORT") {
-            guard let parsed = Int(raw), (1...65535).contains(parsed) else {
-                throw SettingsError(variable: "PORT", value: raw, expected: "a port number from 1 to 65535")
-            }
-            port = parsed
-        }
-        let dataDirectory = value("COMMONS_DATA_DIR") ?? "./data"
-        var database: DatabaseLocation?
-        if let url = value("DATABASE_URL") {
-            guard url.hasPrefix("postgres://") || url.hasPrefix("postgresql://") else {
-                throw SettingsError(variable: "DATABASE_URL", value: "(hidden)", expected: "a postgres://user:password@host:port/database URL")
-            }
-            database = .postgres(url: url)
-        }
-        var baseURL: String?
-        if let raw = value("COMMONS_BASE_URL") {
-            guard let url = URL(string: raw), let scheme = url.scheme, ["http", "https"].contains(scheme), url.host != nil else {
-                throw SettingsError(
-                    variable: "COMMONS_BASE_URL",
-                    value: raw,
-                    expected: "an absolute http:// or https:// URL, such as https://www.nyccej.org"
-                )
-            }
-            baseURL = raw.hasSuffix("/") ? String(raw.dropLast()) : raw
-        }
-        var loadDemoContent = true
-        if let raw = value("COMMONS_DEMO") {
-            switch raw.lowercased() {
-            case "0", "false", "no", "off": loadDemoContent = false
-            case "1", "true", "yes", "on": loadDemoContent = true
-            default: throw SettingsError(variable: "COMMONS_DEMO", value: raw, expected: "0 or 1")
-            }
-        }
-        var logLevel = Logger.Level.info
-        if let raw = value("LOG_LEVEL") {
-            guard let level = Logger.Level(rawValue: raw.lowercased()) else {
-                throw SettingsError(variable: "LOG_LEVEL", value: raw, expected: "one of trace, debug, info, notice, warning, error, critical")
-            }
-            logLevel = level
-        }
-        var formRateLimit = 10
-        if let raw = value("COMMONS_FORM_RATE_LIMIT") {
-            guard let limit = Int(raw), limit >= 0 else {
-                throw SettingsError(
-                    variable: "COMMONS_FORM_RATE_LIMIT",
-                    value: raw,
-                    expected: "a whole number of submissions per client per ten minutes, 0 for no limit"
-                )
-            }
-            formRateLimit = limit
-        }
-        var retention = RetentionPolicy()
-        if let raw = value("COMMONS_RSVP_RETENTION_DAYS") {
-            guard let days = Int(raw), days >= 1 else {
-                throw SettingsError(variable: "COMMONS_RSVP_RETENTION_DAYS", value: raw, expected: "a whole number of days, 1 or more")
-            }
-            retention.rsvpDays = days
-        }
-        if let raw = value("COMMONS_SUPPORTER_RETENTION_MONTHS") {
-            guard let months = Int(raw), months >= 1 else {
-                throw SettingsError(variable: "COMMONS_SUPPORTER_RETENTION_MONTHS", value: raw, expected: "a whole number of months, 1 or more")
-            }
-            retention.supporterMonths = months
-        }
-        var pageCacheMegabytes = 32
-        if let raw = value("COMMONS_PAGE_CACHE_MB") {
-            guard let megabytes = Int(raw), (0...4096).contains(megabytes) else {
-                throw SettingsError(
-                    variable: "COMMONS_PAGE_CACHE_MB",
-                    value: raw,
-                    expected: "a whole number of megabytes from 0 (no page cache) to 4096"
-                )
-            }
-            pageCacheMegabytes = megabytes
-        }
-        var connectionLimits = ConnectionLimits()
-        if let raw = value("COMMONS_MAX_CONNECTIONS_PER_CLIENT") {
-            guard raw.count <= 6, let limit = Int(raw), (0...100_000).contains(limit) else {
-                throw SettingsError(
-                    variable: "COMMONS_MAX_CONNECTIONS_PER_CLIENT",
-                    value: raw,
-                    expected: "a whole number of connections from 0 (no limit) to 100000"
-                )
-            }
-            connectionLimits.connectionsPerClient = limit
-        }
-        var timeZone = Settings.defaultTimeZone
-        if let raw = value("COMMONS_TIME_ZONE") {
-            guard raw.utf8.count <= 64, let zone = TimeZone(identifier: raw) else {
-                throw SettingsError(
-                    variable: "COMMONS_TIME_ZONE",
-                    value: raw,
-                    expected: "an IANA time zone such as America/New_York or America/Chicago"
-                )
-            }
-            timeZone = zone
-        }
-        return Settings(
-            hostname: hostname,
-            port: port,
-            dataDirectory: dataDirectory,
-            database: database,
-            baseURL: baseURL,
-            loadDemoContent: loadDemoContent,
-            logLevel: logLevel,
-            dataKey: value("COMMONS_DATA_KEY"),
-            formRateLimit: formRateLimit,
-            retention: retention,
-            pageCacheMegabytes: pageCacheMegabytes,
-            connectionLimits: connectionLimits,
-            timeZone: timeZone
-        )
-    }
+/// How log lines are written.
+public enum LogFormat: String, Sendable {
+    case text, json
 }
 
 /// An environment variable whose value cannot be used.

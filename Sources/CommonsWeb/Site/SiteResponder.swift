@@ -1,7 +1,9 @@
 import CommonsCore
+import HTTPTypes
 import Hummingbird
 
-/// What wraps the router: it reads the language from the path's first segment (`/es/news` is
+/// What wraps the router: it works out who the client is (behind a trusted proxy, the address
+/// and scheme the proxy names), reads the language from the path's first segment (`/es/news` is
 /// the Spanish `/news`) and the language a visitor might prefer to be offered, and answers
 /// HEAD as GET without the body (RFC 9110), for link checkers and uptime monitors. It wraps
 /// the router because routes are chosen by path and method before any middleware runs.
@@ -10,12 +12,24 @@ public struct SiteResponder: HTTPResponder {
     let router: RouterResponder<AppRequestContext>
     /// The languages with a catalog; English first.
     let languages: [Language]
+    /// The reverse proxies whose forwarding headers are believed.
+    var trustedProxies: TrustedProxies = .none
+    /// Whether the site's own address is https.
+    var isHTTPS = false
 
     /// The functional cookie that remembers a visitor's chosen language.
     static let languageCookie = "commons_language"
 
     public func respond(to request: Request, context: Context) async throws -> Response {
         var context = context
+        let forwarded = trustedProxies.client(
+            peer: context.clientAddress,
+            forwardedFor: request.headers[.xForwardedFor],
+            forwarded: request.headers[.forwarded],
+            forwardedProto: request.headers[.xForwardedProto]
+        )
+        context.clientAddress = forwarded.address
+        context.isHTTPS = isHTTPS || forwarded.https == true
         var head = request.head
         if let (language, path) = Language.split(path: request.uri.path, served: languages) {
             context.language = language
@@ -40,4 +54,10 @@ public struct SiteResponder: HTTPResponder {
         let preferred = Language.preferred(acceptLanguage: request.headers[.acceptLanguage], served: languages)
         return preferred == pageLanguage ? nil : preferred
     }
+}
+
+extension HTTPField.Name {
+    static let xForwardedFor = HTTPField.Name("X-Forwarded-For")!
+    static let xForwardedProto = HTTPField.Name("X-Forwarded-Proto")!
+    static let forwarded = HTTPField.Name("Forwarded")!
 }

@@ -44,6 +44,8 @@ struct StaffContext<Area: StaffArea>: ChildRequestContext {
     var coreContext: CoreRequestContextStorage
     let staff: StaffIdentity
     let language: Language
+    /// Whether the visitor came over HTTPS (see `AppRequestContext.isHTTPS`).
+    let isHTTPS: Bool
     /// The posted form, read once by the session middleware (empty on a GET).
     let form: MultipartForm
 
@@ -53,6 +55,7 @@ struct StaffContext<Area: StaffArea>: ChildRequestContext {
         self.coreContext = context.coreContext
         self.staff = staff
         self.language = context.language
+        self.isHTTPS = context.isHTTPS
         self.form = context.staffForm ?? MultipartForm()
     }
 

@@ -9,19 +9,19 @@ struct SystemRoutes {
         router.get(SitePath.health) { _, _ in await health() }
         router.get(SitePath.asset) { request, _ in try asset(path: request.uri.path) }
         router.get(SitePath.languageChoice) { request, context in
-            try chooseLanguage(code: context.parameters.require("code"), next: request.formQueryValue("next"))
+            try chooseLanguage(code: context.parameters.require("code"), next: request.formQueryValue("next"), secure: context.isHTTPS)
         }
     }
 
     /// Remembers the language a visitor picked in the switcher (a functional cookie: no
     /// tracking, nothing else in it) and goes on to the page they were on, in that language.
-    func chooseLanguage(code: String, next: String?) throws -> Response {
+    func chooseLanguage(code: String, next: String?, secure isHTTPS: Bool) throws -> Response {
         guard let language = site.languages.first(where: { $0.code == code }) else { throw SiteError.notFound }
         // Only a path on this site: never an open redirect.
         let home = SitePath.localized(SitePath.home(), in: language)
         let target = next.flatMap(SitePath.localRedirectTarget) ?? home
         var response = Response.redirect(to: target, type: .normal)
-        let secure = site.settings.baseURL.hasPrefix("https://") ? "; Secure" : ""
+        let secure = isHTTPS ? "; Secure" : ""
         response.headers[.setCookie] = "\(SiteResponder.languageCookie)=\(language.code); Path=/; Max-Age=31536000; SameSite=Lax; HttpOnly\(secure)"
         response.headers[.cacheControl] = "no-store"
         return response

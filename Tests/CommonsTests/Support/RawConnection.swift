@@ -9,9 +9,23 @@ import Glibc
 final class RawConnection {
     private let socket: Int32
 
-    init(port: Int) throws {
+    /// `source`: the local address to connect from (any of 127.0.0.0/8 is this machine), so a
+    /// test can be several visitors.
+    init(port: Int, from source: String? = nil) throws {
         socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard socket >= 0 else { throw RawConnectionError.cannotConnect }
+        if let source {
+            var local = sockaddr_in()
+            local.sin_family = sa_family_t(AF_INET)
+            local.sin_addr.s_addr = inet_addr(source)
+            let bound = withUnsafePointer(to: &local) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(socket, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+            }
+            guard bound == 0 else {
+                close(socket)
+                throw RawConnectionError.cannotConnect
+            }
+        }
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_port = in_port_t(UInt16(port).bigEndian)
@@ -49,6 +63,27 @@ final class RawConnection {
             received += buffer[0..<count]
         }
         return (String(decoding: received, as: UTF8.self), false)
+    }
+}
+
+extension RawConnection {
+    /// One HTTP/1.1 exchange on a fresh connection from `source`: the status and the body.
+    static func exchange(
+        port: Int,
+        from source: String,
+        _ method: String,
+        _ path: String,
+        body: String = "",
+        type: String? = nil
+    ) throws -> (status: Int, body: String) {
+        let connection = try RawConnection(port: port, from: source)
+        var head = "\(method) \(path) HTTP/1.1\r\nHost: commons.test\r\nConnection: close\r\n"
+        if let type { head += "Content-Type: \(type)\r\n" }
+        if method == "POST" { head += "Content-Length: \(body.utf8.count)\r\n" }
+        connection.send(head + "\r\n" + body)
+        let text = connection.readUntilClosed(within: 10).text
+        let status = Int(text.split(separator: " ", maxSplits: 2).dropFirst().first ?? "") ?? 0
+        return (status, text.components(separatedBy: "\r\n\r\n").dropFirst().joined(separator: "\r\n\r\n"))
     }
 }
 
