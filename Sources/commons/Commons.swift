@@ -21,7 +21,9 @@ struct Commons: AsyncParsableCommand {
             (postgres://… to use PostgreSQL instead of SQLite), HOST, PORT, COMMONS_BASE_URL, COMMONS_DEMO=0 \
             (start with an empty site) and LOG_LEVEL. See README.md.
             """,
-        subcommands: [Serve.self, Migrate.self, User.self, Export.self, Import.self, Purge.self, Keys.self],
+        subcommands: [
+            Serve.self, Migrate.self, User.self, Export.self, Import.self, Purge.self, Keys.self, BackupCommand.self, RestoreCommand.self,
+        ],
         defaultSubcommand: Serve.self
     )
 }

@@ -65,6 +65,9 @@ public func buildApplication(settings: Settings, services: Services, store: Comm
     )
     app.addServices(DatabaseService(store: store))
     app.addServices(RetentionService(store: store, policy: settings.retention, clock: services.clock, logger: logger))
+    if let folder = settings.backupDirectory {
+        app.addServices(BackupService(store: store, folder: folder, keep: settings.backupsKept, clock: services.clock, logger: logger))
+    }
     return app
 }
 
