@@ -100,13 +100,52 @@ struct ServerProcessTests {
         #expect(text.contains("PORT=eighty cannot be used"))
     }
 
+    /// `LOG_FORMAT=json`: every line a JSON object a log shipper can read, request lines with
+    /// their id, route pattern, status and duration, and nothing a visitor typed in any line.
+    @Test(.enabled(if: executable != nil, "build the commons executable first (swift build)"))
+    func test_json_logs_are_one_object_a_line_and_hold_no_personal_data() async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("commons-json-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let output = Pipe()
+        let (process, port) = try await startServer(folder: folder, logLevel: "info", output: output, environment: ["LOG_FORMAT": "json"])
+        _ = try await get("http://127.0.0.1:\(port)/news/cej-calls-for-sanctuary-schools")
+        _ = try await get("http://127.0.0.1:\(port)/search?q=Zanzibarina")
+        _ = try await get("http://127.0.0.1:\(port)/no-such-page-quetzalcoatlova")
+        _ = try await get("http://127.0.0.1:\(port)/no/such/quetzalcoatlova")
+        var request = URLRequest(url: URL(string: "http://127.0.0.1:\(port)/campaigns/sanctuary-schools")!)
+        request.httpMethod = "POST"
+        request.setValue("application/x-www-form-urlencoded", forHTTPHeaderField: "Content-Type")
+        request.setValue("commons_language=es; secret-cookie=Zanzibarina", forHTTPHeaderField: "Cookie")
+        request.httpBody = Data("given_name=Zanzibarina&email=canary.person%40example.org&form_token=x".utf8)
+        let (_, response) = try await URLSession.shared.data(for: request)
+        #expect((response as? HTTPURLResponse)?.statusCode == 422)
+        process.terminate()
+        process.waitUntilExit()
+        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        let lines = text.split(separator: "\n")
+        #expect(lines.count >= 5)
+        var requests: [[String: Any]] = []
+        for line in lines {
+            let object = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any], "\(line)")
+            #expect(object["time"] is String && object["level"] is String && object["message"] is String)
+            if object["route"] != nil { requests.append(object) }
+        }
+        let post = try #require(requests.first { ($0["message"] as? String)?.hasPrefix("POST") == true })
+        #expect(post["route"] as? String == "/campaigns/{slug}")
+        #expect(post["status"] as? Int == 422)
+        #expect(post["duration_ms"] is Double && (post["request_id"] as? String)?.isEmpty == false)
+        #expect(requests.contains { $0["route"] as? String == "/{slug}" && $0["status"] as? Int == 404 })
+        #expect(requests.contains { $0["route"] as? String == "NotFound" && $0["status"] as? Int == 404 })
+        for canary in ["Zanzibarina", "canary.person", "q=", "secret-cookie", "form_token"] { #expect(!text.contains(canary), "\(canary)") }
+    }
+
     /// Starts `commons serve` on a free port with its data in `folder`, and waits until it is healthy.
-    func startServer(folder: URL, logLevel: String, output: Pipe?) async throws -> (Process, Int) {
+    func startServer(folder: URL, logLevel: String, output: Pipe?, environment: [String: String] = [:]) async throws -> (Process, Int) {
         let port = Self.freePort()
         let process = Process()
         process.executableURL = Self.executable
         process.arguments = ["serve", "--port", String(port)]
-        process.environment = ["COMMONS_DATA_DIR": folder.path, "LOG_LEVEL": logLevel, "PATH": "/usr/bin:/bin"]
+        process.environment = ["COMMONS_DATA_DIR": folder.path, "LOG_LEVEL": logLevel, "PATH": "/usr/bin:/bin"].merging(environment) { _, new in new }
         if let output {
             process.standardOutput = output
             process.standardError = output

@@ -151,9 +151,13 @@ public func loadDataKeys(settings: Settings, store: CommonsDatabase, logger: Log
     return keys
 }
 
-/// The process's logger, at the level `LOG_LEVEL` asks for.
+/// The process's logger, at the level `LOG_LEVEL` asks for, as text or (`LOG_FORMAT=json`) JSON lines.
 public func makeLogger(settings: Settings) -> Logger {
-    var logger = Logger(label: "commons")
+    var logger =
+        switch settings.logFormat {
+        case .text: Logger(label: "commons")
+        case .json: Logger(label: "commons") { JSONLogHandler.standardError(label: $0) }
+        }
     logger.logLevel = settings.logLevel
     return logger
 }

@@ -2,8 +2,9 @@ import Hummingbird
 import Logging
 import NIOCore
 
-/// One line per request at info: method, path, status and duration. Never the query string,
-/// a form value, a cookie or a token: the path alone, which names only public pages.
+/// One line per request at info: method, path, status and duration, and as fields the route
+/// pattern, the status and the duration (with `LOG_FORMAT=json` each is its own key, beside
+/// the request id). Never the query string, a form value, a cookie, a token or an address.
 struct RequestLogMiddleware: RouterMiddleware {
     typealias Context = AppRequestContext
 
@@ -13,7 +14,12 @@ struct RequestLogMiddleware: RouterMiddleware {
         let elapsed = ContinuousClock.now - start
         let milliseconds = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
         context.logger.info(
-            "\(request.method) \(request.uri.path) \(response.status.code) \(String(format: "%.1f", milliseconds))ms"
+            "\(request.method) \(request.uri.path) \(response.status.code) \(String(format: "%.1f", milliseconds))ms",
+            metadata: [
+                "route": .string(context.endpointPath ?? "unmatched"),
+                "status": .stringConvertible(Int(response.status.code)),
+                "duration_ms": .stringConvertible((milliseconds * 10).rounded() / 10),
+            ]
         )
         return response
     }
