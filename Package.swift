@@ -170,6 +170,8 @@ let package = Package(
             resources: [.copy("Resources")],
             swiftSettings: swiftSettings
         ),
+        // Records the commit `commons --version` prints.
+        .plugin(name: "BuildInfo", capability: .buildTool()),
         .executableTarget(
             name: "commons",
             dependencies: [
@@ -185,7 +187,8 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
-            swiftSettings: swiftSettings
+            swiftSettings: swiftSettings,
+            plugins: ["BuildInfo"]
         ),
         // Fills a data folder with generated posts and supporters for `bench/run.sh`.
         .executableTarget(

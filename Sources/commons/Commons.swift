@@ -21,11 +21,15 @@ struct Commons: AsyncParsableCommand {
             (postgres://… to use PostgreSQL instead of SQLite), HOST, PORT, COMMONS_BASE_URL, COMMONS_DEMO=0 \
             (start with an empty site) and LOG_LEVEL. See README.md.
             """,
+        version: "commons \(Commons.release) (commit \(buildCommit))",
         subcommands: [
             Serve.self, Migrate.self, User.self, Export.self, Import.self, Purge.self, Keys.self, BackupCommand.self, RestoreCommand.self,
         ],
         defaultSubcommand: Serve.self
     )
+
+    /// The release; `--version` prints it with the commit the binary was built from.
+    static let release = "0.9.0"
 }
 
 /// Reads the environment into settings, or ends the process with the reason.

@@ -139,6 +139,29 @@ struct ServerProcessTests {
         for canary in ["Zanzibarina", "canary.person", "q=", "secret-cookie", "form_token"] { #expect(!text.contains(canary), "\(canary)") }
     }
 
+    /// `commons --version`: the release and the commit the binary was built from.
+    @Test(.enabled(if: executable != nil, "build the commons executable first (swift build)"))
+    func test_version_names_the_release_and_the_commit_it_was_built_from() throws {
+        let process = Process()
+        process.executableURL = Self.executable
+        process.arguments = ["--version"]
+        let output = Pipe()
+        process.standardOutput = output
+        try process.run()
+        process.waitUntilExit()
+        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        let match = try #require(text.wholeMatch(of: #/commons [0-9]+\.[0-9]+\.[0-9]+ \(commit ([0-9a-f]{12})(-modified)?\)\n/#), "\(text)")
+        let git = Process()
+        git.executableURL = URL(fileURLWithPath: "/usr/bin/git")
+        git.arguments = ["-C", URL(fileURLWithPath: #filePath).deletingLastPathComponent().path, "log", "--format=%h", "--abbrev=12", "-n", "50"]
+        let commits = Pipe()
+        git.standardOutput = commits
+        try git.run()
+        git.waitUntilExit()
+        // One of the recent commits: the binary may be a build or two behind the work tree.
+        #expect(String(decoding: commits.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self).contains(String(match.output.1)))
+    }
+
     /// Starts `commons serve` on a free port with its data in `folder`, and waits until it is healthy.
     func startServer(folder: URL, logLevel: String, output: Pipe?, environment: [String: String] = [:]) async throws -> (Process, Int) {
         let port = Self.freePort()
