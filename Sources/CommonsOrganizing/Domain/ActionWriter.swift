@@ -19,9 +19,12 @@ public actor ActionWriter {
     private let database: any Database
     private var waiting: [Job] = []
     private var writing = false
+    /// Told each group's size and how long its commit took (for the operator's metrics).
+    private let observe: @Sendable (_ size: Int, _ commit: Duration) -> Void
 
-    public init(database: any Database) {
+    public init(database: any Database, observe: @escaping @Sendable (_ size: Int, _ commit: Duration) -> Void = { _, _ in }) {
         self.database = database
+        self.observe = observe
     }
 
     /// Runs `work` inside the next group transaction and returns its outcome once that
@@ -41,6 +44,8 @@ public actor ActionWriter {
             let batch = Array(waiting.prefix(Self.maximumBatch))
             waiting.removeFirst(batch.count)
             let works = batch.map(\.work)
+            let started = ContinuousClock.now
+            defer { observe(batch.count, ContinuousClock.now - started) }
             do {
                 let results = try await Self.commit(works, on: database)
                 for (job, result) in zip(batch, results) { job.continuation.resume(with: result) }

@@ -65,6 +65,9 @@ public func buildApplication(settings: Settings, services: Services, store: Comm
     )
     app.addServices(DatabaseService(store: store))
     app.addServices(RetentionService(store: store, policy: settings.retention, clock: services.clock, logger: logger))
+    if let port = settings.metricsPort {
+        app.addServices(MetricsRoutes.application(site: site, host: settings.metricsHost, port: port, logger: logger))
+    }
     if let folder = settings.backupDirectory {
         app.addServices(BackupService(store: store, folder: folder, keep: settings.backupsKept, clock: services.clock, logger: logger))
     }
@@ -83,6 +86,7 @@ func makeSite(settings: Settings, services: Services, store: CommonsDatabase, lo
     }
     // `.copy("Resources")` puts the folder itself inside the bundle.
     let resources = Bundle.module.bundleURL.appendingPathComponent("Resources")
+    let metrics = SiteMetrics()
     return Site(
         settings: settings,
         services: services,
@@ -92,26 +96,28 @@ func makeSite(settings: Settings, services: Services, store: CommonsDatabase, lo
         assets: try Assets(directory: resources.appendingPathComponent("Assets")),
         keys: keys,
         formLimiter: RateLimiter(limit: settings.formRateLimit, window: .seconds(600)),
-        actionWriter: ActionWriter(database: store.database),
+        actionWriter: ActionWriter(database: store.database) { size, commit in metrics.actionBatch(size: size, commit: commit) },
         pageCache: settings.pageCacheMegabytes == 0
             ? nil
             : PageCache(capacity: settings.pageCacheMegabytes * 1024 * 1024, checkInterval: settings.contentCheckInterval) {
                 [database = store.database] in
                 try await ContentVersion.current(on: database)
-            }
+            },
+        metrics: metrics
     )
 }
 
 /// Every route of the site, behind the middleware every request passes through.
 func buildRouter(site: Site) -> Router<AppRequestContext> {
     let router = Router(context: AppRequestContext.self)
-    router.add(middleware: RequestLogMiddleware())
+    router.add(middleware: RequestLogMiddleware(metrics: site.metrics))
     router.add(middleware: SecurityHeadersMiddleware())
-    router.add(middleware: HTTPCachingMiddleware(cache: site.pageCache))
+    router.add(middleware: HTTPCachingMiddleware(cache: site.pageCache, metrics: site.metrics))
     router.add(middleware: ErrorPageMiddleware(site: site))
     router.add(middleware: BodyLimitMiddleware())
     router.add(middleware: RedirectMiddleware(site: site))
     SystemRoutes(site: site).register(on: router)
+    MetricsRoutes(site: site).register(on: router)
     FeedRoutes(site: site).register(on: router)
     NewsRoutes(site: site).register(on: router)
     DocumentRoutes(site: site).register(on: router)

@@ -22,6 +22,8 @@ struct HTTPCachingMiddleware: RouterMiddleware {
 
     /// Nil when the page cache is turned off (`COMMONS_PAGE_CACHE_MB=0`): pages still get validators and gzip.
     let cache: PageCache?
+    /// Hits and misses are counted here.
+    var metrics: SiteMetrics? = nil
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         guard request.method == .get else {
@@ -39,8 +41,12 @@ struct HTTPCachingMiddleware: RouterMiddleware {
             version = await cache.currentVersion()
             if let version {
                 switch await cache.lookup(key, version: version) {
-                case .hit(let entry): return Self.respond(with: entry, to: request)
-                case .render(let claim): claimed = claim
+                case .hit(let entry):
+                    metrics?.pageCache(hit: true)
+                    return Self.respond(with: entry, to: request)
+                case .render(let claim):
+                    metrics?.pageCache(hit: false)
+                    claimed = claim
                 }
             }
         }

@@ -69,6 +69,8 @@ final class PageCache: Sendable {
 
     /// How many pages are held now.
     var entryCount: Int { state.withLock { $0.slots.count } }
+    /// The memory they take.
+    var byteCount: Int { state.withLock { $0.bytes } }
 
     /// The content version pages may be stored under now, read from the database when the last
     /// reading is older than `checkInterval`. Nil when it cannot be read: then nothing is cached.

@@ -7,12 +7,19 @@ import NIOCore
 /// the request id). Never the query string, a form value, a cookie, a token or an address.
 struct RequestLogMiddleware: RouterMiddleware {
     typealias Context = AppRequestContext
+    let metrics: SiteMetrics
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let start = ContinuousClock.now
         let response = try await next(request, context)
         let elapsed = ContinuousClock.now - start
         let milliseconds = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
+        metrics.request(
+            route: context.endpointPath ?? "unmatched",
+            method: request.method.rawValue,
+            status: Int(response.status.code),
+            duration: elapsed
+        )
         context.logger.info(
             "\(request.method) \(request.uri.path) \(response.status.code) \(String(format: "%.1f", milliseconds))ms",
             metadata: [

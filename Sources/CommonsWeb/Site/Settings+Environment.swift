@@ -137,6 +137,21 @@ extension Settings {
             }
             backupsKept = keep
         }
+        var metricsPort: Int?
+        if let raw = value("COMMONS_METRICS_PORT") {
+            guard raw.count <= 5, let parsed = Int(raw), (1...65535).contains(parsed) else {
+                throw SettingsError(variable: "COMMONS_METRICS_PORT", value: raw, expected: "a port number from 1 to 65535")
+            }
+            metricsPort = parsed
+        }
+        let metricsToken = value("COMMONS_METRICS_TOKEN")
+        if let token = metricsToken, token.utf8.count < 24 || token.utf8.count > 512 || token.contains(" ") {
+            throw SettingsError(
+                variable: "COMMONS_METRICS_TOKEN",
+                value: "(hidden)",
+                expected: "a random token of 24 to 512 characters without spaces, such as the output of openssl rand -hex 32"
+            )
+        }
         return Settings(
             hostname: hostname,
             port: port,
@@ -154,7 +169,10 @@ extension Settings {
             trustedProxies: trustedProxies,
             logFormat: logFormat,
             backupDirectory: value("COMMONS_BACKUP_DIR"),
-            backupsKept: backupsKept
+            backupsKept: backupsKept,
+            metricsPort: metricsPort,
+            metricsHost: value("COMMONS_METRICS_HOST") ?? "127.0.0.1",
+            metricsToken: metricsToken
         )
     }
 }

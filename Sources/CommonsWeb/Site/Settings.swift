@@ -39,6 +39,12 @@ public struct Settings: Sendable {
     public var backupDirectory: String?
     /// `COMMONS_BACKUP_KEEP`: how many daily backups stay (7 unless set).
     public var backupsKept: Int
+    /// `COMMONS_METRICS_PORT`: a listener serving only `/metrics`; nil for none.
+    public var metricsPort: Int?
+    /// `COMMONS_METRICS_HOST`: where that listener binds (loopback unless set).
+    public var metricsHost: String
+    /// `COMMONS_METRICS_TOKEN`: the bearer token that opens `/metrics` on the public port; nil keeps it closed (404).
+    public var metricsToken: String?
 
     public init(
         hostname: String = "127.0.0.1",
@@ -58,7 +64,10 @@ public struct Settings: Sendable {
         trustedProxies: TrustedProxies = .none,
         logFormat: LogFormat = .text,
         backupDirectory: String? = nil,
-        backupsKept: Int = 7
+        backupsKept: Int = 7,
+        metricsPort: Int? = nil,
+        metricsHost: String = "127.0.0.1",
+        metricsToken: String? = nil
     ) {
         self.hostname = hostname
         self.port = port
@@ -78,6 +87,9 @@ public struct Settings: Sendable {
         self.logFormat = logFormat
         self.backupDirectory = backupDirectory
         self.backupsKept = backupsKept
+        self.metricsPort = metricsPort
+        self.metricsHost = metricsHost
+        self.metricsToken = metricsToken
     }
 
     /// Whether the public address is https: cookies are `Secure` and HSTS is sent.

@@ -24,6 +24,8 @@ struct Site: Sendable {
     let actionWriter: ActionWriter
     /// Rendered public pages; nil when turned off.
     let pageCache: PageCache?
+    /// What `/metrics` reports.
+    let metrics: SiteMetrics
     /// Wrong sign-ins per client address (any emails) before that client must wait: in memory only.
     let signInLimiter = RateLimiter(limit: 2 * SignInDesk.failureLimit, window: .seconds(Int64(SignInDesk.failureWindow)))
 

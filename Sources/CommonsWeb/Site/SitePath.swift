@@ -35,6 +35,7 @@ public enum SitePath {
     public static let robots = Route("/robots.txt")
     public static let search = Route("/search")
     public static let health = Route("/healthz")
+    static let metrics = Route("/metrics")
     static let languageChoice = Route("/language/:code")
     static let asset = Route("/assets/:name")
 

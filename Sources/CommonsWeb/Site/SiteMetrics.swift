@@ -1,0 +1,69 @@
+import Foundation
+import Prometheus
+
+/// What an operator watches, in Prometheus's text format (`/metrics`), through swift-prometheus:
+/// requests by route pattern and status (never by raw path, so no slug or id becomes a label),
+/// their latency, the page cache's hits, misses and size, the action writer's batches, and the
+/// process's memory. Each application has its own registry.
+final class SiteMetrics: Sendable {
+    let registry = PrometheusCollectorRegistry()
+
+    static let latencyBuckets: [Duration] = [
+        .milliseconds(1), .milliseconds(2), .milliseconds(5), .milliseconds(10), .milliseconds(25),
+        .milliseconds(50), .milliseconds(100), .milliseconds(250), .milliseconds(500), .seconds(1), .seconds(2.5), .seconds(5),
+    ]
+
+    private static func name(_ metric: String, _ unit: String, _ help: String) -> MetricNameDescriptor {
+        MetricNameDescriptor(namespace: "commons", metricName: metric, unitName: unit, helpText: help)
+    }
+
+    func request(route: String, method: String, status: Int, duration: Duration) {
+        registry.makeCounter(
+            descriptor: Self.name("http_requests", "total", "HTTP requests answered, by route pattern, method and status."),
+            labels: [("route", route), ("method", method), ("status", String(status))]
+        ).increment()
+        registry.makeDurationHistogram(
+            descriptor: Self.name("http_request_duration", "seconds", "Time to answer a request, by route pattern."),
+            labels: [("route", route)],
+            buckets: Self.latencyBuckets
+        ).record(duration)
+    }
+
+    func pageCache(hit: Bool) {
+        registry.makeCounter(
+            descriptor: Self.name("page_cache_lookups", "total", "Page cache lookups, by result (hit or miss)."),
+            labels: [("result", hit ? "hit" : "miss")]
+        ).increment()
+    }
+
+    func actionBatch(size: Int, commit: Duration) {
+        registry.makeValueHistogram(
+            descriptor: Self.name("action_writer_batch_size", "actions", "Public actions written in one group commit."),
+            buckets: [1, 2, 5, 10, 20, 50, 100, 200]
+        ).record(Double(size))
+        registry.makeDurationHistogram(
+            descriptor: Self.name("action_writer_commit_duration", "seconds", "Time to write and commit one group of actions."),
+            buckets: Self.latencyBuckets
+        ).record(commit)
+    }
+
+    /// The exposition text, with the gauges read now.
+    func scrape(pageCache: PageCache?) -> String {
+        if let pageCache {
+            registry.makeGauge(descriptor: Self.name("page_cache_size", "bytes", "Memory held by rendered pages.")).set(Double(pageCache.byteCount))
+            registry.makeGauge(descriptor: Self.name("page_cache_entries", "pages", "Rendered pages kept.")).set(Double(pageCache.entryCount))
+        }
+        if let resident = Self.residentBytes() {
+            registry.makeGauge(descriptor: Self.name("process_resident_memory", "bytes", "Resident memory of this process.")).set(Double(resident))
+        }
+        return registry.emitToString()
+    }
+
+    /// Resident set size from `/proc/self/statm` (Linux); nil elsewhere.
+    static func residentBytes() -> Int? {
+        guard let text = try? String(contentsOfFile: "/proc/self/statm", encoding: .utf8) else { return nil }
+        let fields = text.split(separator: " ")
+        guard fields.count > 1, let pages = Int(fields[1]) else { return nil }
+        return pages * Int(sysconf(Int32(_SC_PAGESIZE)))
+    }
+}
