@@ -43,6 +43,24 @@ struct StorageTests {
         try await migrationsApplyAndRepeatHarmlessly(.postgres)
     }
 
+    /// Two servers starting at once on one PostgreSQL: one migrates, the other waits for it and
+    /// finds nothing to do (without the lock both create the same tables, and one fails).
+    @Test(.enabled(if: TestDatabase.postgresAvailable, TestDatabase.postgresSkipReason))
+    func test_migrations_started_by_two_servers_at_once_run_once_on_postgres() async throws {
+        let database = try await TestDatabase.make(.postgres)
+        defer { Task { await database.destroy() } }
+        let first = try await CommonsDatabase.open(database.location, logger: TestDatabase.logger)
+        let second = try await CommonsDatabase.open(database.location, logger: TestDatabase.logger)
+        async let one: Void = first.migrate(AllMigrations.list)
+        async let two: Void = second.migrate(AllMigrations.list)
+        _ = try await (one, two)
+        let applied = try await first.sql.raw("SELECT COUNT(*) AS n, COUNT(DISTINCT name) AS names FROM _fluent_migrations").first()
+        #expect(try applied?.decode(column: "n", as: Int.self) == AllMigrations.list.count)
+        #expect(try applied?.decode(column: "names", as: Int.self) == AllMigrations.list.count)
+        await first.shutdown()
+        await second.shutdown()
+    }
+
     func demoContentLoadsExactlyOnce(_ backend: TestDatabase.Backend) async throws {
         let site = try await TestSite.make(backend)
         defer { Task { await site.destroy() } }
