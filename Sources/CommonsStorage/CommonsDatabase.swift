@@ -95,33 +95,39 @@ public final class CommonsDatabase: Sendable {
     }
 
     /// Applies every migration not yet applied, in order. On PostgreSQL several servers may start
-    /// at once: an advisory lock, held on a connection of its own while the migrations run, lets
-    /// one of them migrate while the others wait, then find nothing left to do.
+    /// at once: they migrate one after the other (see `exclusively`), and the later ones find
+    /// nothing left to do.
     public func migrate(_ migrations: [any Migration]) async throws {
         let list = Migrations()
         list.add(migrations)
         let migrator = Migrator(databases: databases, migrations: list, logger: logger, on: eventLoop, migrationLogLevel: .info)
-        guard case .postgres = location else {
+        try await exclusively {
             try await migrator.setupIfNeeded().get()
             try await migrator.prepareBatch().get()
-            return
-        }
-        try await database.withConnection { connection in
-            let lock = connection as! any SQLDatabase
-            try await lock.raw("SELECT pg_advisory_lock(\(literal: Self.migrationLockKey))").run()
-            do {
-                try await migrator.setupIfNeeded().get()
-                try await migrator.prepareBatch().get()
-            } catch {
-                try? await lock.raw("SELECT pg_advisory_unlock(\(literal: Self.migrationLockKey))").run()
-                throw error
-            }
-            try await lock.raw("SELECT pg_advisory_unlock(\(literal: Self.migrationLockKey))").run()
         }
     }
 
-    /// The advisory lock migrations take on PostgreSQL ("commons" in ASCII).
-    static let migrationLockKey: Int64 = 0x636F_6D6D_6F6E_73
+    /// Runs `body` while no other server on this PostgreSQL database runs its own: an advisory
+    /// lock held on a connection of its own (the start-up work: migrations, the data key check,
+    /// the demo content). SQLite has one process's connection, so nothing is needed there.
+    public func exclusively<T: Sendable>(_ body: @escaping @Sendable () async throws -> T) async throws -> T {
+        guard case .postgres = location else { return try await body() }
+        return try await database.withConnection { connection in
+            let lock = connection as! any SQLDatabase
+            try await lock.raw("SELECT pg_advisory_lock(\(literal: Self.startUpLockKey))").run()
+            do {
+                let value = try await body()
+                try await lock.raw("SELECT pg_advisory_unlock(\(literal: Self.startUpLockKey))").run()
+                return value
+            } catch {
+                try? await lock.raw("SELECT pg_advisory_unlock(\(literal: Self.startUpLockKey))").run()
+                throw error
+            }
+        }
+    }
+
+    /// The advisory lock start-up work takes on PostgreSQL ("commons" in ASCII).
+    static let startUpLockKey: Int64 = 0x636F_6D6D_6F6E_73
 
     /// A real round trip to the database; throws when it does not answer or is closed.
     public func ping() async throws {

@@ -17,14 +17,14 @@ struct DurabilityTests {
         let process = Process()
         let port: Int
 
-        init(folder: URL, port: Int) throws {
+        init(folder: URL, port: Int, environment: [String: String] = [:]) throws {
             self.port = port
             process.executableURL = ServerProcessTests.executable
             process.arguments = ["serve", "--port", String(port)]
             process.environment = [
                 "COMMONS_DATA_DIR": folder.path, "COMMONS_DATA_KEY": DurabilityTests.key, "COMMONS_FORM_RATE_LIMIT": "0", "LOG_LEVEL": "warning",
                 "PATH": "/usr/bin:/bin",
-            ]
+            ].merging(environment) { _, new in new }
             process.standardOutput = FileHandle.nullDevice
             process.standardError = FileHandle.nullDevice
             try process.run()

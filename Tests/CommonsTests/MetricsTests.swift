@@ -68,7 +68,7 @@ struct MetricsTests {
             _ = try await client.fillAndSend("/campaigns/sanctuary-schools", clock: clock, canary)
             var answer = (status: 0, body: "")
             for _ in 0..<50 where answer.status != 200 {
-                answer = (try? RawConnection.exchange(port: port, from: "127.0.0.1", "GET", "/metrics")) ?? (0, "")
+                answer = (try? await RawConnection.exchange(port: port, from: "127.0.0.1", "GET", "/metrics")) ?? (0, "")
                 if answer.status != 200 { try await Task.sleep(for: .milliseconds(100)) }
             }
             #expect(answer.status == 200)
@@ -76,7 +76,7 @@ struct MetricsTests {
             #expect(samples.contains { $0.name == "commons_action_writer_batch_size_actions_count" && $0.value >= 1 })
             #expect(samples.contains { $0.name == "commons_action_writer_commit_duration_seconds_count" && $0.value >= 1 })
             #expect(!answer.body.contains("Zanzibarina") && !answer.body.contains("canary"))
-            #expect(try RawConnection.exchange(port: port, from: "127.0.0.1", "GET", "/").status == 404)
+            #expect(try await RawConnection.exchange(port: port, from: "127.0.0.1", "GET", "/").status == 404)
         }
     }
 }

@@ -130,20 +130,27 @@ struct ProxyTests {
         try await site.runLive { client async throws in
             let nginx = try Nginx(binary: try #require(Nginx.binary), upstream: try #require(client.port))
             defer { nginx.stop() }
-            func signUp(from source: String, _ number: Int) throws -> Int {
-                let page = try RawConnection.exchange(port: nginx.port, from: source, "GET", "/campaigns/sanctuary-schools")
+            func signUp(from source: String, _ number: Int) async throws -> Int {
+                let page = try await RawConnection.exchange(port: nginx.port, from: source, "GET", "/campaigns/sanctuary-schools")
                 #expect(page.status == 200)
                 let token = try formToken(in: page.body)
                 clock.advance(by: 5)
                 let body = String(buffer: formBody([("form_token", token), ("given_name", "N\(number)"), ("email", "n\(number)@example.org")]))
                 let type = "application/x-www-form-urlencoded"
-                return try RawConnection.exchange(port: nginx.port, from: source, "POST", "/campaigns/sanctuary-schools", body: body, type: type)
-                    .status
+                return try await RawConnection.exchange(
+                    port: nginx.port,
+                    from: source,
+                    "POST",
+                    "/campaigns/sanctuary-schools",
+                    body: body,
+                    type: type
+                )
+                .status
             }
-            #expect(try signUp(from: "127.0.0.2", 1) == 303)
-            #expect(try signUp(from: "127.0.0.2", 2) == 303)
-            #expect(try signUp(from: "127.0.0.2", 3) == 429)
-            #expect(try signUp(from: "127.0.0.3", 4) == 303)
+            #expect(try await signUp(from: "127.0.0.2", 1) == 303)
+            #expect(try await signUp(from: "127.0.0.2", 2) == 303)
+            #expect(try await signUp(from: "127.0.0.2", 3) == 429)
+            #expect(try await signUp(from: "127.0.0.3", 4) == 303)
         }
         try await site.withStore { store async throws in
             #expect(try await Supporter.query(on: store.database).count() == 3)

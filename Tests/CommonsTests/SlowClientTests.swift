@@ -24,12 +24,12 @@ struct SlowClientTests {
             let silent = try RawConnection(port: port)
             let half = try RawConnection(port: port)
             half.send("GET /news HTTP/1.1\r\nHost: commons.test\r\nUser-Ag")
-            #expect(silent.readUntilClosed(within: 5).closed)
-            #expect(half.readUntilClosed(within: 5).closed)
+            #expect(await silent.readUntilClosed(within: 5).closed)
+            #expect(await half.readUntilClosed(within: 5).closed)
             // Keep-alive: an answered connection that then says nothing is closed too.
             let idle = try RawConnection(port: port)
             idle.send("GET /healthz HTTP/1.1\r\nHost: commons.test\r\n\r\n")
-            let answer = idle.readUntilClosed(within: 5)
+            let answer = await idle.readUntilClosed(within: 10)
             #expect(answer.text.hasPrefix("HTTP/1.1 200"))
             #expect(answer.closed)
         }
@@ -51,7 +51,7 @@ struct SlowClientTests {
                 try await Task.sleep(for: .milliseconds(500))
                 open = slow.send("a")
             }
-            if open { open = !slow.readUntilClosed(within: 2).closed }
+            if open { open = await !slow.readUntilClosed(within: 2).closed }
             #expect(!open)
             #expect(Date().timeIntervalSince(started) < 7)
         }
@@ -66,7 +66,7 @@ struct SlowClientTests {
             greedy.send(
                 "POST /campaigns/sanctuary-schools HTTP/1.1\r\nHost: commons.test\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 1000000000\r\n\r\ngiven_name=a"
             )
-            let answer = greedy.readUntilClosed(within: 3)
+            let answer = await greedy.readUntilClosed(within: 3)
             #expect(answer.text.hasPrefix("HTTP/1.1 413"), "\(answer)")
             #expect(answer.text.lowercased().contains("connection: close"))
             #expect(answer.closed)
@@ -82,7 +82,7 @@ struct SlowClientTests {
             broken.send(
                 "POST /campaigns/sanctuary-schools HTTP/1.1\r\nHost: commons.test\r\nContent-Type: application/x-www-form-urlencoded\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\nabc\r\n0\r\n\r\n"
             )
-            let answer = broken.readUntilClosed(within: 3)
+            let answer = await broken.readUntilClosed(within: 3)
             #expect(answer.text.hasPrefix("HTTP/1.1 400"), "\(answer.text.prefix(40))")
             #expect(try await client.get("/healthz").status == .ok)
         }
@@ -97,13 +97,13 @@ struct SlowClientTests {
             var held: [RawConnection] = []
             for _ in 0..<4 { held.append(try RawConnection(port: port)) }
             let refused = try RawConnection(port: port)
-            #expect(refused.readUntilClosed(within: 2).closed)
+            #expect(await refused.readUntilClosed(within: 2).closed)
             // Closing them frees places.
             held.removeAll()
             try await Task.sleep(for: .milliseconds(200))
             let next = try RawConnection(port: port)
             next.send("GET /healthz HTTP/1.1\r\nHost: commons.test\r\n\r\n")
-            #expect(next.readUntilClosed(within: 3).text.hasPrefix("HTTP/1.1 200"))
+            #expect(await next.readUntilClosed(within: 3).text.hasPrefix("HTTP/1.1 200"))
             _ = held
         }
     }

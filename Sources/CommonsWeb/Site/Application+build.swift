@@ -77,12 +77,16 @@ public func buildApplication(settings: Settings, services: Services, store: Comm
 /// Prepares the store (migrations, data key, demo content) and loads templates, strings and assets.
 func makeSite(settings: Settings, services: Services, store: CommonsDatabase, logger: Logger) async throws -> Site {
     try await store.migrate(AllMigrations.list)
-    let keys = try await loadDataKeys(settings: settings, store: store, logger: logger)
+    // Several servers starting on one PostgreSQL check the key and load the demo one at a time.
+    let keys = try await store.exclusively {
+        let keys = try await loadDataKeys(settings: settings, store: store, logger: logger)
+        if settings.loadDemoContent, try await DemoContent.loadIfEmpty(on: store.database, clock: services.clock) {
+            logger.info("Loaded the demo content (set COMMONS_DEMO=0 to start empty)")
+        }
+        return keys
+    }
     if try await StaffDirectory(database: store.database, clock: services.clock).count() == 0 {
         logger.notice("No staff accounts yet. Create the first admin with: commons user add --email you@example.org --role admin")
-    }
-    if settings.loadDemoContent, try await DemoContent.loadIfEmpty(on: store.database, clock: services.clock) {
-        logger.info("Loaded the demo content (set COMMONS_DEMO=0 to start empty)")
     }
     // `.copy("Resources")` puts the folder itself inside the bundle.
     let resources = Bundle.module.bundleURL.appendingPathComponent("Resources")

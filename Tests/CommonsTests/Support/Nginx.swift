@@ -17,7 +17,14 @@ final class Nginx {
 
     /// Starts nginx on a free loopback port, passing every request to `upstream` with
     /// `X-Forwarded-For` and `X-Forwarded-Proto` set as in `docs/DEPLOY.md`.
-    init(binary: String, upstream: Int) throws {
+    convenience init(binary: String, upstream: Int) throws {
+        try self.init(binary: binary, upstreams: [upstream])
+    }
+
+    /// The same in front of several servers, balanced in turn; a request whose server fails
+    /// before answering is sent to the next (a sign-up may be sent twice: its one-time form
+    /// token makes the second a no-op).
+    init(binary: String, upstreams: [Int]) throws {
         folder = FileManager.default.temporaryDirectory.appendingPathComponent("nginx-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         port = try Self.freePort()
@@ -30,6 +37,9 @@ final class Nginx {
             events { worker_connections 256; }
             http {
                 access_log off;
+                upstream commons {
+            \(upstreams.map { "        server 127.0.0.1:\($0) max_fails=1 fail_timeout=30s;" }.joined(separator: "\n"))
+                }
                 client_body_temp_path \(folder.path)/body;
                 proxy_temp_path \(folder.path)/proxy;
                 fastcgi_temp_path \(folder.path)/fastcgi;
@@ -38,7 +48,9 @@ final class Nginx {
                 server {
                     listen 127.0.0.1:\(port);
                     location / {
-                        proxy_pass http://127.0.0.1:\(upstream);
+                        proxy_pass http://commons;
+                        proxy_next_upstream error timeout http_502 non_idempotent;
+                        proxy_connect_timeout 2s;
                         proxy_set_header Host $host;
                         proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
                         proxy_set_header X-Forwarded-Proto $scheme;
@@ -51,6 +63,9 @@ final class Nginx {
         process = Process()
         process.executableURL = URL(fileURLWithPath: binary)
         process.arguments = ["-p", folder.path, "-c", file.path]
+        // Not the test's own output: a child holding it open would keep the test runner waiting.
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
         try process.run()
         // Ready when it accepts connections.
         for _ in 0..<100 {

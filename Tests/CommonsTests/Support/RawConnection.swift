@@ -6,7 +6,7 @@ import Glibc
 
 /// A plain TCP connection to the test server, for what an HTTP client library will not do:
 /// send half a header, trickle a body, or hold a socket open and say nothing.
-final class RawConnection {
+final class RawConnection: @unchecked Sendable {
     private let socket: Int32
 
     /// `source`: the local address to connect from (any of 127.0.0.0/8 is this machine), so a
@@ -49,8 +49,15 @@ final class RawConnection {
     }
 
     /// Everything the server sends until it closes the connection or `seconds` pass; and
-    /// whether it closed.
-    func readUntilClosed(within seconds: Double) -> (text: String, closed: Bool) {
+    /// whether it closed. The wait happens on a Dispatch thread: blocking one of the few
+    /// threads Swift concurrency runs on would starve the servers under test beside it.
+    func readUntilClosed(within seconds: Double) async -> (text: String, closed: Bool) {
+        await withCheckedContinuation { continuation in
+            DispatchQueue.global().async { continuation.resume(returning: self.blockingRead(within: seconds)) }
+        }
+    }
+
+    private func blockingRead(within seconds: Double) -> (text: String, closed: Bool) {
         var received: [UInt8] = []
         let deadline = Date().addingTimeInterval(seconds)
         var buffer = [UInt8](repeating: 0, count: 4096)
@@ -75,13 +82,13 @@ extension RawConnection {
         _ path: String,
         body: String = "",
         type: String? = nil
-    ) throws -> (status: Int, body: String) {
+    ) async throws -> (status: Int, body: String) {
         let connection = try RawConnection(port: port, from: source)
         var head = "\(method) \(path) HTTP/1.1\r\nHost: commons.test\r\nConnection: close\r\n"
         if let type { head += "Content-Type: \(type)\r\n" }
         if method == "POST" { head += "Content-Length: \(body.utf8.count)\r\n" }
         connection.send(head + "\r\n" + body)
-        let text = connection.readUntilClosed(within: 10).text
+        let text = await connection.readUntilClosed(within: 10).text
         let status = Int(text.split(separator: " ", maxSplits: 2).dropFirst().first ?? "") ?? 0
         return (status, text.components(separatedBy: "\r\n\r\n").dropFirst().joined(separator: "\r\n\r\n"))
     }
