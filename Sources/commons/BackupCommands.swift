@@ -57,3 +57,50 @@ struct RestoreCommand: AsyncParsableCommand {
         }
     }
 }
+
+struct MigrateToPostgres: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "migrate-to-postgres",
+        abstract: "Copy this SQLite site, everything in it, into an empty PostgreSQL database.",
+        discussion: """
+            Stop the server first. Reads the SQLite file in COMMONS_DATA_DIR (DATABASE_URL must be unset), migrates \
+            the PostgreSQL database to the same version, copies every row of every table (documents' files included) \
+            in one transaction, rebuilds the search index, and checks that every table holds as many rows on both \
+            sides. Ids are kept, so the same data key opens the supporters: start the servers with DATABASE_URL set \
+            and the same key (COMMONS_DATA_KEY, or keys/data.key copied beside each).
+            """
+    )
+
+    @Argument(help: "The PostgreSQL database: postgres://user:password@host:port/database (it must hold no site).")
+    var databaseURL: String
+
+    func run() async throws {
+        let settings = loadSettings()
+        guard databaseURL.hasPrefix("postgres://") || databaseURL.hasPrefix("postgresql://") else {
+            fail(CommandError("expected a postgres://user:password@host:port/database URL"))
+        }
+        let logger = makeLogger(settings: settings)
+        do {
+            let source = try await CommonsDatabase.open(settings.database, logger: logger)
+            let target: CommonsDatabase
+            do {
+                target = try await CommonsDatabase.open(.postgres(url: databaseURL), logger: logger)
+            } catch {
+                await source.shutdown()
+                throw error
+            }
+            do {
+                let report = try await MoveToPostgres.run(from: source, to: target, migrations: AllMigrations.list)
+                await source.shutdown()
+                await target.shutdown()
+                print("Copied \(report.total) rows in \(report.rows.count) tables; every table holds as many rows in PostgreSQL.")
+            } catch {
+                await source.shutdown()
+                await target.shutdown()
+                throw error
+            }
+        } catch {
+            fail(error)
+        }
+    }
+}

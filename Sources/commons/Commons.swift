@@ -24,6 +24,7 @@ struct Commons: AsyncParsableCommand {
         version: "commons \(Commons.release) (commit \(buildCommit))",
         subcommands: [
             Serve.self, Migrate.self, User.self, Export.self, Import.self, Purge.self, Keys.self, BackupCommand.self, RestoreCommand.self,
+            MigrateToPostgres.self,
         ],
         defaultSubcommand: Serve.self
     )
