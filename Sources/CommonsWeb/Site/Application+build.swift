@@ -8,7 +8,10 @@ import CommonsStorage
 import FluentKit
 import Foundation
 import Hummingbird
+import HummingbirdCore
+import HummingbirdHTTP2
 import Logging
+import NIOCore
 import ServiceLifecycle
 
 /// The application type `serve` runs and tests drive.
@@ -47,6 +50,27 @@ public func buildApplication(settings: Settings, services: Services, store: Comm
     let site = try await makeSite(settings: settings, services: services, store: store, logger: logger)
     let limits = settings.connectionLimits
     let counter = ConnectionCounter()
+    let guardHandlers: @Sendable () -> [any RemovableChannelHandler] = {
+        [ConnectionGuard(limits: limits, counter: counter, exempt: settings.trustedProxies)]
+    }
+    let idle = Duration.seconds(limits.idleTimeout.components.seconds)
+    let idleAmount = TimeAmount.seconds(limits.idleTimeout.components.seconds)
+    var certificates: TLSCertificates?
+    let server: HTTPServerBuilder
+    if let certificate = settings.tlsCertificate, let key = settings.tlsKey {
+        let loaded = try TLSCertificates(certificate: certificate, key: key)
+        certificates = loaded
+        // HTTP/2 where the client offers it (ALPN), HTTP/1.1 otherwise; every stream guarded alike.
+        server = try .http2Upgrade(
+            tlsConfiguration: loaded.configuration,
+            configuration: .init(
+                idleTimeout: idle,
+                streamConfiguration: .init(additionalChannelHandlers: guardHandlers(), idleTimeout: idleAmount)
+            )
+        )
+    } else {
+        server = .http1(configuration: .init(additionalChannelHandlers: guardHandlers(), idleTimeout: idleAmount))
+    }
     var app = Application(
         responder: SiteResponder(
             router: buildRouter(site: site).buildResponder(),
@@ -54,17 +78,18 @@ public func buildApplication(settings: Settings, services: Services, store: Comm
             trustedProxies: settings.trustedProxies,
             isHTTPS: settings.isHTTPS
         ),
-        server: .http1(
-            configuration: .init(
-                additionalChannelHandlers: [ConnectionGuard(limits: limits, counter: counter, exempt: settings.trustedProxies)],
-                idleTimeout: .seconds(limits.idleTimeout.components.seconds)
-            )
-        ),
+        server: server,
         configuration: .init(address: .hostname(settings.hostname, port: settings.port), serverName: nil),
         logger: logger
     )
     app.addServices(DatabaseService(store: store))
     app.addServices(RetentionService(store: store, policy: settings.retention, clock: services.clock, logger: logger))
+    if let certificates {
+        app.addServices(CertificateReloadService(certificates: certificates, logger: logger))
+        if let port = settings.httpRedirectPort {
+            app.addServices(HTTPSRedirect.application(baseURL: settings.baseURL, host: settings.hostname, port: port, logger: logger))
+        }
+    }
     if let port = settings.metricsPort {
         app.addServices(MetricsRoutes.application(site: site, host: settings.metricsHost, port: port, logger: logger))
     }

@@ -152,6 +152,29 @@ extension Settings {
                 expected: "a random token of 24 to 512 characters without spaces, such as the output of openssl rand -hex 32"
             )
         }
+        let tlsCertificate = value("COMMONS_TLS_CERT")
+        let tlsKey = value("COMMONS_TLS_KEY")
+        if (tlsCertificate == nil) != (tlsKey == nil) {
+            throw SettingsError(
+                variable: tlsCertificate == nil ? "COMMONS_TLS_CERT" : "COMMONS_TLS_KEY",
+                value: "(unset)",
+                expected: "both COMMONS_TLS_CERT and COMMONS_TLS_KEY (PEM files), or neither"
+            )
+        }
+        var httpRedirectPort: Int?
+        if let raw = value("COMMONS_HTTP_REDIRECT_PORT") {
+            guard raw.count <= 5, let parsed = Int(raw), (1...65535).contains(parsed), tlsCertificate != nil else {
+                throw SettingsError(
+                    variable: "COMMONS_HTTP_REDIRECT_PORT",
+                    value: raw,
+                    expected: "a port number from 1 to 65535, with COMMONS_TLS_CERT and COMMONS_TLS_KEY set"
+                )
+            }
+            httpRedirectPort = parsed
+        }
+        if tlsCertificate != nil, baseURL == nil {
+            baseURL = "https://\(hostname):\(port)"
+        }
         return Settings(
             hostname: hostname,
             port: port,
@@ -172,7 +195,10 @@ extension Settings {
             backupsKept: backupsKept,
             metricsPort: metricsPort,
             metricsHost: value("COMMONS_METRICS_HOST") ?? "127.0.0.1",
-            metricsToken: metricsToken
+            metricsToken: metricsToken,
+            tlsCertificate: tlsCertificate,
+            tlsKey: tlsKey,
+            httpRedirectPort: httpRedirectPort
         )
     }
 }

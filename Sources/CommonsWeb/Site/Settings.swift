@@ -43,6 +43,11 @@ public struct Settings: Sendable {
     public var metricsPort: Int?
     /// `COMMONS_METRICS_HOST`: where that listener binds (loopback unless set).
     public var metricsHost: String
+    /// `COMMONS_TLS_CERT` and `COMMONS_TLS_KEY`: PEM files that make `serve` speak HTTPS itself.
+    public var tlsCertificate: String?
+    public var tlsKey: String?
+    /// `COMMONS_HTTP_REDIRECT_PORT`: with TLS, a plain-HTTP port that only redirects to https.
+    public var httpRedirectPort: Int?
     /// `COMMONS_METRICS_TOKEN`: the bearer token that opens `/metrics` on the public port; nil keeps it closed (404).
     public var metricsToken: String?
 
@@ -67,7 +72,10 @@ public struct Settings: Sendable {
         backupsKept: Int = 7,
         metricsPort: Int? = nil,
         metricsHost: String = "127.0.0.1",
-        metricsToken: String? = nil
+        metricsToken: String? = nil,
+        tlsCertificate: String? = nil,
+        tlsKey: String? = nil,
+        httpRedirectPort: Int? = nil
     ) {
         self.hostname = hostname
         self.port = port
@@ -90,10 +98,13 @@ public struct Settings: Sendable {
         self.metricsPort = metricsPort
         self.metricsHost = metricsHost
         self.metricsToken = metricsToken
+        self.tlsCertificate = tlsCertificate
+        self.tlsKey = tlsKey
+        self.httpRedirectPort = httpRedirectPort
     }
 
     /// Whether the public address is https: cookies are `Secure` and HSTS is sent.
-    public var isHTTPS: Bool { baseURL.hasPrefix("https://") }
+    public var isHTTPS: Bool { baseURL.hasPrefix("https://") || tlsCertificate != nil }
 
     /// The zone of a new site: CEJ's, New York's.
     public static let defaultTimeZone = TimeZone(identifier: "America/New_York") ?? .gmt
