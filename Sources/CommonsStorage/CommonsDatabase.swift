@@ -94,6 +94,19 @@ public final class CommonsDatabase: Sendable {
         }
     }
 
+    /// Opens the store at `location`, runs `body` with it, and closes it whether `body` returned or threw.
+    public static func using<T>(_ location: DatabaseLocation, logger: Logger, _ body: (CommonsDatabase) async throws -> T) async throws -> T {
+        let store = try await open(location, logger: logger)
+        do {
+            let value = try await body(store)
+            await store.shutdown()
+            return value
+        } catch {
+            await store.shutdown()
+            throw error
+        }
+    }
+
     /// Applies every migration not yet applied, in order. On PostgreSQL several servers may start
     /// at once: they migrate one after the other (see `exclusively`), and the later ones find
     /// nothing left to do.

@@ -81,24 +81,12 @@ struct MigrateToPostgres: AsyncParsableCommand {
         }
         let logger = makeLogger(settings: settings)
         do {
-            let source = try await CommonsDatabase.open(settings.database, logger: logger)
-            let target: CommonsDatabase
-            do {
-                target = try await CommonsDatabase.open(.postgres(url: databaseURL), logger: logger)
-            } catch {
-                await source.shutdown()
-                throw error
+            let report = try await CommonsDatabase.using(settings.database, logger: logger) { source in
+                try await CommonsDatabase.using(.postgres(url: databaseURL), logger: logger) { target in
+                    try await MoveToPostgres.run(from: source, to: target, migrations: AllMigrations.list)
+                }
             }
-            do {
-                let report = try await MoveToPostgres.run(from: source, to: target, migrations: AllMigrations.list)
-                await source.shutdown()
-                await target.shutdown()
-                print("Copied \(report.total) rows in \(report.rows.count) tables; every table holds as many rows in PostgreSQL.")
-            } catch {
-                await source.shutdown()
-                await target.shutdown()
-                throw error
-            }
+            print("Copied \(report.total) rows in \(report.rows.count) tables; every table holds as many rows in PostgreSQL.")
         } catch {
             fail(error)
         }

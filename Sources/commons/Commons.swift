@@ -85,14 +85,7 @@ struct Migrate: AsyncParsableCommand {
         let settings = loadSettings()
         let logger = makeLogger(settings: settings)
         do {
-            let store = try await CommonsDatabase.open(settings.database, logger: logger)
-            do {
-                try await store.migrate(AllMigrations.list)
-            } catch {
-                await store.shutdown()
-                throw error
-            }
-            await store.shutdown()
+            try await CommonsDatabase.using(settings.database, logger: logger) { store in try await store.migrate(AllMigrations.list) }
             print("Migrations are up to date (\(settings.database.kindName)).")
         } catch {
             fail(error)
@@ -102,15 +95,9 @@ struct Migrate: AsyncParsableCommand {
 
 /// Opens the data store with pending migrations applied, runs `body`, and closes it.
 func withStore<T>(_ settings: Settings, _ body: (CommonsDatabase) async throws -> T) async throws -> T {
-    let store = try await CommonsDatabase.open(settings.database, logger: makeLogger(settings: settings))
-    do {
+    try await CommonsDatabase.using(settings.database, logger: makeLogger(settings: settings)) { store in
         try await store.migrate(AllMigrations.list)
-        let value = try await body(store)
-        await store.shutdown()
-        return value
-    } catch {
-        await store.shutdown()
-        throw error
+        return try await body(store)
     }
 }
 

@@ -20,15 +20,7 @@ public enum Backups {
 
     /// A consistent copy of the site the settings name, written to `file`.
     public static func write(settings: Settings, to file: String, logger: Logger) async throws -> Backup.Report {
-        let store = try await CommonsDatabase.open(settings.database, logger: logger)
-        do {
-            let report = try await Backup.write(store, to: file)
-            await store.shutdown()
-            return report
-        } catch {
-            await store.shutdown()
-            throw error
-        }
+        try await CommonsDatabase.using(settings.database, logger: logger) { store in try await Backup.write(store, to: file) }
     }
 
     /// Restores `file` into the data directory or database the settings name. Refuses one that
@@ -103,15 +95,7 @@ public enum Backups {
     }
 
     static func withStore<T>(_ location: DatabaseLocation, logger: Logger, _ body: (CommonsDatabase) async throws -> T) async throws -> T {
-        let store = try await CommonsDatabase.open(location, logger: logger)
-        do {
-            let value = try await body(store)
-            await store.shutdown()
-            return value
-        } catch {
-            await store.shutdown()
-            throw error
-        }
+        try await CommonsDatabase.using(location, logger: logger, body)
     }
 }
 

@@ -53,15 +53,7 @@ struct TestSite {
 
     /// Opens the database directly, for arranging data and checking what was stored.
     func withStore<Value>(_ body: (CommonsDatabase) async throws -> Value) async throws -> Value {
-        let store = try await CommonsDatabase.open(database.location, logger: TestDatabase.logger)
-        do {
-            let value = try await body(store)
-            await store.shutdown()
-            return value
-        } catch {
-            await store.shutdown()
-            throw error
-        }
+        try await CommonsDatabase.using(database.location, logger: TestDatabase.logger, body)
     }
 
     func destroy() async {
