@@ -49,6 +49,7 @@ struct MetricsTests {
             #expect(samples.contains { $0.name == "commons_page_cache_lookups_total" && $0.labels.contains(#"result="hit""#) && $0.value >= 1 })
             #expect(samples.contains { $0.name == "commons_page_cache_size_bytes" && $0.value > 0 })
             #expect(samples.contains { $0.name == "commons_process_resident_memory_bytes" && $0.value > 1_000_000 })
+            #expect(samples.contains { $0.name == "commons_database_connections" && $0.labels.contains(#"state="open""#) && $0.value == 1 })
             // Raw paths never become labels.
             #expect(!text.contains("cej-calls-for-sanctuary-schools") && !text.contains("/no/such/page"))
         }
@@ -77,6 +78,20 @@ struct MetricsTests {
             #expect(samples.contains { $0.name == "commons_action_writer_commit_duration_seconds_count" && $0.value >= 1 })
             #expect(!answer.body.contains("Zanzibarina") && !answer.body.contains("canary"))
             #expect(try await RawConnection.exchange(port: port, from: "127.0.0.1", "GET", "/").status == 404)
+        }
+    }
+
+    /// On PostgreSQL the connections are the database's own count, by state, every server's.
+    @Test(.enabled(if: TestDatabase.postgresAvailable, TestDatabase.postgresSkipReason))
+    func test_metrics_count_the_database_connections_on_postgres() async throws {
+        var site = try await TestSite.make(.postgres)
+        let database = site.database
+        defer { Task { await database.destroy() } }
+        site.settings.metricsToken = Self.token
+        try await site.run { client async throws in
+            let response = try await client.execute(uri: "/metrics", method: .get, headers: [.authorization: "Bearer \(Self.token)"])
+            let active = Self.samples(response.text).first { $0.name == "commons_database_connections" && $0.labels.contains(#"state="active""#) }
+            #expect((active?.value ?? 0) >= 1)
         }
     }
 }

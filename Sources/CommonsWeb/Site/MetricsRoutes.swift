@@ -18,15 +18,19 @@ struct MetricsRoutes {
                 headers[.cacheControl] = "no-store"
                 return Response(status: .unauthorized, headers: headers)
             }
-            return exposition()
+            return await exposition()
         }
     }
 
-    func exposition() -> Response {
+    func exposition() async -> Response {
         var headers = HTTPFields()
         headers[.contentType] = "text/plain; version=0.0.4; charset=utf-8"
         headers[.cacheControl] = "no-store"
-        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: site.metrics.scrape(pageCache: site.pageCache))))
+        return Response(
+            status: .ok,
+            headers: headers,
+            body: .init(byteBuffer: ByteBuffer(string: await site.metrics.scrape(pageCache: site.pageCache, store: site.store)))
+        )
     }
 
     /// `Bearer TOKEN`, compared in constant time (as hashes, so the lengths say nothing either).
@@ -42,7 +46,7 @@ struct MetricsRoutes {
     static func application(site: Site, host: String, port: Int, logger: Logger) -> some ApplicationProtocol {
         let router = Router()
         let routes = MetricsRoutes(site: site)
-        router.get("/metrics") { _, _ in routes.exposition() }
+        router.get("/metrics") { _, _ in await routes.exposition() }
         return Application(router: router, configuration: .init(address: .hostname(host, port: port), serverName: nil), logger: logger)
     }
 }

@@ -1,5 +1,7 @@
+import CommonsStorage
 import Foundation
 import Prometheus
+import SQLKit
 
 /// What an operator watches, in Prometheus's text format (`/metrics`), through swift-prometheus:
 /// requests by route pattern and status (never by raw path, so no slug or id becomes a label),
@@ -47,8 +49,29 @@ final class SiteMetrics: Sendable {
         ).record(commit)
     }
 
-    /// The exposition text, with the gauges read now.
-    func scrape(pageCache: PageCache?) -> String {
+    /// The exposition text, with the gauges read now: the page cache, the process's memory, and
+    /// the database's connections as the database sees them (on PostgreSQL, every server's, by
+    /// state, from `pg_stat_activity`; SQLite has this process's one).
+    func scrape(pageCache: PageCache?, store: CommonsDatabase) async -> String {
+        var connections: [(String, Double)] = [("open", 1)]
+        if case .postgres = store.location,
+            let rows = try? await store.sql.raw(
+                "SELECT coalesce(state, 'unknown') AS state, count(*) AS n FROM pg_stat_activity WHERE datname = current_database() GROUP BY 1"
+            ).all()
+        {
+            connections = rows.compactMap { row in
+                guard let state = try? row.decode(column: "state", as: String.self), let count = try? row.decode(column: "n", as: Int.self) else {
+                    return nil
+                }
+                return (state.replacingOccurrences(of: " ", with: "_"), Double(count))
+            }
+        }
+        for (state, count) in connections {
+            registry.makeGauge(
+                descriptor: Self.name("database", "connections", "Connections to the database, by state."),
+                labels: [("state", state)]
+            ).set(count)
+        }
         if let pageCache {
             registry.makeGauge(descriptor: Self.name("page_cache_size", "bytes", "Memory held by rendered pages.")).set(Double(pageCache.byteCount))
             registry.makeGauge(descriptor: Self.name("page_cache_entries", "pages", "Rendered pages kept.")).set(Double(pageCache.entryCount))
