@@ -62,7 +62,7 @@ struct DocumentList {
             let date = document.publishedAt ?? Date(timeIntervalSince1970: 0)
             return Item(
                 title: document.title,
-                url: SitePath.localized(SitePath.document(document.slug), in: language),
+                url: SitePath.document(in: language, document.slug),
                 details: "\(type), \(formatting.size(document.byteCount))",
                 dateISO: formatting.machineDate(date),
                 dateText: formatting.date(date)

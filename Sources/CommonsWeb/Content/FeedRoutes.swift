@@ -21,8 +21,8 @@ struct FeedRoutes {
         let posts = try await site.newsroom.latestPublicPosts(limit: RSSFeed.itemCount)
         let feed = RSSFeed(
             title: siteName,
-            link: baseURL + SitePath.localized(SitePath.home(), in: context.language),
-            selfURL: baseURL + SitePath.localized(SitePath.feed(), in: context.language),
+            link: baseURL + context.link(SitePath.home),
+            selfURL: baseURL + context.link(SitePath.feed),
             description: settings[.tagline] ?? siteName,
             language: context.language,
             posts: posts,
@@ -39,8 +39,8 @@ struct FeedRoutes {
         if posts.isEmpty { throw SiteError.notFound }
         let feed = RSSFeed(
             title: "\(siteName): \(category.name)",
-            link: baseURL + SitePath.localized(SitePath.category(slug), in: context.language),
-            selfURL: baseURL + SitePath.localized(SitePath.categoryFeed(slug), in: context.language),
+            link: baseURL + context.link(SitePath.category, slug),
+            selfURL: baseURL + context.link(SitePath.categoryFeed, slug),
             description: category.description.isEmpty ? category.name : category.description,
             language: context.language,
             posts: posts,

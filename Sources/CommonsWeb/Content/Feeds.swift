@@ -35,7 +35,7 @@ struct RSSFeed {
             let summary = post.summary.isEmpty ? "" : "<p>\(HTMLText.escape(post.summary))</p>"
             return Item(
                 title: post.title,
-                link: baseURL + SitePath.localized(SitePath.post(post.slug), in: language),
+                link: baseURL + SitePath.post(in: language, post.slug),
                 pubDate: Self.rfc822(post.publishAt ?? Date(timeIntervalSince1970: 0)),
                 descriptionHTML: summary + Self.absolutizingLinks(in: body, baseURL: baseURL),
                 categories: post.categories.map(\.name)

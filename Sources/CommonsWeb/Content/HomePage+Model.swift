@@ -39,7 +39,7 @@ struct HomePage {
             let translation = page.id.flatMap { translations[$0] }
             return Section(
                 title: translation?.title ?? page.title,
-                url: SitePath.localized(SitePath.page(page.slug), in: language),
+                url: SitePath.page(in: language, page.slug),
                 html: translation.map { $0.body.isEmpty ? page.bodyHTML : $0.bodyHTML } ?? page.bodyHTML,
                 contentLang: translation == nil ? untranslated : nil
             )
@@ -58,7 +58,7 @@ struct HomePage {
             let text = translation.map { $0.body.isEmpty ? HTMLText.stripTags(campaign.descriptionHTML) : $0.bodyText }
             return CampaignTeaser(
                 title: title,
-                url: SitePath.localized(SitePath.campaign(campaign.slug), in: language),
+                url: SitePath.campaign(in: language, campaign.slug),
                 summary: Site.shorten(text ?? HTMLText.stripTags(campaign.descriptionHTML), to: 220),
                 callToAction: formatting.strings.format("home.campaign_call", ["title": title]),
                 contentLang: translation == nil ? untranslated : nil

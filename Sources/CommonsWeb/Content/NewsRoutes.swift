@@ -64,7 +64,7 @@ struct NewsRoutes {
             introduction = category.description.isEmpty ? nil : category.description
             feed = Feed(
                 title: strings.format("news.category_feed", ["name": category.name]),
-                url: SitePath.localized(SitePath.categoryFeed(category.slug), in: context.language)
+                url: context.link(SitePath.categoryFeed, category.slug)
             )
         case .tag(let tag):
             heading = strings.format("news.tag_title", ["name": tag.name])

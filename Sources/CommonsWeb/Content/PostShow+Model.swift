@@ -54,21 +54,21 @@ struct PostShow {
         bodyHTML = words.bodyHTML
         // The library's description of an image is its alt text; its title when it has none.
         image = post.featuredDocument.map { Image(src: SitePath.documentFile($0.slug), alt: $0.description.isEmpty ? $0.title : $0.description) }
-        categories = post.categories.map { Link(label: $0.name, url: SitePath.localized(SitePath.category($0.slug), in: language)) }
-        tags = post.tags.map { Link(label: $0.name, url: SitePath.localized(SitePath.tag($0.slug), in: language)) }
+        categories = post.categories.map { Link(label: $0.name, url: SitePath.category(in: language, $0.slug)) }
+        tags = post.tags.map { Link(label: $0.name, url: SitePath.tag(in: language, $0.slug)) }
         documents = query.documents.map { document in
             let type = FileType(contentType: document.contentType)?.label ?? document.contentType
             return DocumentLink(
                 title: document.title,
-                url: SitePath.localized(SitePath.document(document.slug), in: language),
+                url: SitePath.document(in: language, document.slug),
                 details: "\(type), \(formatting.size(document.byteCount))"
             )
         }
-        older = query.older.map { Link(label: $0.title, url: SitePath.localized(SitePath.post($0.slug), in: language)) }
+        older = query.older.map { Link(label: $0.title, url: SitePath.post(in: language, $0.slug)) }
         hasCategories = !categories.isEmpty
         hasTags = !tags.isEmpty
         hasDocuments = !documents.isEmpty
-        newer = query.newer.map { Link(label: $0.title, url: SitePath.localized(SitePath.post($0.slug), in: language)) }
+        newer = query.newer.map { Link(label: $0.title, url: SitePath.post(in: language, $0.slug)) }
         hasNeighbours = older != nil || newer != nil
     }
 }

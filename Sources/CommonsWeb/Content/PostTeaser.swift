@@ -20,7 +20,7 @@ struct PostTeaser {
         let words = translation.map { TranslatedText($0, original: (post.summary, post.bodyHTML, post.bodyText)) }
         title = words?.title ?? post.title
         contentLang = formatting.language == .english || words != nil ? nil : Language.english.tag
-        url = SitePath.localized(SitePath.post(post.slug), in: formatting.language)
+        url = SitePath.post(in: formatting.language, post.slug)
         let date = post.publishAt ?? post.createdAt ?? Date(timeIntervalSince1970: 0)
         dateISO = formatting.machineDate(date)
         dateText = formatting.date(date)

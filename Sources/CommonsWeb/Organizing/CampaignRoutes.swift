@@ -27,7 +27,7 @@ struct CampaignRoutes {
         let form =
             campaign.status == .open
             ? ActionForm(
-                action: SitePath.localized(SitePath.campaign(slug), in: context.language),
+                action: context.link(SitePath.campaign, slug),
                 token: site.formTokens.issue(at: site.clock.now),
                 asked: campaign.asked,
                 required: campaign.required,
@@ -86,7 +86,7 @@ struct CampaignRoutes {
             message: campaign.thankYou.isEmpty ? strings["thanks.default"] : campaign.thankYou,
             detail: detail,
             onlineURL: nil,
-            backURL: SitePath.localized(SitePath.campaign(slug), in: context.language),
+            backURL: context.link(SitePath.campaign, slug),
             backLabel: strings.format("thanks.back", ["title": campaign.title])
         )
         return site.views.page(.thanks, model)

@@ -13,7 +13,7 @@ struct EventSummary {
 
     init(_ event: Event, title: String? = nil, formatting: Formatting) {
         self.title = title ?? event.title
-        url = SitePath.localized(SitePath.event(event.slug), in: formatting.language)
+        url = SitePath.event(in: formatting.language, event.slug)
         whenText = formatting.eventTime(start: event.startsAt, end: event.endsAt, timeZone: event.timeZone)
         startISO = ISO8601DateFormatter().string(from: event.startsAt)
         let place = [event.venue, event.address].filter { !$0.isEmpty }.joined(separator: ", ")

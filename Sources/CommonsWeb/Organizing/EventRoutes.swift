@@ -61,7 +61,7 @@ struct EventRoutes {
         let form =
             notice == nil
             ? ActionForm(
-                action: SitePath.localized(SitePath.event(slug), in: context.language),
+                action: context.link(SitePath.event, slug),
                 token: site.formTokens.issue(at: site.clock.now),
                 asked: [.phone],
                 required: [],
@@ -127,7 +127,7 @@ struct EventRoutes {
             message: strings[waitlisted ? "events.waitlisted" : "events.confirmed"],
             detail: EventSummary(event, formatting: site.formatting(context.language)).whenText,
             onlineURL: answer != nil && !waitlisted ? event.onlineURL : nil,
-            backURL: SitePath.localized(SitePath.event(slug), in: context.language),
+            backURL: context.link(SitePath.event, slug),
             backLabel: strings.format("thanks.back", ["title": event.title])
         )
         return site.views.page(.thanks, model)

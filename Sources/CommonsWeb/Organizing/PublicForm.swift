@@ -112,8 +112,8 @@ extension Site {
             layout: layout,
             heading: strings["page.too_many_title"],
             text: strings["page.too_many_text"],
-            homeURL: SitePath.localized(SitePath.home(), in: context.language),
-            newsURL: SitePath.localized(SitePath.news(), in: context.language)
+            homeURL: context.link(SitePath.home),
+            newsURL: context.link(SitePath.news)
         )
         var response = views.page(.error, model, status: .tooManyRequests)
         response.headers[.retryAfter] = String(wait)

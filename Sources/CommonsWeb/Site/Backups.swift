@@ -35,13 +35,13 @@ public enum Backups {
         switch settings.database {
         case .sqlite(let path):
             if FileManager.default.fileExists(atPath: path) {
-                try await withStore(.sqlite(path: path), logger: logger) { store in
+                try await CommonsDatabase.using(.sqlite(path: path), logger: logger) { store in
                     if !force, try await !Backup.isEmpty(store) { throw BackupError.notEmpty }
                 }
             }
             let staged = try await Backup.stageSQLite(from: file, for: path)
             do {
-                let report = try await withStore(.sqlite(path: staged), logger: logger) { store in
+                let report = try await CommonsDatabase.using(.sqlite(path: staged), logger: logger) { store in
                     try await Backup.check(store)
                     return try await verify(store, settings: settings)
                 }
@@ -52,11 +52,11 @@ public enum Backups {
                 throw error
             }
         case .postgres(let url):
-            try await withStore(settings.database, logger: logger) { store in
+            try await CommonsDatabase.using(settings.database, logger: logger) { store in
                 if !force, try await !Backup.isEmpty(store) { throw BackupError.notEmpty }
             }
             try await Backup.restorePostgres(from: file, into: url, clean: force)
-            return try await withStore(settings.database, logger: logger) { store in
+            return try await CommonsDatabase.using(settings.database, logger: logger) { store in
                 try await Backup.check(store)
                 return try await verify(store, settings: settings)
             }
@@ -92,10 +92,6 @@ public enum Backups {
         let ours = try FileManager.default.contentsOfDirectory(atPath: folder).filter { $0.hasPrefix("commons-") && $0.hasSuffix(suffix) }.sorted()
         for old in ours.dropLast(keep) { try? FileManager.default.removeItem(atPath: "\(folder)/\(old)") }
         return report
-    }
-
-    static func withStore<T>(_ location: DatabaseLocation, logger: Logger, _ body: (CommonsDatabase) async throws -> T) async throws -> T {
-        try await CommonsDatabase.using(location, logger: logger, body)
     }
 }
 

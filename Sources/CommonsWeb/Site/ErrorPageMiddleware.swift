@@ -83,8 +83,8 @@ struct ErrorPageMiddleware: RouterMiddleware {
             layout: layout,
             heading: strings[titleKey],
             text: strings[textKey],
-            homeURL: SitePath.localized(SitePath.home(), in: context.language),
-            newsURL: SitePath.localized(SitePath.news(), in: context.language)
+            homeURL: context.link(SitePath.home),
+            newsURL: context.link(SitePath.news)
         )
         var response = site.views.page(.error, model, status: status)
         response.headers[.cacheControl] = "no-store"

@@ -46,7 +46,7 @@ struct MetricsRoutes {
     static func application(site: Site, host: String, port: Int, logger: Logger) -> some ApplicationProtocol {
         let router = Router()
         let routes = MetricsRoutes(site: site)
-        router.get("/metrics") { _, _ in await routes.exposition() }
+        router.get(SitePath.metrics) { _, _ in await routes.exposition() }
         return Application(router: router, configuration: .init(address: .hostname(host, port: port), serverName: nil), logger: logger)
     }
 }

@@ -98,7 +98,7 @@ struct Site: Sendable {
         return Layout(
             lang: language.tag,
             dir: language.direction,
-            homeURL: SitePath.localized(SitePath.home(), in: language),
+            homeURL: SitePath.home(in: language),
             alternates: alternates,
             languageChoices: choices,
             hasLanguageChoices: !choices.isEmpty,
@@ -115,9 +115,9 @@ struct Site: Sendable {
             ogImage: meta.image.map { self.settings.baseURL + $0 },
             relNext: meta.next.map { SitePath.localized($0, in: language) },
             relPrev: meta.prev.map { SitePath.localized($0, in: language) },
-            feeds: [Feed(title: strings.format("site.feed_title", ["site": siteName]), url: SitePath.localized(SitePath.feed(), in: language))]
+            feeds: [Feed(title: strings.format("site.feed_title", ["site": siteName]), url: SitePath.feed(in: language))]
                 + (meta.feed.map { [$0] } ?? []),
-            searchURL: SitePath.localized(SitePath.search(), in: language),
+            searchURL: SitePath.search(in: language),
             navigation: [
                 item("nav.home", SitePath.home()),
                 item("nav.news", SitePath.news()),

@@ -18,7 +18,7 @@ struct SystemRoutes {
     func chooseLanguage(code: String, next: String?, secure isHTTPS: Bool) throws -> Response {
         guard let language = site.languages.first(where: { $0.code == code }) else { throw SiteError.notFound }
         // Only a path on this site: never an open redirect.
-        let home = SitePath.localized(SitePath.home(), in: language)
+        let home = SitePath.home(in: language)
         let target = next.flatMap(SitePath.localRedirectTarget) ?? home
         var response = Response.redirect(to: target, type: .normal)
         let secure = isHTTPS ? "; Secure" : ""
