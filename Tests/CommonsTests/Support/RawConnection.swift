@@ -12,31 +12,33 @@ final class RawConnection: @unchecked Sendable {
     /// `source`: the local address to connect from (any of 127.0.0.0/8 is this machine), so a
     /// test can be several visitors.
     init(port: Int, from source: String? = nil) throws {
-        socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard socket >= 0 else { throw RawConnectionError.cannotConnect }
+        // Built in a local and closed here on failure: `self.socket` is set only once connected,
+        // so `deinit` never closes a descriptor twice (a second close could close another
+        // thread's socket that reused the number).
+        let descriptor = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard descriptor >= 0 else { throw RawConnectionError.cannotConnect }
+        func fail() -> RawConnectionError {
+            close(descriptor)
+            return RawConnectionError.cannotConnect
+        }
         if let source {
             var local = sockaddr_in()
             local.sin_family = sa_family_t(AF_INET)
             local.sin_addr.s_addr = inet_addr(source)
             let bound = withUnsafePointer(to: &local) {
-                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(socket, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
             }
-            guard bound == 0 else {
-                close(socket)
-                throw RawConnectionError.cannotConnect
-            }
+            guard bound == 0 else { throw fail() }
         }
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_port = in_port_t(UInt16(port).bigEndian)
         address.sin_addr.s_addr = inet_addr("127.0.0.1")
         let result = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(socket, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
         }
-        guard result == 0 else {
-            close(socket)
-            throw RawConnectionError.cannotConnect
-        }
+        guard result == 0 else { throw fail() }
+        socket = descriptor
     }
 
     deinit { close(socket) }
