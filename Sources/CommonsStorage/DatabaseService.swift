@@ -11,6 +11,9 @@ public struct DatabaseService: Service {
 
     public func run() async throws {
         try? await gracefulShutdown()
+        // A handler whose query was sent just before the server stopped gets a moment for the
+        // answer: closing the pool under a query in flight leaves its promise unanswered.
+        try? await Task.sleep(for: .milliseconds(500))
         await store.shutdown()
     }
 }
