@@ -119,6 +119,31 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // A small SMTP client over SwiftNIO: EHLO, STARTTLS, AUTH, PIPELINING, SMTPUTF8.
+        .target(
+            name: "CommonsSMTP",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // Email to supporters: the durable outbox, messages, mailings, delivery, suppression.
+        .target(
+            name: "CommonsMail",
+            dependencies: [
+                "CommonsCore",
+                "CommonsAudit",
+                "CommonsPrivacy",
+                "CommonsOrganizing",
+                "CommonsSMTP",
+                .product(name: "FluentKit", package: "fluent-kit"),
+                .product(name: "SQLKit", package: "sql-kit"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // The CEJ seed site, loaded through the same domain code editors use.
         .target(
             name: "CommonsDemo",
@@ -156,6 +181,8 @@ let package = Package(
                 "CommonsAudit",
                 "CommonsDemo",
                 "CommonsImport",
+                "CommonsMail",
+                "CommonsSMTP",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HummingbirdHTTP2", package: "hummingbird"),
@@ -193,6 +220,8 @@ let package = Package(
                 "CommonsOrganizing",
                 "CommonsPrivacy",
                 "CommonsImport",
+                "CommonsMail",
+                "CommonsSMTP",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -219,6 +248,8 @@ let package = Package(
                 "CommonsAudit",
                 "CommonsDemo",
                 "CommonsWeb",
+                "CommonsMail",
+                "CommonsSMTP",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),

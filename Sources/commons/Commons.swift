@@ -24,7 +24,7 @@ struct Commons: AsyncParsableCommand {
         version: "commons \(Commons.release) (commit \(buildCommit))",
         subcommands: [
             Serve.self, Migrate.self, User.self, Export.self, Import.self, Purge.self, Keys.self, BackupCommand.self, RestoreCommand.self,
-            MigrateToPostgres.self,
+            MigrateToPostgres.self, Mail.self,
         ],
         defaultSubcommand: Serve.self
     )
@@ -260,6 +260,33 @@ struct Import: AsyncParsableCommand {
     struct ImportError: Error, CustomStringConvertible {
         let description: String
         init(_ description: String) { self.description = description }
+    }
+}
+
+struct Mail: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Check the mail settings.", subcommands: [Test.self])
+
+    struct Test: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Send one test message through COMMONS_SMTP_URL and print what the server answered.",
+            discussion: """
+                Uses COMMONS_SMTP_URL, COMMONS_SMTP_CA_FILE and COMMONS_MAIL_FROM as `serve` does. The message goes straight to \
+                the relay, not through the outbox. Exits non-zero with the reason in words when it could not be sent.
+                """
+        )
+
+        @Option(help: "The address to send the test message to.")
+        var to: String
+
+        func run() async throws {
+            let settings = loadSettings()
+            do {
+                for line in try await sendTestMail(settings: settings, to: to) { print(line) }
+                print("Sent: the server accepted the test message for \(to).")
+            } catch {
+                fail(error)
+            }
+        }
     }
 }
 

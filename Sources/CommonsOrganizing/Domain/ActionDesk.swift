@@ -13,15 +13,33 @@ public struct ActionSubmission: Sendable {
     public var formToken: String
     /// People coming along, for an RSVP.
     public var guests: Int
+    /// The language of the page the form was on: what follows (a confirmation) is written in it.
+    public var language: String
 
-    public init(person: Person, emailOptIn: Bool, smsOptIn: Bool, formToken: String, guests: Int = 0) {
+    public init(person: Person, emailOptIn: Bool, smsOptIn: Bool, formToken: String, guests: Int = 0, language: String = "en") {
         self.person = person
         self.emailOptIn = emailOptIn
         self.smsOptIn = smsOptIn
         self.formToken = formToken
         self.guests = guests
+        self.language = language
     }
 }
+
+/// An action just written, handed to what follows it inside the same transaction (the
+/// confirmation email is queued there, so it commits with the action or not at all).
+public struct RecordedAction: Sendable {
+    public let action: Action
+    public let supporterID: UUID
+    /// The person as the form described them (the address the confirmation goes to).
+    public let person: Person
+    public let language: String
+    public let campaign: Campaign?
+    public let event: Event?
+}
+
+/// What follows a recorded action, inside its transaction.
+public typealias ActionFollowUp = @Sendable (RecordedAction, any Database) async throws -> Void
 
 /// What became of a submission.
 public enum ActionOutcome: Sendable, Equatable {
@@ -52,14 +70,18 @@ public struct ActionDesk: Sendable {
     let vault: SupporterVault
     let clock: Clock
     let writer: ActionWriter
+    let followUp: ActionFollowUp?
 
-    /// - Parameter writer: the process's one action writer; pass the shared one so concurrent
-    ///   actions commit together.
-    public init(database: any Database, keys: DataKeys, clock: Clock, writer: ActionWriter? = nil) {
+    /// - Parameters:
+    ///   - writer: the process's one action writer; pass the shared one so concurrent actions
+    ///     commit together.
+    ///   - followUp: run after each new action in its transaction (not for a form sent twice).
+    public init(database: any Database, keys: DataKeys, clock: Clock, writer: ActionWriter? = nil, followUp: ActionFollowUp? = nil) {
         self.database = database
         self.vault = SupporterVault(keys: keys)
         self.clock = clock
         self.writer = writer ?? ActionWriter(database: database)
+        self.followUp = followUp
     }
 
     /// Joins a sign-up or signs a petition.
@@ -67,7 +89,7 @@ public struct ActionDesk: Sendable {
         guard campaign.status == .open else { throw ActionError.campaignClosed }
         let campaignID = try campaign.requireID()
         let kind: Action.Kind = campaign.kind == .petition ? .petition : .signup
-        return try await record(submission, tags: campaign.tagList) { action, _ in
+        return try await record(submission, tags: campaign.tagList, campaign: campaign) { action, _ in
             action.$campaign.id = campaignID
             action.kind = kind
             return false
@@ -81,7 +103,7 @@ public struct ActionDesk: Sendable {
         guard (0...Self.maximumGuests).contains(submission.guests) else { throw ValidationErrors(field: "guests", message: "error.guests_invalid") }
         let eventID = try event.requireID()
         let capacity = event.capacity
-        return try await record(submission, tags: []) { action, db in
+        return try await record(submission, tags: [], event: event) { action, db in
             action.$event.id = eventID
             action.kind = .rsvp
             action.guests = submission.guests
@@ -103,18 +125,21 @@ public struct ActionDesk: Sendable {
     private func record(
         _ submission: ActionSubmission,
         tags: [String],
+        campaign: Campaign? = nil,
+        event: Event? = nil,
         configure: @escaping @Sendable (Action, any Database) async throws -> Bool
     ) async throws -> ActionOutcome {
         let now = clock.now
         do {
             // A form sent again meets the unique form id; the catch below answers as the first time.
-            return try await writer.write { [vault] db in
+            return try await writer.write { [vault, followUp] db in
                 let (supporter, isNew) = try await Self.upsertSupporter(submission, vault: vault, now: now, on: db)
                 let action = Action()
                 action.id = UUID()
                 action.$supporter.id = try supporter.requireID()
                 try vault.sealSubmission(submission.person, into: action)
                 action.formToken = submission.formToken
+                action.language = submission.language
                 action.emailOptIn = submission.emailOptIn
                 action.smsOptIn = submission.smsOptIn
                 let consented = submission.emailOptIn || submission.smsOptIn
@@ -137,6 +162,17 @@ public struct ActionDesk: Sendable {
                         label.name = tag
                         try await label.create(on: db)
                     }
+                }
+                if let followUp {
+                    let recorded = RecordedAction(
+                        action: action,
+                        supporterID: try supporter.requireID(),
+                        person: submission.person,
+                        language: submission.language,
+                        campaign: campaign,
+                        event: event
+                    )
+                    try await followUp(recorded, db)
                 }
                 return .recorded(waitlisted: action.waitlisted)
             }

@@ -17,6 +17,8 @@ public struct CampaignDraft: Sendable {
     public var supporterTags: [String]
     public var askedFields: Set<PersonField>
     public var requiredFields: Set<PersonField>
+    /// Write to each person who signs, in their language.
+    public var sendsConfirmation: Bool
 
     public init(
         title: String,
@@ -31,7 +33,8 @@ public struct CampaignDraft: Sendable {
         featured: Bool = false,
         supporterTags: [String] = [],
         askedFields: Set<PersonField> = [],
-        requiredFields: Set<PersonField> = []
+        requiredFields: Set<PersonField> = [],
+        sendsConfirmation: Bool = true
     ) {
         self.title = title
         self.slug = slug
@@ -46,6 +49,7 @@ public struct CampaignDraft: Sendable {
         self.supporterTags = supporterTags
         self.askedFields = askedFields
         self.requiredFields = requiredFields
+        self.sendsConfirmation = sendsConfirmation
     }
 }
 
@@ -110,6 +114,7 @@ public struct CampaignDirectory: Sendable {
             campaign.supporterTags = draft.supporterTags.map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }.joined(separator: ",")
             campaign.askedFields = PersonField.list(draft.askedFields.union(draft.requiredFields))
             campaign.requiredFields = PersonField.list(draft.requiredFields)
+            campaign.sendsConfirmation = draft.sendsConfirmation
             try await campaign.save(on: db)
             return campaign
         }

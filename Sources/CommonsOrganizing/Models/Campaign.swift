@@ -41,6 +41,8 @@ public final class Campaign: Model, @unchecked Sendable {
     @Field(key: "asked_fields") public var askedFields: String
     /// Which of the asked fields must be filled in.
     @Field(key: "required_fields") public var requiredFields: String
+    /// Each person who signs gets a confirmation in their language.
+    @Field(key: "sends_confirmation") public var sendsConfirmation: Bool
     @Timestamp(key: "created_at", on: .create) public var createdAt: Date?
     @Timestamp(key: "updated_at", on: .update) public var updatedAt: Date?
 

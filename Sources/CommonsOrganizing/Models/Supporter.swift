@@ -45,6 +45,10 @@ public final class Action: Model, @unchecked Sendable {
 
     public enum Kind: String, Codable, Sendable {
         case signup, petition, rsvp
+        /// Asked for no more mailings (the link in every mailing).
+        case unsubscribe
+        /// The address refused mail for good; mailings stopped.
+        case bounce
     }
 
     @ID(key: .id) public var id: UUID?
@@ -67,6 +71,8 @@ public final class Action: Model, @unchecked Sendable {
     /// `SupporterVault.submission(of:)`): an anonymous form never overwrites a stored record,
     /// so what it said is kept here for staff to compare and apply by hand.
     @OptionalField(key: "submitted") public var submitted: Data?
+    /// The language of the page the form was on (what follows is written in it).
+    @OptionalField(key: "language") public var language: String?
 
     public init() {}
 }

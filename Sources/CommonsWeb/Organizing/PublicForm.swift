@@ -44,7 +44,7 @@ extension Site {
         case .valid(let tokenID):
             let submission: ActionSubmission
             do {
-                submission = try formSubmission(fields, asked: form.asked, required: form.required, tokenID: tokenID, guests: form.asksGuests)
+                submission = try formSubmission(fields, asked: form.asked, required: form.required, tokenID: tokenID, guests: form.asksGuests, language: context.language)
             } catch let errors as ValidationErrors {
                 return try await form.page(fields, errors, .unprocessableContent)
             }
@@ -78,7 +78,8 @@ extension Site {
         asked: Set<PersonField>,
         required: Set<PersonField>,
         tokenID: String,
-        guests: Bool
+        guests: Bool,
+        language: Language
     ) throws -> ActionSubmission {
         var errors = ValidationErrors()
         var person = Person()
@@ -101,7 +102,8 @@ extension Site {
             emailOptIn: fields["email_opt_in"] == "yes",
             smsOptIn: fields["sms_opt_in"] == "yes",
             formToken: tokenID,
-            guests: guestCount
+            guests: guestCount,
+            language: language.code
         )
     }
 

@@ -10,7 +10,7 @@ struct StaffCampaignRoutes {
 
     func register(on group: RouterGroup<Context>) {
         group.get(StaffPath.campaigns) { _, context in try await campaignList(context) }
-        group.get(StaffPath.newCampaign) { _, context in try await campaignEditor(nil, values: ["kind": "signup", "status": "open"], context)
+        group.get(StaffPath.newCampaign) { _, context in try await campaignEditor(nil, values: ["kind": "signup", "status": "open", "sends_confirmation": "yes"], context)
         }
         group.post(StaffPath.campaigns) { request, context in try await saveCampaign(nil, request, context) }
         group.get(StaffPath.campaign) { _, context in
@@ -32,6 +32,7 @@ struct StaffCampaignRoutes {
             "title": campaign.title, "slug": campaign.slug, "kind": campaign.kind.rawValue, "description": campaign.description,
             "petition_text": campaign.petitionText, "petition_target": campaign.petitionTarget, "goal": campaign.goal.map(String.init) ?? "",
             "status": campaign.status.rawValue, "thank_you": campaign.thankYou, "featured": campaign.featured ? "yes" : "",
+            "sends_confirmation": campaign.sendsConfirmation ? "yes" : "",
             "supporter_tags": campaign.tagList.joined(separator: ", "),
         ]
         for field in PersonField.optional {
@@ -112,6 +113,7 @@ struct StaffCampaignRoutes {
                 errors: messages
             ),
             StaffField("featured", .checkbox, label: strings["staff.feature_on_home"], values: values, errors: messages),
+            StaffField("sends_confirmation", .checkbox, label: strings["staff.campaign_sends_confirmation"], values: values, errors: messages),
         ]
         for field in PersonField.allCases where PersonField.optional.contains(field) {
             fields.append(
@@ -169,7 +171,8 @@ struct StaffCampaignRoutes {
             featured: fields["featured"] == "yes",
             supporterTags: (fields["supporter_tags"] ?? "").split(separator: ",").map(String.init),
             askedFields: asked,
-            requiredFields: required
+            requiredFields: required,
+            sendsConfirmation: fields["sends_confirmation"] == "yes"
         )
         return try await saveOrShowAgain(found: errors) {
             let saved =

@@ -2,6 +2,7 @@ import CommonsAccounts
 import CommonsContent
 import CommonsDemo
 import CommonsImport
+import CommonsMail
 import CommonsOrganizing
 import CommonsPrivacy
 import CommonsStorage
@@ -20,10 +21,12 @@ public typealias CommonsApplication = Application<SiteResponder>
 /// Every migration of every concern, in the order they run. Landed migrations are never edited.
 public enum AllMigrations {
     public static var list: [any Migration] {
-        ContentMigrations.all + OrganizingMigrations.all + AccountsMigrations.all + [
+        let mail: [any Migration] = [AddMailFieldsToOrganizing(), CreateMail()]
+        return ContentMigrations.all + OrganizingMigrations.all + AccountsMigrations.all + [
             TrackContentChanges(tables: publicContentTables), CreateTranslations(),
         ]
             + ImportMigrations.all + [StoreRenderedBodies(), StoreRenderedDescriptions(), IndexWordsWithoutPunctuation()]
+            + mail
     }
 
     /// Every table a public page is rendered from: a write to any of them empties the page cache.
@@ -83,6 +86,7 @@ public func buildApplication(settings: Settings, services: Services, store: Comm
         logger: logger
     )
     app.addServices(DatabaseService(store: store))
+    app.addServices(MailService(site: site, logger: logger))
     app.addServices(RetentionService(store: store, policy: settings.retention, clock: services.clock, logger: logger))
     if let certificates {
         app.addServices(CertificateReloadService(certificates: certificates, logger: logger))
@@ -152,6 +156,7 @@ func buildRouter(site: Site) -> Router<AppRequestContext> {
     DocumentRoutes(site: site).register(on: router)
     PageRoutes(site: site).register(on: router)
     PrivacyRoutes(site: site).register(on: router)
+    UnsubscribeRoutes(site: site).register(on: router)
     CampaignRoutes(site: site).register(on: router)
     EventRoutes(site: site).register(on: router)
     StaffRoutes(site: site).register(on: router)

@@ -198,7 +198,8 @@ extension Settings {
             metricsToken: metricsToken,
             tlsCertificate: tlsCertificate,
             tlsKey: tlsKey,
-            httpRedirectPort: httpRedirectPort
+            httpRedirectPort: httpRedirectPort,
+            mail: try MailSettings.fromEnvironment(value)
         )
     }
 }

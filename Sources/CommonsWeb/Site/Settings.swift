@@ -1,5 +1,6 @@
 import CommonsOrganizing
 import CommonsStorage
+import CommonsMail
 import Foundation
 import Logging
 
@@ -50,6 +51,8 @@ public struct Settings: Sendable {
     public var httpRedirectPort: Int?
     /// `COMMONS_METRICS_TOKEN`: the bearer token that opens `/metrics` on the public port; nil keeps it closed (404).
     public var metricsToken: String?
+    /// Email: the relay, the From address, the sending rate (see `MailSettings`).
+    public var mail: MailSettings
 
     public init(
         hostname: String = "127.0.0.1",
@@ -75,7 +78,8 @@ public struct Settings: Sendable {
         metricsToken: String? = nil,
         tlsCertificate: String? = nil,
         tlsKey: String? = nil,
-        httpRedirectPort: Int? = nil
+        httpRedirectPort: Int? = nil,
+        mail: MailSettings = MailSettings()
     ) {
         self.hostname = hostname
         self.port = port
@@ -101,6 +105,7 @@ public struct Settings: Sendable {
         self.tlsCertificate = tlsCertificate
         self.tlsKey = tlsKey
         self.httpRedirectPort = httpRedirectPort
+        self.mail = mail
     }
 
     /// Whether the public address is https: cookies are `Secure` and HSTS is sent.

@@ -31,6 +31,8 @@ public enum SitePath {
     public static let page = Route(ContentPath.page(":slug"))
     public static let feed = Route("/feed")
     public static let privacy = Route("/privacy")
+    /// The link in every mailing that stops them (a signed token: no sign-in needed).
+    public static let unsubscribe = Route("/unsubscribe/:token")
     public static let sitemap = Route("/sitemap.xml")
     public static let robots = Route("/robots.txt")
     public static let search = Route("/search")

@@ -20,6 +20,8 @@ struct StaffLayout {
     let navigation: [NavigationItem]
     let csrfToken: String?
     let logoutURL: String
+    /// Said at the top of the page (on mail screens: that mail is only queued).
+    let notice: String?
     let t: [String: any Sendable]
 }
 
@@ -42,6 +44,7 @@ extension Site {
             item("staff.nav_campaigns", StaffPath.campaigns(in: language), .organizing)
             item("staff.nav_events", StaffPath.events(in: language), .organizing)
             item("staff.nav_supporters", StaffPath.supporters(in: language), .supporters)
+            item("staff.nav_mailings", StaffPath.mailings(in: language), .supporters)
             item("staff.nav_accounts", StaffPath.accounts(in: language), .administration)
             item("staff.nav_settings", StaffPath.settings(in: language), .administration)
             item("staff.nav_audit", StaffPath.audit(in: language), .administration)
@@ -57,6 +60,7 @@ extension Site {
             navigation: navigation,
             csrfToken: staff?.csrfToken,
             logoutURL: StaffPath.logout(in: language),
+            notice: settings.mail.server == nil && path.hasPrefix(StaffPath.mailings(in: language)) ? strings["staff.mail_not_configured"] : nil,
             t: strings.tree
         )
     }

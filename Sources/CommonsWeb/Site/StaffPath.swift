@@ -41,6 +41,11 @@ enum StaffPath {
     static let supporterTagRemove = Route("/admin/supporters/:id/tags/remove")
     static let supporterDelete = Route("/admin/supporters/:id/delete")
     static let supporterApply = Route("/admin/supporters/:id/actions/:action/apply")
+    static let mailings = Route("/admin/mailings")
+    static let newMailing = Route("/admin/mailings/new")
+    static let mailing = Route("/admin/mailings/:id")
+    static let mailingTest = Route("/admin/mailings/:id/test")
+    static let mailingSend = Route("/admin/mailings/:id/send")
 }
 
 extension StaffPath {

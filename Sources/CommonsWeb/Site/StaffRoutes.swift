@@ -31,7 +31,9 @@ struct StaffRoutes {
         StaffCampaignRoutes(site: site).register(on: organizing)
         StaffEventRoutes(site: site).register(on: organizing)
         registerTranslationEditors(content: content, organizing: organizing)
-        StaffSupporterRoutes(site: site).register(on: staff.group(context: StaffContext<SupportersArea>.self))
+        let supporters = staff.group(context: StaffContext<SupportersArea>.self)
+        StaffSupporterRoutes(site: site).register(on: supporters)
+        StaffMailingRoutes(site: site).register(on: supporters)
     }
 
     /// Each original's translations, edited in the original's own area.

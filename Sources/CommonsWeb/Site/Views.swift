@@ -101,6 +101,7 @@ enum Template: String, CaseIterable, Sendable {
     case staffSupporters = "staff/supporters"
     case staffTranslations = "staff/translations"
     case thanks = "thanks"
+    case unsubscribe = "unsubscribe"
 }
 
 enum ViewsError: Error, CustomStringConvertible {

@@ -1,0 +1,44 @@
+import FluentKit
+import Foundation
+
+/// A message to the list: one subject and body per language, an audience, a time to send.
+public final class Mailing: Model, @unchecked Sendable {
+    public static let schema = "mailings"
+
+    public enum Status: String, Codable, Sendable {
+        /// Being written.
+        case draft
+        /// Waits for `sendAt`.
+        case scheduled
+        /// Its copies are in the outbox.
+        case queued
+    }
+
+    @ID(key: .id) public var id: UUID?
+    @Field(key: "status") public var status: Status
+    /// The audience as the supporter list's filter (`SupporterFilter`), JSON.
+    @Field(key: "audience") var audienceJSON: String
+    @OptionalField(key: "send_at") public var sendAt: Date?
+    @OptionalField(key: "queued_at") public var queuedAt: Date?
+    /// People the copies were made for, and how many were left out as suppressed.
+    @Field(key: "recipients") public var recipients: Int
+    @Field(key: "created_by") public var createdBy: UUID
+    @Field(key: "created_at") public var createdAt: Date
+    @Field(key: "updated_at") public var updatedAt: Date
+    @Children(for: \.$mailing) public var versions: [MailingVersion]
+
+    public init() {}
+}
+
+/// A mailing's words in one language (Markdown body).
+public final class MailingVersion: Model, @unchecked Sendable {
+    public static let schema = "mailing_versions"
+
+    @ID(key: .id) public var id: UUID?
+    @Parent(key: "mailing_id") public var mailing: Mailing
+    @Field(key: "language") public var language: String
+    @Field(key: "subject") public var subject: String
+    @Field(key: "body") public var body: String
+
+    public init() {}
+}

@@ -1,0 +1,54 @@
+import CommonsMail
+import CommonsOrganizing
+import FluentKit
+import Foundation
+
+extension Site {
+    var outbox: Outbox { Outbox(database: database, keys: keys, clock: clock, sender: settings.mail.sender(baseURL: settings.baseURL)) }
+    var letters: Letters { Letters(site: self) }
+    var mailings: MailingDesk { MailingDesk(database: database, keys: keys, clock: clock) }
+
+    /// The site's name as mail signs it.
+    func siteName() async throws -> String {
+        try await siteSettings.all()[.siteName] ?? "Commons"
+    }
+
+    /// Queues the confirmation of a public action inside the action's own transaction.
+    func queueConfirmation(_ recorded: RecordedAction, on db: any Database) async throws {
+        guard let message = letters.confirmation(for: recorded, siteName: try await siteName()) else { return }
+        try await outbox.enqueue(
+            message,
+            kind: recorded.event == nil ? .confirmation : .rsvp,
+            supporterID: recorded.supporterID,
+            dedupeKey: "action:\(try recorded.action.requireID().uuidString.lowercased())",
+            on: db
+        )
+    }
+
+    /// Queues the reminders and cancellation notices that are due, and every scheduled mailing
+    /// whose time has come; answers how many messages and mailings were queued.
+    @discardableResult
+    func queueDueMail() async throws -> Int {
+        let name = try await siteName()
+        let letters = self.letters
+        let outbox = self.outbox
+        var queued = 0
+        for notice in try await EventNotices(database: database, keys: keys, clock: clock).due() {
+            let message = letters.eventNotice(
+                notice.kind,
+                event: notice.event,
+                to: notice.address,
+                name: notice.name,
+                languageCode: notice.language,
+                siteName: name
+            )
+            if try await outbox.enqueue(message, kind: notice.kind, supporterID: notice.supporterID, dedupeKey: notice.dedupeKey, on: database) != nil {
+                queued += 1
+            }
+        }
+        queued += try await mailings.queueDue(outbox: outbox) { version, recipient in
+            letters.mailing(version, to: recipient, siteName: name)
+        }
+        return queued
+    }
+}
