@@ -52,7 +52,9 @@ public actor SMTPConnection {
                 .channelInitializer { channel in
                     channel.eventLoop.makeCompletedFuture {
                         if server.security == .implicitTLS {
-                            try channel.pipeline.syncOperations.addHandler(try NIOSSLClientHandler(context: tls, serverHostname: hostname(server.host)))
+                            try channel.pipeline.syncOperations.addHandler(
+                                try NIOSSLClientHandler(context: tls, serverHostname: hostname(server.host))
+                            )
                         }
                         try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(SMTPReplyDecoder()))
                         try channel.pipeline.syncOperations.addHandler(replies)
@@ -252,7 +254,8 @@ public actor SMTPConnection {
 
     /// No character that would end a command or the angle brackets around the address.
     static func isWritable(_ address: String) -> Bool {
-        !address.isEmpty && address.utf8.count <= 320 && !address.contains(where: { $0 == "\r" || $0 == "\n" || $0 == "<" || $0 == ">" || $0 == "\0" })
+        !address.isEmpty && address.utf8.count <= 320
+            && !address.contains(where: { $0 == "\r" || $0 == "\n" || $0 == "<" || $0 == ">" || $0 == "\0" })
     }
 
     /// SNI wants a name, not an address.

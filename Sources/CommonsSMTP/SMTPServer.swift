@@ -21,7 +21,8 @@ public struct SMTPServer: Sendable, Equatable {
     /// A PEM file of certificates to trust instead of the system's (a private relay).
     public var trustedCertificatesFile: String?
 
-    public init(host: String, port: Int, security: Security, username: String? = nil, password: String? = nil, trustedCertificatesFile: String? = nil) {
+    public init(host: String, port: Int, security: Security, username: String? = nil, password: String? = nil, trustedCertificatesFile: String? = nil)
+    {
         self.host = host
         self.port = port
         self.security = security

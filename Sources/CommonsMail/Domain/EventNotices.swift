@@ -52,7 +52,9 @@ public struct EventNotices: Sendable {
         let prefix = "\(kind.rawValue):\(eventID.uuidString.lowercased()):"
         // Keys of one event sort together: one range read finds those already queued.
         let queued = Set(
-            try await OutboxMessage.query(on: database).filter(\.$dedupeKey >= prefix).filter(\.$dedupeKey < prefix + "~").all().compactMap(\.dedupeKey)
+            try await OutboxMessage.query(on: database).filter(\.$dedupeKey >= prefix).filter(\.$dedupeKey < prefix + "~").all().compactMap(
+                \.dedupeKey
+            )
         )
         var actions = Action.query(on: database).filter(\.$event.$id == eventID).filter(\.$kind == .rsvp)
         if kind == .reminder { actions = actions.filter(\.$waitlisted == false) }

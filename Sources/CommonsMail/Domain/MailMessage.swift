@@ -8,7 +8,7 @@ public struct MailSender: Sendable, Equatable {
     /// Nil when the text is not one address (optionally with a name before it in `<>`).
     public init?(_ text: String) {
         let trimmed = text.trimmingCharacters(in: .whitespaces)
-        guard !trimmed.contains(where: { $0 == "\r" || $0 == "\n" }) else { return nil }
+        guard !trimmed.unicodeScalars.contains(where: { $0 == "\r" || $0 == "\n" }) else { return nil }
         if let open = trimmed.lastIndex(of: "<"), trimmed.hasSuffix(">") {
             let name = trimmed[..<open].trimmingCharacters(in: .whitespaces).trimmingCharacters(in: CharacterSet(charactersIn: "\""))
             self.name = name.isEmpty ? nil : name
@@ -119,7 +119,9 @@ public struct MailMessage: Sendable {
         } else {
             lines.append("Content-Type: multipart/mixed; boundary=\"\(boundary)m\"")
             lines.append("")
-            var parts = ["Content-Type: multipart/alternative; boundary=\"\(boundary)a\"\r\n\r\n" + Self.multipart(alternative, boundary: boundary + "a")]
+            var parts = [
+                "Content-Type: multipart/alternative; boundary=\"\(boundary)a\"\r\n\r\n" + Self.multipart(alternative, boundary: boundary + "a")
+            ]
             for attachment in attachments {
                 let name = Self.oneLine(attachment.filename).replacingOccurrences(of: "\"", with: "")
                 parts.append(
@@ -146,7 +148,7 @@ public struct MailMessage: Sendable {
 
     /// A header value on one line: a value never starts a header of its own.
     static func oneLine(_ value: String) -> String {
-        String(value.map { $0 == "\r" || $0 == "\n" ? " " : $0 })
+        String(String.UnicodeScalarView(value.unicodeScalars.map { $0 == "\r" || $0 == "\n" ? " " : $0 }))
     }
 
     static func attribute(_ value: String) -> String {
@@ -167,7 +169,7 @@ public struct MailMessage: Sendable {
         var chunk = Data()
         for character in value {
             let bytes = Data(String(character).utf8)
-            if chunk.count + bytes.count > 45 {
+            if chunk.count + bytes.count > 39 {
                 words.append("=?UTF-8?B?" + chunk.base64EncodedString() + "?=")
                 chunk = Data()
             }

@@ -71,8 +71,12 @@ public struct MailingDesk: Sendable {
     public func save(_ draft: MailingDraft, id: UUID?, by staffID: UUID) async throws -> Mailing {
         var errors = ValidationErrors()
         let english = draft.versions["en"]
-        if english?.subject.trimmingCharacters(in: .whitespaces).isEmpty ?? true { errors.add(field: "subject_en", message: "error.mailing_subject_required") }
-        if english?.body.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty ?? true { errors.add(field: "body_en", message: "error.mailing_body_required") }
+        if english?.subject.trimmingCharacters(in: .whitespaces).isEmpty ?? true {
+            errors.add(field: "subject_en", message: "error.mailing_subject_required")
+        }
+        if english?.body.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty ?? true {
+            errors.add(field: "body_en", message: "error.mailing_body_required")
+        }
         for (language, version) in draft.versions {
             if version.subject.count > Self.maximumSubject { errors.add(field: "subject_\(language)", message: "error.mailing_too_long") }
             if version.body.utf8.count > Self.maximumBody { errors.add(field: "body_\(language)", message: "error.mailing_too_long") }
@@ -148,7 +152,12 @@ public struct MailingDesk: Sendable {
             mailing.sendAt = at
             mailing.updatedAt = clock.now
             try await mailing.update(on: database)
-            try await AuditLog(database: database).record("mailing.scheduled", by: actor, detail: "mailing=\(id.uuidString.lowercased())", at: clock.now)
+            try await AuditLog(database: database).record(
+                "mailing.scheduled",
+                by: actor,
+                detail: "mailing=\(id.uuidString.lowercased())",
+                at: clock.now
+            )
             return
         }
         try await queue(mailing, by: actor, outbox: outbox, compose: compose)

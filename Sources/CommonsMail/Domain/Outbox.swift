@@ -88,7 +88,9 @@ public struct Outbox: Sendable {
         var rows: [OutboxMessage] = []
         rows.reserveCapacity(min(messages.count, 200))
         for item in messages {
-            rows.append(try seal(item.message, kind: kind, supporterID: item.supporterID, mailingID: mailingID, dedupeKey: nil, now: now, notBefore: nil))
+            rows.append(
+                try seal(item.message, kind: kind, supporterID: item.supporterID, mailingID: mailingID, dedupeKey: nil, now: now, notBefore: nil)
+            )
             if rows.count == 200 {
                 try await rows.create(on: db)
                 rows.removeAll(keepingCapacity: true)

@@ -30,5 +30,10 @@ public struct CreateCampaigns: AsyncMigration {
 
 /// The organizing migrations in the order they must run.
 public enum OrganizingMigrations {
-    public static var all: [any Migration] { [CreateCampaigns(), CreateEvents(), CreateSupporters(), AddSubmittedValuesToActions()] }
+    public static var all: [any Migration] {
+        [
+            // The mail fields come right after the tables: later migrations load these models.
+            CreateCampaigns(), CreateEvents(), CreateSupporters(), AddMailFieldsToOrganizing(), AddSubmittedValuesToActions(),
+        ]
+    }
 }

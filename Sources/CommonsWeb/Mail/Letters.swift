@@ -53,7 +53,14 @@ struct Letters: Sendable {
     }
 
     /// The day-before reminder, the notice of a cancelled event, or of a place that opened up.
-    func eventNotice(_ kind: OutboxMessage.Kind, event: Event, to address: String, name: String?, languageCode: String?, siteName: String) -> MailMessage {
+    func eventNotice(
+        _ kind: OutboxMessage.Kind,
+        event: Event,
+        to address: String,
+        name: String?,
+        languageCode: String?,
+        siteName: String
+    ) -> MailMessage {
         let language = language(languageCode)
         let strings = site.strings(language)
         let key = kind == .cancellation ? "cancelled" : (kind == .waitlistPromotion ? "promoted" : "reminder")
@@ -116,7 +123,11 @@ struct Letters: Sendable {
     private func eventLines(_ event: Event, _ language: Language, withOnlineLink: Bool) -> [Line] {
         let strings = site.strings(language)
         let formatting = site.formatting(language)
-        var lines = [Line(text: strings.format("mail.when", ["when": formatting.eventTime(start: event.startsAt, end: event.endsAt, timeZone: event.timeZone)]))]
+        var lines = [
+            Line(
+                text: strings.format("mail.when", ["when": formatting.eventTime(start: event.startsAt, end: event.endsAt, timeZone: event.timeZone)])
+            )
+        ]
         let place = [event.venue, event.address].filter { !$0.isEmpty }.joined(separator: ", ")
         if !place.isEmpty { lines.append(Line(text: strings.format("mail.where", ["place": place]))) }
         if withOnlineLink, let online = event.onlineURL { lines.append(Line(text: strings["mail.online"], link: online)) }
@@ -138,7 +149,14 @@ struct Letters: Sendable {
     }
 
     func message(to address: String, subject: String, lines: [Line], language: Language) -> MailMessage {
-        MailMessage(to: address, subject: subject, text: plain(lines), html: html(lines), language: language.tag, isRightToLeft: language.isRightToLeft)
+        MailMessage(
+            to: address,
+            subject: subject,
+            text: plain(lines),
+            html: html(lines),
+            language: language.tag,
+            isRightToLeft: language.isRightToLeft
+        )
     }
 
     private func plain(_ lines: [Line]) -> String {

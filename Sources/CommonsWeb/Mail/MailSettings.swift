@@ -15,7 +15,13 @@ public struct MailSettings: Sendable {
     /// How often due reminders and scheduled mailings are looked for.
     public var schedulerInterval: Duration
 
-    public init(server: SMTPServer? = nil, sender: MailSender? = nil, rate: Int = 20, retentionDays: Int = 30, schedulerInterval: Duration = .seconds(30)) {
+    public init(
+        server: SMTPServer? = nil,
+        sender: MailSender? = nil,
+        rate: Int = 20,
+        retentionDays: Int = 30,
+        schedulerInterval: Duration = .seconds(30)
+    ) {
         self.server = server
         self.sender = sender
         self.rate = rate
@@ -29,7 +35,11 @@ public struct MailSettings: Sendable {
             do {
                 settings.server = try SMTPServer(url: raw, trustedCertificatesFile: value("COMMONS_SMTP_CA_FILE"))
             } catch {
-                throw SettingsError(variable: "COMMONS_SMTP_URL", value: "(hidden)", expected: "smtp://[user:password@]host[:port] or smtps://…; it \(error)")
+                throw SettingsError(
+                    variable: "COMMONS_SMTP_URL",
+                    value: "(hidden)",
+                    expected: "smtp://[user:password@]host[:port] or smtps://…; it \(error)"
+                )
             }
             if let file = value("COMMONS_SMTP_CA_FILE"), !FileManager.default.isReadableFile(atPath: file) {
                 throw SettingsError(variable: "COMMONS_SMTP_CA_FILE", value: file, expected: "a readable PEM file of certificates")
@@ -41,7 +51,11 @@ public struct MailSettings: Sendable {
             }
             settings.sender = sender
         } else if settings.server != nil {
-            throw SettingsError(variable: "COMMONS_MAIL_FROM", value: "(unset)", expected: "the From address, e.g. CEJ <news@example.org>, whenever COMMONS_SMTP_URL is set")
+            throw SettingsError(
+                variable: "COMMONS_MAIL_FROM",
+                value: "(unset)",
+                expected: "the From address, e.g. CEJ <news@example.org>, whenever COMMONS_SMTP_URL is set"
+            )
         }
         if let raw = value("COMMONS_MAIL_RATE") {
             guard raw.count <= 5, let rate = Int(raw), (1...10_000).contains(rate) else {

@@ -1,3 +1,4 @@
+import CommonsContent
 import CommonsMail
 import CommonsOrganizing
 import FluentKit
@@ -9,13 +10,13 @@ extension Site {
     var mailings: MailingDesk { MailingDesk(database: database, keys: keys, clock: clock) }
 
     /// The site's name as mail signs it.
-    func siteName() async throws -> String {
-        try await siteSettings.all()[.siteName] ?? "Commons"
+    func siteName(on db: (any Database)? = nil) async throws -> String {
+        try await SiteSettings(database: db ?? database).all()[.siteName] ?? "Commons"
     }
 
     /// Queues the confirmation of a public action inside the action's own transaction.
     func queueConfirmation(_ recorded: RecordedAction, on db: any Database) async throws {
-        guard let message = letters.confirmation(for: recorded, siteName: try await siteName()) else { return }
+        guard let message = letters.confirmation(for: recorded, siteName: try await siteName(on: db)) else { return }
         try await outbox.enqueue(
             message,
             kind: recorded.event == nil ? .confirmation : .rsvp,
@@ -42,7 +43,8 @@ extension Site {
                 languageCode: notice.language,
                 siteName: name
             )
-            if try await outbox.enqueue(message, kind: notice.kind, supporterID: notice.supporterID, dedupeKey: notice.dedupeKey, on: database) != nil {
+            if try await outbox.enqueue(message, kind: notice.kind, supporterID: notice.supporterID, dedupeKey: notice.dedupeKey, on: database) != nil
+            {
                 queued += 1
             }
         }

@@ -43,12 +43,33 @@ extension StaffMailingRoutes {
             StaffField("campaign", .select(options(campaigns, "campaign")), label: strings["staff.campaign"], values: values, errors: messages),
             StaffField("event", .select(options(events, "event")), label: strings["staff.event"], values: values, errors: messages),
             StaffField("tag", .text, label: strings["staff.tag"], values: values, errors: messages),
-            StaffField("language", .select(options(languages, "language")), label: strings["staff.mailing_language"], values: values, errors: messages),
-            StaffField("send_at", .datetime, label: strings["staff.mailing_send_at"], hint: strings["staff.mailing_send_at_hint"], values: values, errors: messages),
+            StaffField(
+                "language",
+                .select(options(languages, "language")),
+                label: strings["staff.mailing_language"],
+                values: values,
+                errors: messages
+            ),
+            StaffField(
+                "send_at",
+                .datetime,
+                label: strings["staff.mailing_send_at"],
+                hint: strings["staff.mailing_send_at_hint"],
+                values: values,
+                errors: messages
+            ),
         ]
         for language in site.languages {
             let name = strings["language.\(language.code)"]
-            fields.append(StaffField("subject_\(language.code)", .text, label: strings.format("staff.mailing_subject_in", ["language": name]), values: values, errors: messages))
+            fields.append(
+                StaffField(
+                    "subject_\(language.code)",
+                    .text,
+                    label: strings.format("staff.mailing_subject_in", ["language": name]),
+                    values: values,
+                    errors: messages
+                )
+            )
             fields.append(
                 StaffField(
                     "body_\(language.code)",

@@ -37,7 +37,8 @@ struct StaffMailingRoutes {
             let name = try await site.siteName()
             let letters = site.letters
             try await site.mailings.send(try mailing.requireID(), at: mailing.sendAt, by: .staff(context.staff.accountID), outbox: site.outbox) {
-                version, recipient in letters.mailing(version, to: recipient, siteName: name)
+                version,
+                recipient in letters.mailing(version, to: recipient, siteName: name)
             }
             return Response.redirect(to: context.link(StaffPath.mailing, try mailing.requireID()), type: .normal)
         }
@@ -58,7 +59,10 @@ struct StaffMailingRoutes {
                 StaffListPage.Row(
                     title: subject,
                     url: context.link(StaffPath.mailing, try mailing.requireID()),
-                    cells: [strings["staff.mailing_\(mailing.status.rawValue)"], formatting.date(mailing.queuedAt ?? mailing.sendAt ?? mailing.updatedAt), String(mailing.recipients)]
+                    cells: [
+                        strings["staff.mailing_\(mailing.status.rawValue)"], formatting.date(mailing.queuedAt ?? mailing.sendAt ?? mailing.updatedAt),
+                        String(mailing.recipients),
+                    ]
                 )
             )
         }

@@ -24,7 +24,12 @@ struct UnsubscribeRoutes {
     func register(on router: Router<AppRequestContext>) {
         router.get(SitePath.unsubscribe) { _, context in
             let valid = supporterID(context) != nil
-            return try await page(valid ? "unsubscribe.title" : "unsubscribe.invalid_title", valid ? "unsubscribe.text" : "unsubscribe.invalid_text", button: valid, context)
+            return try await page(
+                valid ? "unsubscribe.title" : "unsubscribe.invalid_title",
+                valid ? "unsubscribe.text" : "unsubscribe.invalid_text",
+                button: valid,
+                context
+            )
         }
         router.post(SitePath.unsubscribe) { request, context in
             guard let id = supporterID(context) else {
@@ -47,7 +52,13 @@ struct UnsubscribeRoutes {
         return UUID(uuidString: payload)
     }
 
-    private func page(_ heading: String, _ text: String, button: Bool, status: HTTPResponse.Status = .ok, _ context: AppRequestContext) async throws -> Response {
+    private func page(
+        _ heading: String,
+        _ text: String,
+        button: Bool,
+        status: HTTPResponse.Status = .ok,
+        _ context: AppRequestContext
+    ) async throws -> Response {
         let strings = site.strings(context.language)
         let name = try await site.siteName()
         let path = context.parameters.get("token").map { SitePath.unsubscribe($0) } ?? "/"

@@ -44,7 +44,14 @@ extension Site {
         case .valid(let tokenID):
             let submission: ActionSubmission
             do {
-                submission = try formSubmission(fields, asked: form.asked, required: form.required, tokenID: tokenID, guests: form.asksGuests, language: context.language)
+                submission = try formSubmission(
+                    fields,
+                    asked: form.asked,
+                    required: form.required,
+                    tokenID: tokenID,
+                    guests: form.asksGuests,
+                    language: context.language
+                )
             } catch let errors as ValidationErrors {
                 return try await form.page(fields, errors, .unprocessableContent)
             }

@@ -10,7 +10,8 @@ struct StaffCampaignRoutes {
 
     func register(on group: RouterGroup<Context>) {
         group.get(StaffPath.campaigns) { _, context in try await campaignList(context) }
-        group.get(StaffPath.newCampaign) { _, context in try await campaignEditor(nil, values: ["kind": "signup", "status": "open", "sends_confirmation": "yes"], context)
+        group.get(StaffPath.newCampaign) { _, context in
+            try await campaignEditor(nil, values: ["kind": "signup", "status": "open", "sends_confirmation": "yes"], context)
         }
         group.post(StaffPath.campaigns) { request, context in try await saveCampaign(nil, request, context) }
         group.get(StaffPath.campaign) { _, context in

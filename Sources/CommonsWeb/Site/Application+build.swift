@@ -21,7 +21,7 @@ public typealias CommonsApplication = Application<SiteResponder>
 /// Every migration of every concern, in the order they run. Landed migrations are never edited.
 public enum AllMigrations {
     public static var list: [any Migration] {
-        let mail: [any Migration] = [AddMailFieldsToOrganizing(), CreateMail()]
+        let mail: [any Migration] = [CreateMail()]
         return ContentMigrations.all + OrganizingMigrations.all + AccountsMigrations.all + [
             TrackContentChanges(tables: publicContentTables), CreateTranslations(),
         ]

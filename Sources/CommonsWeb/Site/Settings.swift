@@ -1,6 +1,6 @@
+import CommonsMail
 import CommonsOrganizing
 import CommonsStorage
-import CommonsMail
 import Foundation
 import Logging
 

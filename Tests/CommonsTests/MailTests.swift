@@ -1,0 +1,214 @@
+import CommonsAccounts
+import CommonsAudit
+import CommonsCore
+import CommonsMail
+import CommonsOrganizing
+import CommonsPrivacy
+import CommonsSMTP
+import CommonsStorage
+import FluentKit
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import Testing
+
+@testable import CommonsWeb
+
+/// Email against a real SMTP server (aiosmtpd), through the real application: what people who
+/// act get, mailings to a filtered audience, stopping, bounces and retries.
+@Suite("Mail", .enabled(if: SMTPTestServer.python != nil, "set COMMONS_TEST_SMTP_PYTHON to a Python with aiosmtpd"))
+struct MailTests {
+    func site(_ smtp: SMTPTestServer, clock: TestClock, backend: TestDatabase.Backend = .sqlite) async throws -> TestSite {
+        var site = try await TestSite.make(backend, clock: clock.clock)
+        site.settings.mail = MailSettings(
+            server: try SMTPServer(url: smtp.url()),
+            sender: MailSender("Coalition for Educational Justice <news@commons.test>"),
+            rate: 200,
+            schedulerInterval: .milliseconds(200)
+        )
+        return site
+    }
+
+    @Test func test_signup_in_spanish_gets_a_confirmation_in_spanish() async throws {
+        let smtp = try SMTPTestServer(python: SMTPTestServer.python!)
+        defer { smtp.stop() }
+        let clock = TestClock()
+        let site = try await site(smtp, clock: clock)
+        defer { Task { await site.destroy() } }
+        try await site.run { client async throws in
+            let signed = try await client.fillAndSend(
+                "/es/campaigns/sanctuary-schools",
+                clock: clock,
+                [("given_name", "Zanzibarina"), ("email", "canary.person@example.org"), ("email_opt_in", "yes")]
+            )
+            #expect(signed.status == .seeOther)
+            _ = try await smtp.waitForMessages(1)
+        }
+        let received = smtp.messages()
+        try #require(received.count == 1)
+        let mails = received.map(ReceivedMail.init)
+        let confirmation = try #require(mails.first { $0.header("X-Envelope-To") == "canary.person@example.org" })
+        #expect(confirmation.header("Content-Language") == "es")
+        #expect(confirmation.header("From")?.contains("<news@commons.test>") == true)
+        #expect(confirmation.header("Message-ID")?.hasSuffix("@commons.test>") == true)
+        #expect(confirmation.header("Content-Type")?.hasPrefix("multipart/alternative") == true)
+        #expect(confirmation.part("text/plain; charset=utf-8")?.contains("Zanzibarina") == true)
+        #expect(confirmation.part("text/html; charset=utf-8")?.contains("lang=\"es\"") == true)
+        #expect(confirmation.part("text/plain; charset=utf-8")?.contains("https://commons.test/es/campaigns/sanctuary-schools") == true)
+        #expect(confirmation.header("List-Unsubscribe") == nil)
+    }
+
+    @Test func test_mailing_reaches_exactly_the_opted_in_people_of_its_filter_and_unsubscribing_stops_the_next() async throws {
+        let smtp = try SMTPTestServer(python: SMTPTestServer.python!)
+        defer { smtp.stop() }
+        let clock = TestClock()
+        let site = try await site(smtp, clock: clock)
+        defer { Task { await site.destroy() } }
+        let people: [(String, String, Bool)] = [
+            ("es", "rosa@example.org", true), ("es", "luis@example.org", true), ("en", "kim@example.org", true), ("es", "no-news@example.org", false),
+        ]
+        try await site.run { client async throws in
+            for (language, email, optIn) in people {
+                let prefix = language == "en" ? "" : "/\(language)"
+                var fields = [("given_name", "P"), ("email", email), ("preferred_language", language)]
+                if optIn { fields.append(("email_opt_in", "yes")) }
+                #expect(try await client.fillAndSend("\(prefix)/campaigns/sanctuary-schools", clock: clock, fields).status == .seeOther)
+            }
+            _ = try await smtp.waitForMessages(people.count)
+            // A mailing to the Spanish speakers, written in English and Spanish.
+            let first = try await scheduleMailing(site, clock: clock, subject: "Rally Monday", language: "es")
+            let afterFirst = try await smtp.waitForMessages(people.count + 2)
+            let mailing = afterFirst.dropFirst(people.count).map(ReceivedMail.init)
+            #expect(Set(mailing.compactMap { $0.header("X-Envelope-To") }) == ["rosa@example.org", "luis@example.org"])
+            for copy in mailing {
+                #expect(copy.subject == "ES: Rally Monday")
+                #expect(copy.header("List-Unsubscribe-Post") == "List-Unsubscribe=One-Click")
+                #expect(copy.part("text/html; charset=utf-8")?.contains("<strong>Monday</strong>") == true)
+            }
+            // Rosa unsubscribes with one click, as a mail program does (no cookie, no CSRF token).
+            let rosa = try #require(mailing.first { $0.header("X-Envelope-To") == "rosa@example.org" })
+            let link = try #require(rosa.header("List-Unsubscribe")).dropFirst().dropLast()
+            let path = String(link.dropFirst("https://commons.test".count))
+            let page = try await client.get(path)
+            #expect(page.status == .ok)
+            #expect(page.text.contains("List-Unsubscribe"))
+            let stopped = try await client.post(path, form: [("List-Unsubscribe", "One-Click")])
+            #expect(stopped.status == .ok)
+            #expect(try await client.post("/unsubscribe/forged~token", form: [("List-Unsubscribe", "One-Click")]).status == .notFound)
+            _ = first
+            _ = try await scheduleMailing(site, clock: clock, subject: "Second", language: "es")
+            let afterSecond = try await smtp.waitForMessages(people.count + 3)
+            try await Task.sleep(for: .milliseconds(800))
+            let second = smtp.messages().dropFirst(people.count + 2).map(ReceivedMail.init)
+            #expect(afterSecond.count == people.count + 3)
+            #expect(second.compactMap { $0.header("X-Envelope-To") } == ["luis@example.org"])
+        }
+        try await site.withStore { store async throws in
+            let keys = try DataKeys.load(environmentValue: nil, dataDirectory: site.settings.dataDirectory).keys
+            let rosa = try #require(try await SupporterVault(keys: keys).supporter(withEmail: "rosa@example.org", on: store.database))
+            #expect(!rosa.emailOptIn)
+            let kinds = try await Action.query(on: store.database).filter(\.$supporter.$id == rosa.requireID()).all().map(\.kind)
+            #expect(kinds.contains(.unsubscribe))
+            let audit = try await AuditEntry.query(on: store.database).filter(\.$action == "mailing.sent").all()
+            #expect(audit.map(\.detail).contains { $0.hasSuffix("recipients=2") })
+        }
+    }
+
+    /// Writes a mailing to the audience of one language and lets the server's scheduler queue it.
+    func scheduleMailing(_ site: TestSite, clock: TestClock, subject: String, language: String) async throws -> UUID {
+        try await site.withStore { store in
+            let keys = try DataKeys.load(environmentValue: nil, dataDirectory: site.settings.dataDirectory).keys
+            let desk = MailingDesk(database: store.database, keys: keys, clock: clock.clock)
+            let mailing = try await desk.save(
+                MailingDraft(
+                    versions: ["en": (subject, "Come on **Monday**."), "es": ("ES: " + subject, "Venga el **Monday**.")],
+                    audience: MailingAudience(language: language),
+                    sendAt: clock.clock.now
+                ),
+                id: nil,
+                by: UUID()
+            )
+            mailing.status = .scheduled
+            try await mailing.update(on: store.database)
+            return try mailing.requireID()
+        }
+    }
+
+    @Test func test_a_550_suppresses_the_address_and_a_451_is_tried_again() async throws {
+        let smtp = try SMTPTestServer(python: SMTPTestServer.python!)
+        defer { smtp.stop() }
+        let clock = TestClock()
+        let site = try await site(smtp, clock: clock)
+        defer { Task { await site.destroy() } }
+        try await site.run { client async throws in
+            for email in ["bounce.me@example.org", "later.please@example.org"] {
+                let fields = [("given_name", "B"), ("email", email), ("email_opt_in", "yes")]
+                #expect(try await client.fillAndSend("/campaigns/sanctuary-schools", clock: clock, fields).status == .seeOther)
+            }
+            try await Task.sleep(for: .seconds(2))
+            #expect(smtp.messages().isEmpty)
+            // The deferred one is tried again a minute later.
+            clock.advance(by: 120)
+            let received = try await smtp.waitForMessages(1)
+            #expect(received.map { ReceivedMail(raw: $0).header("X-Envelope-To") } == ["later.please@example.org"])
+        }
+        try await site.withStore { store async throws in
+            #expect(try await MailSuppression.query(on: store.database).count() == 1)
+            let keys = try DataKeys.load(environmentValue: nil, dataDirectory: site.settings.dataDirectory).keys
+            let bounced = try #require(try await SupporterVault(keys: keys).supporter(withEmail: "bounce.me@example.org", on: store.database))
+            #expect(!bounced.emailOptIn)
+            let statuses = try await OutboxMessage.query(on: store.database).all().map(\.status)
+            #expect(statuses.sorted { $0.rawValue < $1.rawValue } == [.failed, .sent])
+            // No address in the clear in the database file.
+            let file = try Data(contentsOf: URL(fileURLWithPath: site.database.folder.appendingPathComponent("commons.sqlite").path))
+            #expect(file.range(of: Data("later.please@example.org".utf8)) == nil)
+        }
+    }
+
+    @Test func test_starttls_with_a_private_ca_and_auth_then_a_test_message() async throws {
+        let smtp = try SMTPTestServer(python: SMTPTestServer.python!, tls: true, auth: "relay:s3cret")
+        defer { smtp.stop() }
+        var settings = Settings(baseURL: "https://commons.test")
+        settings.mail = MailSettings(
+            server: try SMTPServer(url: smtp.url(credentials: "relay:s3cret"), trustedCertificatesFile: smtp.certificate),
+            sender: MailSender("news@commons.test")
+        )
+        let transcript = try await sendTestMail(settings: settings, to: "ops@example.org")
+        #expect(transcript.last?.hasPrefix("250") == true)
+        let received = try await smtp.waitForMessages(1)
+        #expect(received.count == 1)
+        #expect(ReceivedMail(raw: received[0]).subject == "Test message from Commons")
+        // A wrong password is refused in words; without the CA the certificate is not trusted.
+        settings.mail.server = try SMTPServer(url: smtp.url(credentials: "relay:wrong"), trustedCertificatesFile: smtp.certificate)
+        let wrong = settings
+        await #expect(throws: SMTPError.self) { try await sendTestMail(settings: wrong, to: "ops@example.org") }
+        settings.mail.server = try SMTPServer(url: smtp.url(credentials: "relay:s3cret"))
+        do {
+            _ = try await sendTestMail(settings: settings, to: "ops@example.org")
+            Issue.record("an untrusted certificate was accepted")
+        } catch let error as SMTPError {
+            #expect(error.description.contains("TLS") || error.description.contains("certificate") || error.description.contains("connection"))
+        }
+    }
+
+    @Test func test_message_encoding_dot_stuffing_and_encoded_subjects() throws {
+        let message = MailMessage(
+            to: "a@example.org",
+            subject: "جمعية الآباء — اجتماع يوم الاثنين في المدرسة",
+            text: ".starts with a dot\nline two é",
+            html: "<p>x</p>",
+            language: "ar",
+            isRightToLeft: true
+        )
+        let bytes = message.rendered(from: MailSender("CEJ <news@example.org>")!, messageID: "abc", date: Date(timeIntervalSince1970: 0))
+        let text = String(decoding: bytes, as: UTF8.self)
+        #expect(text.contains("Subject: =?UTF-8?B?"))
+        #expect(text.unicodeScalars.allSatisfy { $0.isASCII })
+        #expect(text.contains("dir=3D\"rtl\""))
+        #expect(ReceivedMail(raw: text).subject == "جمعية الآباء — اجتماع يوم الاثنين في المدرسة")
+        #expect(ReceivedMail.decodeQuotedPrintable(text).contains("line two é"))
+        for line in text.components(separatedBy: "\r\n") { #expect(line.utf8.count <= 78) }
+        #expect(MailSender("Bad\r\nBcc: x@y.org <a@b.org>") == nil)
+        #expect(MailSender("no-at-sign") == nil)
+    }
+}
