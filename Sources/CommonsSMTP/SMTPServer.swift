@@ -5,7 +5,7 @@ import Foundation
 /// `smtp://[user:password@]host[:port]` talks plain SMTP (port 25 by default) and switches to TLS
 /// with STARTTLS when the server offers it; with credentials, STARTTLS is required, so a password
 /// never crosses the network in the clear. `smtps://…` speaks TLS from the first byte (port 465).
-public struct SMTPServer: Sendable, Equatable {
+public struct SMTPServer: Sendable, Equatable, CustomStringConvertible {
     public enum Security: Sendable, Equatable {
         /// STARTTLS when offered (required when `credentials` are set).
         case startTLSWhenOffered
@@ -29,6 +29,11 @@ public struct SMTPServer: Sendable, Equatable {
         self.username = username
         self.password = password
         self.trustedCertificatesFile = trustedCertificatesFile
+    }
+
+    /// The server without its password, for logs and messages.
+    public var description: String {
+        "\(security == .implicitTLS ? "smtps" : "smtp")://\(username.map { $0 + ":…@" } ?? "")\(host):\(port)"
     }
 
     /// Reads `smtp://…` or `smtps://…`; the error says what is wrong, never the password.

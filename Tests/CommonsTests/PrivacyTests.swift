@@ -170,7 +170,13 @@ struct PrivacyTests {
         process.executableURL = ServerProcessTests.executable
         process.arguments = ["serve", "--port", String(port)]
         process.environment = ["COMMONS_DATA_DIR": folder.path, "LOG_LEVEL": "trace", "PATH": "/usr/bin:/bin"]
-        let output = Pipe()
+        // A file, not a pipe: at trace level the server writes more than a pipe holds before it
+        // listens, and a pipe nobody reads would stop it there.
+        let logFile = folder.appendingPathExtension("log")
+        defer { try? FileManager.default.removeItem(at: logFile) }
+        FileManager.default.createFile(atPath: logFile.path, contents: nil)
+        let output = try FileHandle(forWritingTo: logFile)
+        defer { try? output.close() }
         process.standardOutput = output
         process.standardError = output
         try process.run()
@@ -178,7 +184,7 @@ struct PrivacyTests {
         do {
             let base = "http://127.0.0.1:\(port)"
             var html = ""
-            for _ in 0..<100 where html.isEmpty {
+            for _ in 0..<300 where html.isEmpty {
                 try await Task.sleep(for: .milliseconds(100))
                 if let page = try? await client.execute(HTTPClientRequest(url: "\(base)/campaigns/sanctuary-schools"), timeout: .seconds(2)) {
                     html = String(buffer: try await page.body.collect(upTo: 1 << 20))
@@ -201,7 +207,7 @@ struct PrivacyTests {
         try await client.shutdown()
         process.terminate()
         process.waitUntilExit()
-        let log = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        let log = String(decoding: try Data(contentsOf: logFile), as: UTF8.self)
         #expect(log.contains("POST /campaigns/sanctuary-schools 303"))
         for secret in [
             "Zanzibarina", "Quetzalcoatlova", "canary.person", "Canary.Person", "2125550199", "Canary Academy", "127.0.0.1:", "form_token",

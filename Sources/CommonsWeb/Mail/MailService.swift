@@ -6,9 +6,12 @@ import ServiceLifecycle
 /// Email inside the server: every `schedulerInterval` it queues what is due (reminders,
 /// cancellation notices, scheduled mailings) and forgets old bodies; in between it sends what
 /// the outbox holds through the relay, when one is configured. Without one, mail waits.
-struct MailService: Service {
+struct MailService: Service, CustomStringConvertible {
     let site: Site
     let logger: Logger
+
+    /// What the service lifecycle logs at start: the name only, never the settings it holds.
+    var description: String { "MailService" }
 
     func run() async throws {
         let settings = site.settings.mail

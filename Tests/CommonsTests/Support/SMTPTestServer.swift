@@ -49,7 +49,7 @@ final class SMTPTestServer: @unchecked Sendable {
             user, password = a.auth.split(':')
             def check(server, session, envelope, mechanism, data):
                 ok = data.login.decode() == user and data.password.decode() == password
-                return AuthResult(success=ok)
+                return AuthResult(success=ok, handled=False)
             kw.update(authenticator=check, auth_required=True, auth_require_tls=bool(a.cert))
         c = Controller(Handler(), **kw); c.start()
         print('ready', flush=True)
