@@ -114,6 +114,90 @@ struct MailTests {
         }
     }
 
+    @Test func test_rsvp_confirmation_carries_the_ics_and_the_reminder_comes_once_at_its_time() async throws {
+        let smtp = try SMTPTestServer(python: SMTPTestServer.python!)
+        defer { smtp.stop() }
+        let clock = TestClock()
+        let site = try await site(smtp, clock: clock)
+        defer { Task { await site.destroy() } }
+        try await site.run { client async throws in _ = try await client.get("/healthz") }
+        let startsAt = clock.clock.now.addingTimeInterval(48 * 3600)
+        let eventID = try await site.withStore { store in
+            try await EventDirectory(database: store.database, clock: clock.clock).create(
+                EventDraft(
+                    title: "Parent assembly",
+                    description: "Bring a neighbour.",
+                    startsAt: startsAt,
+                    endsAt: startsAt.addingTimeInterval(7200),
+                    timeZone: "America/New_York",
+                    venue: "P.S. 123 auditorium",
+                    address: "301 W 140th St",
+                    capacity: 1
+                )
+            ).requireID()
+        }
+        try await site.run { client async throws in
+            for (email, language) in [("ana@example.org", "es"), ("wai@example.org", "zh")] {
+                let sent = try await client.fillAndSend("/\(language)/events/parent-assembly", clock: clock, [("given_name", "P"), ("email", email)])
+                #expect(sent.status == .seeOther)
+            }
+            let confirmations = try await smtp.waitForMessages(2)
+            #expect(confirmations.count == 2)
+            let parsed = smtp.parsedMessages()
+            let raw = confirmations.map(ReceivedMail.init)
+            // The confirmed one gets the calendar file; the waitlisted one a waitlist notice without it.
+            let ana = try #require(raw.firstIndex { $0.header("X-Envelope-To") == "ana@example.org" })
+            #expect(raw[ana].header("Content-Language") == "es")
+            #expect(raw[ana].header("Content-Type")?.hasPrefix("multipart/mixed") == true)
+            #expect(parsed[ana].defects == 0)
+            let ics = try #require(parsed[ana].part("text/calendar"))
+            #expect(ics.filename == "parent-assembly.ics")
+            #expect(ics.content?.contains("BEGIN:VEVENT") == true)
+            #expect(ics.content?.contains("SUMMARY:Parent assembly") == true)
+            #expect(parsed[ana].part("text/plain")?.content?.contains("P.S. 123 auditorium, 301 W 140th St") == true)
+            #expect(parsed[ana].part("text/html")?.content?.contains("lang=\"es\"") == true)
+            let wai = 1 - ana
+            #expect(raw[wai].header("Content-Language") == "zh-Hans")
+            #expect(parsed[wai].part("text/calendar") == nil)
+            #expect(parsed[wai].subject.contains("Parent assembly"))
+
+            // 23 hours on, no reminder yet; at 24 hours before the start, one, within seconds.
+            clock.advance(by: 23 * 3600)
+            try await Task.sleep(for: .seconds(1))
+            #expect(smtp.messages().count == 2)
+            clock.advance(by: 3600 + 30)
+            let reminded = try await smtp.waitForMessages(3)
+            #expect(reminded.count == 3)
+            let reminder = ReceivedMail(raw: reminded[2])
+            #expect(reminder.header("X-Envelope-To") == "ana@example.org")
+            #expect(reminder.header("Content-Language") == "es")
+            #expect(smtp.parsedMessages()[2].part("text/calendar") != nil)
+            // Later ticks do not repeat it.
+            clock.advance(by: 3600)
+            try await Task.sleep(for: .seconds(1))
+            #expect(smtp.messages().count == 3)
+        }
+        // Cancelled: both people who answered hear of it, once.
+        try await site.withStore { store in
+            let directory = EventDirectory(database: store.database, clock: clock.clock)
+            let event = try #require(try await directory.event(id: eventID))
+            var draft = EventDraft(
+                title: event.title, description: event.description, startsAt: event.startsAt, endsAt: event.endsAt, timeZone: event.timeZone,
+                venue: event.venue, address: event.address, capacity: event.capacity
+            )
+            draft.status = .cancelled
+            _ = try await directory.update(eventID, with: draft)
+        }
+        try await site.run { _ async throws in
+            let all = try await smtp.waitForMessages(5)
+            try await Task.sleep(for: .seconds(1))
+            #expect(smtp.messages().count == 5)
+            let notices = all.dropFirst(3).map(ReceivedMail.init)
+            #expect(Set(notices.compactMap { $0.header("X-Envelope-To") }) == ["ana@example.org", "wai@example.org"])
+            #expect(notices.allSatisfy { $0.subject.hasPrefix("Cancelled") || $0.header("Content-Language") != "en" })
+        }
+    }
+
     /// Writes a mailing to the audience of one language and lets the server's scheduler queue it.
     func scheduleMailing(_ site: TestSite, clock: TestClock, subject: String, language: String) async throws -> UUID {
         try await site.withStore { store in

@@ -21,7 +21,7 @@ final class SMTPTestServer: @unchecked Sendable {
     private let process: Process
 
     static let script = """
-        import argparse, asyncio, os, ssl, sys, time
+        import argparse, asyncio, email, email.policy, json, os, ssl, sys, time
         from aiosmtpd.controller import Controller
         from aiosmtpd.smtp import AuthResult
         p = argparse.ArgumentParser()
@@ -37,6 +37,13 @@ final class SMTPTestServer: @unchecked Sendable {
             async def handle_DATA(self, server, session, envelope):
                 self.n += 1
                 path = os.path.join(a.dir, '%06d.eml' % self.n)
+                # Python's own MIME parser reads the message too: what a mail program would see.
+                parsed = email.message_from_bytes(envelope.original_content, policy=email.policy.default)
+                parts = [{'type': part.get_content_type(), 'filename': part.get_filename(),
+                          'content': part.get_content() if part.get_content_maintype() == 'text' else None}
+                         for part in parsed.walk() if not part.is_multipart()]
+                with open(path + '.json', 'w') as f:
+                    json.dump({'subject': str(parsed['subject']), 'defects': len(parsed.defects), 'parts': parts}, f)
                 with open(path + '.tmp', 'wb') as f:
                     f.write(('X-Envelope-To: ' + ','.join(envelope.rcpt_tos) + '\\r\\n').encode() + envelope.original_content)
                 os.rename(path + '.tmp', path)
@@ -102,6 +109,15 @@ final class SMTPTestServer: @unchecked Sendable {
         return names.compactMap { try? String(contentsOf: mail.appendingPathComponent($0), encoding: .utf8) }
     }
 
+    /// The received messages as Python's `email` package parsed them, oldest first.
+    func parsedMessages() -> [ParsedMail] {
+        let mail = folder.appendingPathComponent("mail")
+        let names = ((try? FileManager.default.contentsOfDirectory(atPath: mail.path)) ?? []).filter { $0.hasSuffix(".eml") }.sorted()
+        return names.compactMap { name in
+            (try? Data(contentsOf: mail.appendingPathComponent(name + ".json"))).flatMap { try? JSONDecoder().decode(ParsedMail.self, from: $0) }
+        }
+    }
+
     /// Waits (up to `seconds`) until at least `count` messages have arrived.
     func waitForMessages(_ count: Int, seconds: Double = 20) async throws -> [String] {
         let deadline = Date().addingTimeInterval(seconds)
@@ -120,6 +136,20 @@ final class SMTPTestServer: @unchecked Sendable {
         }
         try? FileManager.default.removeItem(at: folder)
     }
+}
+
+/// A message as Python's MIME parser saw it: decoded subject, defects found, leaf parts.
+struct ParsedMail: Decodable {
+    struct Part: Decodable {
+        let type: String
+        let filename: String?
+        let content: String?
+    }
+    let subject: String
+    let defects: Int
+    let parts: [Part]
+
+    func part(_ type: String) -> Part? { parts.first { $0.type == type } }
 }
 
 /// A received message: its headers (unfolded) and its parts, decoded.
