@@ -16,7 +16,6 @@ public final class CommonsDatabase: Sendable {
     public let location: DatabaseLocation
     public let databases: Databases
     public let logger: Logger
-    private let eventLoopGroup: MultiThreadedEventLoopGroup?
     private let eventLoop: any EventLoop
     private let state = OpenState()
 
@@ -32,13 +31,11 @@ public final class CommonsDatabase: Sendable {
     private init(
         location: DatabaseLocation,
         databases: Databases,
-        eventLoopGroup: MultiThreadedEventLoopGroup?,
         eventLoop: any EventLoop,
         logger: Logger
     ) {
         self.location = location
         self.databases = databases
-        self.eventLoopGroup = eventLoopGroup
         self.eventLoop = eventLoop
         self.logger = logger
         self.database = databases.database(logger: logger, on: eventLoop)!  // configured just before
@@ -53,10 +50,14 @@ public final class CommonsDatabase: Sendable {
         switch location {
         case .sqlite(let path):
             try prepareFolder(forSQLiteAt: path)
-            let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
-            let databases = Databases(threadPool: NIOThreadPool.singleton, on: group)
+            // One event loop, so one pool and one connection (SQLite has one writer). It is one of
+            // the process's shared loops, never shut down with the store: a query that comes
+            // after `shutdown` (a service's last tick) meets a closed pool and fails, rather than
+            // a dead loop that would drop its promise.
+            let loop = MultiThreadedEventLoopGroup.singleton.next()
+            let databases = Databases(threadPool: NIOThreadPool.singleton, on: loop)
             databases.use(.sqlite(.init(storage: .file(path: path), enableForeignKeys: true), sqlLogLevel: .trace), as: .sqlite)
-            let store = CommonsDatabase(location: location, databases: databases, eventLoopGroup: group, eventLoop: group.next(), logger: logger)
+            let store = CommonsDatabase(location: location, databases: databases, eventLoop: loop, logger: logger)
             do {
                 try await SQLitePragmas.apply(on: store.sql, path: path)
             } catch {
@@ -80,7 +81,6 @@ public final class CommonsDatabase: Sendable {
             let store = CommonsDatabase(
                 location: location,
                 databases: databases,
-                eventLoopGroup: nil,
                 eventLoop: MultiThreadedEventLoopGroup.singleton.next(),
                 logger: logger
             )
@@ -152,9 +152,6 @@ public final class CommonsDatabase: Sendable {
     public func shutdown() async {
         guard state.close() else { return }
         await databases.shutdownAsync()
-        if let eventLoopGroup {
-            try? await eventLoopGroup.shutdownGracefully()
-        }
     }
 
     /// The data folder is the owner's alone (0700) and so is the database file (0600), made so

@@ -182,8 +182,14 @@ struct MailTests {
             let directory = EventDirectory(database: store.database, clock: clock.clock)
             let event = try #require(try await directory.event(id: eventID))
             var draft = EventDraft(
-                title: event.title, description: event.description, startsAt: event.startsAt, endsAt: event.endsAt, timeZone: event.timeZone,
-                venue: event.venue, address: event.address, capacity: event.capacity
+                title: event.title,
+                description: event.description,
+                startsAt: event.startsAt,
+                endsAt: event.endsAt,
+                timeZone: event.timeZone,
+                venue: event.venue,
+                address: event.address,
+                capacity: event.capacity
             )
             draft.status = .cancelled
             _ = try await directory.update(eventID, with: draft)
@@ -195,6 +201,91 @@ struct MailTests {
             let notices = all.dropFirst(3).map(ReceivedMail.init)
             #expect(Set(notices.compactMap { $0.header("X-Envelope-To") }) == ["ana@example.org", "wai@example.org"])
             #expect(notices.allSatisfy { $0.subject.hasPrefix("Cancelled") || $0.header("Content-Language") != "en" })
+        }
+    }
+
+    @Test func test_a_matched_record_changes_only_when_the_address_on_file_confirms_and_double_opt_in_waits_too() async throws {
+        let smtp = try SMTPTestServer(python: SMTPTestServer.python!)
+        defer { smtp.stop() }
+        let clock = TestClock()
+        let site = try await site(smtp, clock: clock)
+        defer { Task { await site.destroy() } }
+        /// The confirmation link in the message to `address`, as a path on the site.
+        @Sendable func confirmationPath(to address: String) throws -> String {
+            let parsed = smtp.parsedMessages()
+            let raw = smtp.messages().map(ReceivedMail.init)
+            let index = try #require(
+                raw.indices.last {
+                    raw[$0].header("X-Envelope-To") == address && parsed[$0].part("text/plain")?.content?.contains("/confirm/") == true
+                }
+            )
+            let text = try #require(parsed[index].part("text/plain")?.content)
+            let start = try #require(text.range(of: "https://commons.test/"))
+            return String(text[start.lowerBound...].prefix { !$0.isWhitespace }.dropFirst("https://commons.test".count))
+        }
+        try await site.run { client async throws in
+            // Rosa signs without email news; later someone signs as her with another name and a "yes".
+            let first = [("given_name", "Rosa"), ("email", "rosa@example.org")]
+            #expect(try await client.fillAndSend("/campaigns/sanctuary-schools", clock: clock, first).status == .seeOther)
+            let second = [("given_name", "Rosalind"), ("email", "ROSA@example.org"), ("email_opt_in", "yes")]
+            #expect(try await client.fillAndSend("/es/campaigns/sanctuary-schools", clock: clock, second).status == .seeOther)
+            _ = try await smtp.waitForMessages(3)
+            let path = try confirmationPath(to: "rosa@example.org")
+            #expect(path.hasPrefix("/es/confirm/"))
+            let request = try #require(smtp.parsedMessages().first { $0.subject.hasPrefix("Confirme") })
+            // It names the field, never the value someone else may have typed.
+            #expect(request.part("text/plain")?.content?.contains("Rosalind") == false)
+            // The record is as it was; opening the link (as a mail scanner would) changes nothing.
+            let page = try await client.get(path)
+            #expect(page.status == .ok)
+            #expect(page.text.contains("<button type=\"submit\">Confirmar</button>"))
+            try await site.withStore { store in
+                let keys = try DataKeys.load(environmentValue: nil, dataDirectory: site.settings.dataDirectory).keys
+                let rosa = try #require(try await SupporterVault(keys: keys).supporter(withEmail: "rosa@example.org", on: store.database))
+                #expect(try SupporterVault(keys: keys).open(rosa).givenName == "Rosa")
+                #expect(!rosa.emailOptIn)
+            }
+            // The button applies both, once.
+            let done = try await client.post(path, form: [])
+            #expect(done.status == .ok)
+            #expect(done.text.contains("Gracias"))
+            #expect(try await client.post(path, form: []).status == .ok)
+            try await site.withStore { store in
+                let keys = try DataKeys.load(environmentValue: nil, dataDirectory: site.settings.dataDirectory).keys
+                let rosa = try #require(try await SupporterVault(keys: keys).supporter(withEmail: "rosa@example.org", on: store.database))
+                #expect(try SupporterVault(keys: keys).open(rosa).givenName == "Rosalind")
+                #expect(rosa.emailOptIn)
+                let confirmed = try await Action.query(on: store.database).filter(\.$confirmedAt != nil).all()
+                #expect(confirmed.count == 1 && confirmed.first?.consentVersion == ConsentText.version)
+                let audit = try await AuditEntry.query(on: store.database).filter(\.$action == "supporter.change_confirmed").all()
+                #expect(audit.count == 1)
+                #expect(audit.first?.detail.contains("fields=given_name email_opt_in=yes") == true)
+                // Double opt-in from now on.
+                let campaign = try #require(try await Campaign.query(on: store.database).filter(\.$slug == "sanctuary-schools").first())
+                campaign.doubleOptIn = true
+                try await campaign.update(on: store.database)
+            }
+            // A new person's "yes" waits for their confirmation; the link lasts 7 days.
+            let newcomer = [("given_name", "Kim"), ("email", "kim@example.org"), ("email_opt_in", "yes")]
+            #expect(try await client.fillAndSend("/campaigns/sanctuary-schools", clock: clock, newcomer).status == .seeOther)
+            _ = try await smtp.waitForMessages(5)
+            let kimPath = try confirmationPath(to: "kim@example.org")
+            #expect(smtp.parsedMessages().last { $0.subject.hasPrefix("Please confirm") }?.subject.contains("email news") == true)
+            try await site.withStore { store in
+                let keys = try DataKeys.load(environmentValue: nil, dataDirectory: site.settings.dataDirectory).keys
+                #expect(try await SupporterVault(keys: keys).supporter(withEmail: "kim@example.org", on: store.database)?.emailOptIn == false)
+            }
+            clock.advance(by: 7 * 24 * 3600 + 60)
+            let expired = try await client.post(kimPath, form: [])
+            #expect(expired.status == .gone)
+            #expect(expired.text.contains("This link has expired"))
+            #expect(try await client.get("/confirm/forged~token").status == .notFound)
+            let tampered = kimPath.replacingOccurrences(of: "/confirm/", with: "/confirm/0")
+            #expect(try await client.post(tampered, form: []).status == .notFound)
+        }
+        try await site.withStore { store in
+            let keys = try DataKeys.load(environmentValue: nil, dataDirectory: site.settings.dataDirectory).keys
+            #expect(try await SupporterVault(keys: keys).supporter(withEmail: "kim@example.org", on: store.database)?.emailOptIn == false)
         }
     }
 
@@ -255,6 +346,16 @@ struct MailTests {
             // No address in the clear in the database file.
             let file = try Data(contentsOf: URL(fileURLWithPath: site.database.folder.appendingPathComponent("commons.sqlite").path))
             #expect(file.range(of: Data("later.please@example.org".utf8)) == nil)
+            // Bodies of finished messages are kept for the retention period, then emptied.
+            func bodies() async throws -> Int {
+                try await store.sql.raw("SELECT COUNT(*) AS n FROM outbox WHERE content IS NOT NULL").first()?.decode(column: "n", as: Int.self) ?? -1
+            }
+            let outbox = Outbox(database: store.database, keys: keys, clock: clock.clock, sender: MailSender("news@commons.test")!)
+            try await outbox.forgetBodies(olderThan: 30)
+            #expect(try await bodies() == 2)
+            clock.advance(by: 31 * 86400)
+            try await outbox.forgetBodies(olderThan: 30)
+            #expect(try await bodies() == 0)
         }
     }
 

@@ -16,10 +16,11 @@ public struct EventNotice: Sendable {
     public let dedupeKey: String
 }
 
-/// Finds the reminders and cancellation notices that are due: a reminder from 24 hours before
-/// an event starts until it starts, for confirmed RSVPs of a scheduled event; a notice to every
-/// RSVP of an event cancelled before it began. Each goes to the address the person gave on
-/// their RSVP, in the language of the page they used.
+/// Finds the reminders and notices that are due: a reminder from 24 hours before an event
+/// starts until it starts, for confirmed RSVPs of a scheduled event; a notice to every RSVP of
+/// an event cancelled before it began; a notice to each person moved off the waitlist of an
+/// event still to come. Each goes to the address the person gave on their RSVP, in the
+/// language of the page they used.
 public struct EventNotices: Sendable {
     public static let reminderLead: TimeInterval = 24 * 3600
 
@@ -44,10 +45,17 @@ public struct EventNotices: Sendable {
                 notices += try await owed(kind, for: event)
             }
         }
+        // Promotions of the last week (older ones were told long ago), grouped by event.
+        let promoted = try await Action.query(on: database).filter(\.$kind == .rsvp).filter(\.$promotedAt >= now.addingTimeInterval(-7 * 86400))
+            .filter(\.$waitlisted == false).all()
+        for eventID in Set(promoted.compactMap { $0.$event.id }) {
+            guard let event = try await Event.find(eventID, on: database), event.status == .scheduled, event.startsAt > now else { continue }
+            notices += try await owed(.waitlistPromotion, for: event, only: Set(promoted.filter { $0.$event.id == eventID }.compactMap(\.id)))
+        }
         return notices
     }
 
-    private func owed(_ kind: OutboxMessage.Kind, for event: Event) async throws -> [EventNotice] {
+    private func owed(_ kind: OutboxMessage.Kind, for event: Event, only: Set<UUID>? = nil) async throws -> [EventNotice] {
         let eventID = try event.requireID()
         let prefix = "\(kind.rawValue):\(eventID.uuidString.lowercased()):"
         // Keys of one event sort together: one range read finds those already queued.
@@ -59,6 +67,7 @@ public struct EventNotices: Sendable {
         var actions = Action.query(on: database).filter(\.$event.$id == eventID).filter(\.$kind == .rsvp)
         if kind == .reminder { actions = actions.filter(\.$waitlisted == false) }
         var notices: [EventNotice] = []
+        if let only { actions = actions.filter(\.$id ~~ only) }
         for action in try await actions.with(\.$supporter).all() {
             let key = prefix + (try action.requireID().uuidString.lowercased())
             guard !queued.contains(key) else { continue }

@@ -4,6 +4,7 @@ import CommonsOrganizing
 import CommonsPrivacy
 import FluentKit
 import Foundation
+import SQLKit
 
 /// Who a mailing goes to: the supporter list's filters (never a search text), always narrowed
 /// to people who take email news.
@@ -167,10 +168,16 @@ public struct MailingDesk: Sendable {
     @discardableResult
     public func queueDue(outbox: Outbox, compose: @Sendable (MailingVersion, MailRecipient) throws -> MailMessage) async throws -> Int {
         let due = try await Mailing.query(on: database).filter(\.$status == .scheduled).filter(\.$sendAt <= clock.now).all()
+        var queued = 0
         for mailing in due {
-            try await queue(mailing, by: .system("scheduled mailing"), outbox: outbox, compose: compose)
+            do {
+                try await queue(mailing, by: .system("scheduled mailing"), outbox: outbox, compose: compose)
+                queued += 1
+            } catch MailingError.notEditable {
+                // Another server's scheduler queued it first.
+            }
         }
-        return due.count
+        return queued
     }
 
     /// One copy per recipient in their language (English where the mailing has no version in
@@ -190,8 +197,13 @@ public struct MailingDesk: Sendable {
             (message: try compose(byLanguage[person.language ?? "en"] ?? english, person), supporterID: Optional(person.supporterID))
         }
         try await database.transaction { db in
-            // Queued once: a second press, or a second server's scheduler, finds it queued.
-            guard let fresh = try await Mailing.find(id, on: db), fresh.status != .queued else { throw MailingError.notEditable }
+            // Queued once: a second press, or a second server's scheduler, finds it queued. The
+            // conditional update takes the row (PostgreSQL locks it until commit; the other
+            // transaction then sees "queued" and changes nothing).
+            let taken = try await (db as! any SQLDatabase).raw(
+                "UPDATE mailings SET status = \(bind: Mailing.Status.queued.rawValue) WHERE id = \(bind: id) AND status <> \(bind: Mailing.Status.queued.rawValue) RETURNING id"
+            ).all()
+            guard !taken.isEmpty, let fresh = try await Mailing.find(id, on: db) else { throw MailingError.notEditable }
             try await outbox.enqueue(messages, kind: .mailing, mailingID: id, on: db)
             fresh.status = .queued
             fresh.queuedAt = clock.now

@@ -246,16 +246,10 @@ public struct Outbox: Sendable {
         try await OutboxMessage.query(on: database).filter(\.$status == .queued).count()
     }
 
-    /// Empties the bodies of messages finished more than `days` ago; answers how many.
-    @discardableResult
-    public func forgetBodies(olderThan days: Int) async throws -> Int {
+    /// Empties the bodies of messages finished more than `days` ago, in one statement.
+    public func forgetBodies(olderThan days: Int) async throws {
         let cutoff = clock.now.addingTimeInterval(-Double(days) * 86400)
-        let old = OutboxMessage.query(on: database).filter(\.$status != .queued).filter(\.$createdAt < cutoff).filter(\.$content != nil)
-        let count = try await old.count()
-        if count > 0 {
-            try await OutboxMessage.query(on: database).filter(\.$status != .queued).filter(\.$createdAt < cutoff).filter(\.$content != nil)
-                .set(\.$content, to: nil).update()
-        }
-        return count
+        try await OutboxMessage.query(on: database).filter(\.$status != .queued).filter(\.$createdAt < cutoff).filter(\.$content != nil)
+            .set(\.$content, to: nil).update()
     }
 }

@@ -26,6 +26,18 @@ public struct ActionSubmission: Sendable {
     }
 }
 
+/// What a public form asked of a record that only the person may confirm, from the address on
+/// file: a "yes" to email news the record does not have (any new "yes" on a campaign with
+/// double opt-in), or a name or contact detail that differs from the stored one. The record
+/// stays as it is until they do (see `ChangeConfirmations`).
+public struct PendingChange: Sendable, Equatable {
+    /// The stored values the form would replace (empty ones it fills at once).
+    public let fields: [PersonField]
+    public let emailOptIn: Bool
+    /// The address on file: the confirmation goes there, not to whoever sent the form.
+    public let address: String
+}
+
 /// An action just written, handed to what follows it inside the same transaction (the
 /// confirmation email is queued there, so it commits with the action or not at all).
 public struct RecordedAction: Sendable {
@@ -36,6 +48,8 @@ public struct RecordedAction: Sendable {
     public let language: String
     public let campaign: Campaign?
     public let event: Event?
+    /// What waits for the person's confirmation, if anything.
+    public let pendingChange: PendingChange?
 }
 
 /// What follows a recorded action, inside its transaction.
@@ -89,7 +103,7 @@ public struct ActionDesk: Sendable {
         guard campaign.status == .open else { throw ActionError.campaignClosed }
         let campaignID = try campaign.requireID()
         let kind: Action.Kind = campaign.kind == .petition ? .petition : .signup
-        return try await record(submission, tags: campaign.tagList, campaign: campaign) { action, _ in
+        return try await record(submission, tags: campaign.tagList, campaign: campaign, doubleOptIn: campaign.doubleOptIn) { action, _ in
             action.$campaign.id = campaignID
             action.kind = kind
             return false
@@ -127,13 +141,20 @@ public struct ActionDesk: Sendable {
         tags: [String],
         campaign: Campaign? = nil,
         event: Event? = nil,
+        doubleOptIn: Bool = false,
         configure: @escaping @Sendable (Action, any Database) async throws -> Bool
     ) async throws -> ActionOutcome {
         let now = clock.now
         do {
             // A form sent again meets the unique form id; the catch below answers as the first time.
             return try await writer.write { [vault, followUp] db in
-                let (supporter, isNew) = try await Self.upsertSupporter(submission, vault: vault, now: now, on: db)
+                let (supporter, isNew, pendingChange) = try await Self.upsertSupporter(
+                    submission,
+                    doubleOptIn: doubleOptIn,
+                    vault: vault,
+                    now: now,
+                    on: db
+                )
                 let action = Action()
                 action.id = UUID()
                 action.$supporter.id = try supporter.requireID()
@@ -170,7 +191,8 @@ public struct ActionDesk: Sendable {
                         person: submission.person,
                         language: submission.language,
                         campaign: campaign,
-                        event: event
+                        event: event,
+                        pendingChange: pendingChange
                     )
                     try await followUp(recorded, db)
                 }
@@ -185,31 +207,40 @@ public struct ActionDesk: Sendable {
         }
     }
 
-    /// The supporter this submission is about, and whether it was made just now.
+    /// The supporter this submission is about, whether it was made just now, and what waits
+    /// for the person's own confirmation.
     private static func upsertSupporter(
         _ submission: ActionSubmission,
+        doubleOptIn: Bool,
         vault: SupporterVault,
         now: Date,
         on db: any Database
-    ) async throws -> (Supporter, isNew: Bool) {
+    ) async throws -> (Supporter, isNew: Bool, PendingChange?) {
         let person = submission.person
         if let supporter = try await vault.find(email: person.email, phone: person.phone, on: db) {
             // Nobody proved who sent this form: it may fill the record's empty fields, never
             // replace a value, never add or change the email or phone, and never turn a stored
             // "no" into "yes" (the action keeps the wish; an unchecked box never takes back a
-            // "yes" either). Staff see the submitted values beside the record and can apply them.
-            try vault.seal(person.filling(try vault.open(supporter)), into: supporter)
+            // "yes" either). The person confirms the rest from the address on file; staff also
+            // see the submitted values beside the record and can apply them.
+            let stored = try vault.open(supporter)
+            try vault.seal(person.filling(stored), into: supporter)
             supporter.lastActionAt = now
             try await supporter.update(on: db)
-            return (supporter, false)
+            let fields = person.changesAsked(of: stored)
+            let optIn = submission.emailOptIn && !supporter.emailOptIn
+            guard let address = stored.email, optIn || !fields.isEmpty else { return (supporter, false, nil) }
+            return (supporter, false, PendingChange(fields: fields, emailOptIn: optIn, address: address))
         }
         let supporter = Supporter()
         supporter.id = UUID()
         try vault.seal(person, into: supporter)
-        supporter.emailOptIn = submission.emailOptIn
+        let confirmFirst = doubleOptIn && submission.emailOptIn && person.email != nil
+        supporter.emailOptIn = submission.emailOptIn && !confirmFirst
         supporter.smsOptIn = submission.smsOptIn
         supporter.lastActionAt = now
         try await supporter.create(on: db)
-        return (supporter, true)
+        let pending = confirmFirst ? person.email.map { PendingChange(fields: [], emailOptIn: true, address: $0) } : nil
+        return (supporter, true, pending)
     }
 }

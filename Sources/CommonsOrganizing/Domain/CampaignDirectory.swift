@@ -19,6 +19,8 @@ public struct CampaignDraft: Sendable {
     public var requiredFields: Set<PersonField>
     /// Write to each person who signs, in their language.
     public var sendsConfirmation: Bool
+    /// Ask each new subscriber to confirm from their inbox before email news counts.
+    public var doubleOptIn: Bool
 
     public init(
         title: String,
@@ -34,7 +36,8 @@ public struct CampaignDraft: Sendable {
         supporterTags: [String] = [],
         askedFields: Set<PersonField> = [],
         requiredFields: Set<PersonField> = [],
-        sendsConfirmation: Bool = true
+        sendsConfirmation: Bool = true,
+        doubleOptIn: Bool = false
     ) {
         self.title = title
         self.slug = slug
@@ -50,6 +53,7 @@ public struct CampaignDraft: Sendable {
         self.askedFields = askedFields
         self.requiredFields = requiredFields
         self.sendsConfirmation = sendsConfirmation
+        self.doubleOptIn = doubleOptIn
     }
 }
 
@@ -115,6 +119,7 @@ public struct CampaignDirectory: Sendable {
             campaign.askedFields = PersonField.list(draft.askedFields.union(draft.requiredFields))
             campaign.requiredFields = PersonField.list(draft.requiredFields)
             campaign.sendsConfirmation = draft.sendsConfirmation
+            campaign.doubleOptIn = draft.doubleOptIn
             try await campaign.save(on: db)
             return campaign
         }

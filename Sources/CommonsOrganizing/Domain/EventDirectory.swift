@@ -1,6 +1,7 @@
 import CommonsCore
 import FluentKit
 import Foundation
+import SQLKit
 
 /// What an organizer fills in to announce an event.
 public struct EventDraft: Sendable {
@@ -99,8 +100,33 @@ public struct EventDirectory: Sendable {
         event.onlineURL = draft.onlineURL
         event.capacity = draft.capacity
         event.status = draft.status
-        try await event.save(on: database)
+        let now = clock.now
+        try await database.transaction { db in
+            try await event.save(on: db)
+            try await Self.promoteFromWaitlist(event, now: now, on: db)
+        }
         return event
+    }
+
+    /// Moves people off the waitlist, first come first served, while the event has room for
+    /// them and their guests (after its capacity was raised or removed). Each is marked with the
+    /// time, and the mail scheduler tells them (`EventNotices`).
+    static func promoteFromWaitlist(_ event: Event, now: Date, on db: any Database) async throws {
+        guard event.status == .scheduled, event.endsAt > now else { return }
+        let eventID = try event.requireID()
+        // PostgreSQL: the same lock an RSVP takes, so the two never count seats at once.
+        if let sql = db as? any SQLDatabase, sql.dialect.name == "postgresql" {
+            _ = try await sql.raw("SELECT id FROM events WHERE id = \(bind: eventID) FOR UPDATE").all()
+        }
+        let answers = try await Action.query(on: db).filter(\.$event.$id == eventID).filter(\.$kind == .rsvp).sort(\.$createdAt).all()
+        var taken = answers.filter { !$0.waitlisted }.reduce(0) { $0 + 1 + $1.guests }
+        for answer in answers where answer.waitlisted {
+            if let capacity = event.capacity, taken + 1 + answer.guests > capacity { break }
+            answer.waitlisted = false
+            answer.promotedAt = now
+            try await answer.update(on: db)
+            taken += 1 + answer.guests
+        }
     }
 
     public func event(slug: String) async throws -> Event? {

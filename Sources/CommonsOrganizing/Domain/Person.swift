@@ -60,6 +60,26 @@ public struct Person: Sendable, Equatable, Codable {
         return pairs.compactMap { field, mine, theirs in mine != nil && mine != theirs ? field : nil }
     }
 
+    /// What this person, as a form described them, would change on the stored record beyond
+    /// what `filling` does at once: a stored value it differs from, or a different email or phone.
+    public func changesAsked(of stored: Person) -> [PersonField] {
+        differences(from: stored).filter { $0 == .email || $0 == .phone || stored.value($0) != nil }
+    }
+
+    /// Sets one field.
+    public mutating func set(_ field: PersonField, _ value: String?) {
+        switch field {
+        case .givenName: givenName = value
+        case .familyName: familyName = value
+        case .email: email = value
+        case .phone: phone = value
+        case .postalCode: postalCode = value
+        case .preferredLanguage: preferredLanguage = value
+        case .role: role = value
+        case .school: school = value
+        }
+    }
+
     /// The value of one field.
     public func value(_ field: PersonField) -> String? {
         switch field {

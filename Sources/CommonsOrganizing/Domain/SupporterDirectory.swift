@@ -177,19 +177,26 @@ public struct SupporterDirectory: Sendable {
                 let action = try await Action.find(actionID, on: db), action.$supporter.id == supporterID,
                 let submitted = try vault.submission(of: action)
             else { throw SupporterError.notFound }
-            let stored = try vault.open(supporter)
-            let changed = submitted.differences(from: stored)
-            if let email = submitted.email, email != stored.email, let other = try await vault.supporter(withEmail: email, on: db),
-                other.id != supporterID
-            {
-                throw ValidationErrors(field: "email", message: "error.email_taken")
-            }
-            try vault.seal(submitted.merged(over: stored), into: supporter)
-            try await supporter.update(on: db)
+            let changed = try await Self.apply(submitted, to: supporter, vault: vault, on: db)
             let detail = "action=\(actionID.uuidString.lowercased()) fields=\(changed.map(\.rawValue).joined(separator: ","))"
             try await record("supporter.submission_applied", supporterID, by: actor, detail: detail, on: db)
             return changed
         }
+    }
+
+    /// Writes a submission's non-empty values over the stored record and answers the fields that
+    /// changed; throws `ValidationErrors` when its email belongs to another supporter.
+    static func apply(_ submitted: Person, to supporter: Supporter, vault: SupporterVault, on db: any Database) async throws -> [PersonField] {
+        let stored = try vault.open(supporter)
+        let changed = submitted.differences(from: stored)
+        if let email = submitted.email, email != stored.email, let other = try await vault.supporter(withEmail: email, on: db),
+            other.id != supporter.id
+        {
+            throw ValidationErrors(field: "email", message: "error.email_taken")
+        }
+        try vault.seal(submitted.merged(over: stored), into: supporter)
+        try await supporter.update(on: db)
+        return changed
     }
 
     /// Replaces a supporter's details with what staff entered (checked like the public form).

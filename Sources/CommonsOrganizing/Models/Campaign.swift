@@ -43,6 +43,8 @@ public final class Campaign: Model, @unchecked Sendable {
     @Field(key: "required_fields") public var requiredFields: String
     /// Each person who signs gets a confirmation in their language.
     @Field(key: "sends_confirmation") public var sendsConfirmation: Bool
+    /// A new "yes" to email news counts only once the person confirms it from their inbox.
+    @Field(key: "double_opt_in") public var doubleOptIn: Bool
     @Timestamp(key: "created_at", on: .create) public var createdAt: Date?
     @Timestamp(key: "updated_at", on: .update) public var updatedAt: Date?
 

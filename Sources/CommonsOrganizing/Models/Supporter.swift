@@ -73,6 +73,11 @@ public final class Action: Model, @unchecked Sendable {
     @OptionalField(key: "submitted") public var submitted: Data?
     /// The language of the page the form was on (what follows is written in it).
     @OptionalField(key: "language") public var language: String?
+    /// When the person confirmed, from the address on file, what this action asked to change
+    /// on their record (see `ChangeConfirmations`).
+    @OptionalField(key: "confirmed_at") public var confirmedAt: Date?
+    /// When this RSVP moved off the waitlist (the person is told by email).
+    @OptionalField(key: "promoted_at") public var promotedAt: Date?
 
     public init() {}
 }

@@ -107,6 +107,32 @@ struct Letters: Sendable {
         )
     }
 
+    /// The message to the address on file asking the person to confirm what a form asked of
+    /// their record: email news (double opt-in, or a "yes" the record did not have) or new
+    /// values. It names the fields, never their values: whoever sent the form may not be the
+    /// person who reads this.
+    func changeConfirmation(_ pending: PendingChange, actionID: UUID, languageCode: String?, siteName: String) -> MailMessage {
+        let language = language(languageCode)
+        let strings = site.strings(language)
+        let token = ChangeConfirmations(database: site.database, keys: site.keys, clock: site.clock).token(for: actionID)
+        let labels = pending.fields.map { strings["form.\($0.rawValue)"] }.joined(separator: ", ")
+        let values = ["site": siteName, "fields": labels]
+        let ask =
+            pending.fields.isEmpty ? "mail.optin_text" : pending.emailOptIn ? "mail.change_and_optin_text" : "mail.change_text"
+        let lines = [
+            Line(text: strings["mail.greeting_anonymous"]),
+            Line(text: strings.format(ask, values)),
+            Line(text: strings["mail.confirm_link"], link: link(SitePath.confirmChange(token), language)),
+            Line(text: strings["mail.confirm_ignore"]),
+        ]
+        return message(
+            to: pending.address,
+            subject: strings.format(pending.fields.isEmpty ? "mail.optin_subject" : "mail.change_subject", values),
+            lines: lines + footer(transactional: true, siteName: siteName, strings),
+            language: language
+        )
+    }
+
     /// The signed one-click link: proof enough to stop, worthless for anything else.
     func unsubscribeURL(_ supporterID: UUID, _ language: Language) -> String {
         let token = SignedValue(keys: site.keys, purpose: "unsubscribe").sign(supporterID.uuidString.lowercased())

@@ -4,8 +4,9 @@ import Logging
 import ServiceLifecycle
 
 /// Email inside the server: every `schedulerInterval` it queues what is due (reminders,
-/// cancellation notices, scheduled mailings) and forgets old bodies; in between it sends what
-/// the outbox holds through the relay, when one is configured. Without one, mail waits.
+/// cancellation notices, scheduled mailings), every hour it forgets old bodies, and in between
+/// it sends what the outbox holds through the relay, when one is configured. Without one, mail
+/// waits.
 struct MailService: Service, CustomStringConvertible {
     let site: Site
     let logger: Logger
@@ -33,12 +34,16 @@ struct MailService: Service, CustomStringConvertible {
         if delivery == nil { logger.notice("COMMONS_SMTP_URL is not set: mail is queued, not sent") }
         try? await cancelWhenGracefulShutdown {
             var lastSchedule: ContinuousClock.Instant?
+            var lastForgetting: ContinuousClock.Instant?
             while !Task.isCancelled {
                 if lastSchedule.map({ ContinuousClock.now - $0 >= settings.schedulerInterval }) ?? true {
                     lastSchedule = ContinuousClock.now
                     do {
                         try await site.queueDueMail()
-                        try await site.outbox.forgetBodies(olderThan: settings.retentionDays)
+                        if lastForgetting.map({ ContinuousClock.now - $0 >= .seconds(3600) }) ?? true {
+                            lastForgetting = ContinuousClock.now
+                            try await site.outbox.forgetBodies(olderThan: settings.retentionDays)
+                        }
                     } catch {
                         logger.error("queuing due mail failed", metadata: ["error": "\(String(reflecting: type(of: error)))"])
                     }

@@ -14,16 +14,29 @@ extension Site {
         try await SiteSettings(database: db ?? database).all()[.siteName] ?? "Commons"
     }
 
-    /// Queues the confirmation of a public action inside the action's own transaction.
+    /// Queues the confirmation of a public action inside the action's own transaction, and the
+    /// request to confirm what it asked to change, to the address on file.
     func queueConfirmation(_ recorded: RecordedAction, on db: any Database) async throws {
-        guard let message = letters.confirmation(for: recorded, siteName: try await siteName(on: db)) else { return }
-        try await outbox.enqueue(
-            message,
-            kind: recorded.event == nil ? .confirmation : .rsvp,
-            supporterID: recorded.supporterID,
-            dedupeKey: "action:\(try recorded.action.requireID().uuidString.lowercased())",
-            on: db
-        )
+        let name = try await siteName(on: db)
+        let actionID = try recorded.action.requireID().uuidString.lowercased()
+        if let message = letters.confirmation(for: recorded, siteName: name) {
+            try await outbox.enqueue(
+                message,
+                kind: recorded.event == nil ? .confirmation : .rsvp,
+                supporterID: recorded.supporterID,
+                dedupeKey: "action:\(actionID)",
+                on: db
+            )
+        }
+        if let pending = recorded.pendingChange {
+            let message = letters.changeConfirmation(
+                pending,
+                actionID: try recorded.action.requireID(),
+                languageCode: recorded.language,
+                siteName: name
+            )
+            try await outbox.enqueue(message, kind: .changeConfirmation, supporterID: recorded.supporterID, dedupeKey: "change:\(actionID)", on: db)
+        }
     }
 
     /// Queues the reminders and cancellation notices that are due, and every scheduled mailing

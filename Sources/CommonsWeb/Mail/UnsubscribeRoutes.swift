@@ -10,17 +10,6 @@ import Hummingbird
 struct UnsubscribeRoutes {
     let site: Site
 
-    struct Page {
-        let layout: Layout
-        let heading: String
-        let text: String
-        let showButton: Bool
-        let action: String
-        let button: String
-        let homeURL: String
-        let homeLabel: String
-    }
-
     func register(on router: Router<AppRequestContext>) {
         router.get(SitePath.unsubscribe) { _, context in
             let valid = supporterID(context) != nil
@@ -59,22 +48,12 @@ struct UnsubscribeRoutes {
         status: HTTPResponse.Status = .ok,
         _ context: AppRequestContext
     ) async throws -> Response {
-        let strings = site.strings(context.language)
-        let name = try await site.siteName()
-        let path = context.parameters.get("token").map { SitePath.unsubscribe($0) } ?? "/"
-        let layout = try await site.layout(PageMeta(title: strings[heading], path: path), context: context)
-        let model = Page(
-            layout: layout,
-            heading: strings[heading],
-            text: strings.format(text, ["site": name]),
-            showButton: button,
-            action: context.link(SitePath.unsubscribe, context.parameters.get("token") ?? ""),
-            button: strings["unsubscribe.button"],
-            homeURL: context.link(SitePath.home),
-            homeLabel: strings["page.home_link"]
-        )
-        var response = site.views.page(.unsubscribe, model, status: status)
-        response.headers[.cacheControl] = "private, no-store"
-        return response
+        let token = context.parameters.get("token") ?? ""
+        return try await OneButtonPage(
+            heading: heading,
+            text: text,
+            button: button ? "unsubscribe.button" : nil,
+            hidden: ("List-Unsubscribe", "One-Click")
+        ).render(path: SitePath.unsubscribe(token), action: context.link(SitePath.unsubscribe, token), status: status, site: site, context: context)
     }
 }

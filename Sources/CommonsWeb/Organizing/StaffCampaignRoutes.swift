@@ -34,6 +34,7 @@ struct StaffCampaignRoutes {
             "petition_text": campaign.petitionText, "petition_target": campaign.petitionTarget, "goal": campaign.goal.map(String.init) ?? "",
             "status": campaign.status.rawValue, "thank_you": campaign.thankYou, "featured": campaign.featured ? "yes" : "",
             "sends_confirmation": campaign.sendsConfirmation ? "yes" : "",
+            "double_opt_in": campaign.doubleOptIn ? "yes" : "",
             "supporter_tags": campaign.tagList.joined(separator: ", "),
         ]
         for field in PersonField.optional {
@@ -115,6 +116,14 @@ struct StaffCampaignRoutes {
             ),
             StaffField("featured", .checkbox, label: strings["staff.feature_on_home"], values: values, errors: messages),
             StaffField("sends_confirmation", .checkbox, label: strings["staff.campaign_sends_confirmation"], values: values, errors: messages),
+            StaffField(
+                "double_opt_in",
+                .checkbox,
+                label: strings["staff.campaign_double_opt_in"],
+                hint: strings["staff.campaign_double_opt_in_hint"],
+                values: values,
+                errors: messages
+            ),
         ]
         for field in PersonField.allCases where PersonField.optional.contains(field) {
             fields.append(
@@ -173,7 +182,8 @@ struct StaffCampaignRoutes {
             supporterTags: (fields["supporter_tags"] ?? "").split(separator: ",").map(String.init),
             askedFields: asked,
             requiredFields: required,
-            sendsConfirmation: fields["sends_confirmation"] == "yes"
+            sendsConfirmation: fields["sends_confirmation"] == "yes",
+            doubleOptIn: fields["double_opt_in"] == "yes"
         )
         return try await saveOrShowAgain(found: errors) {
             let saved =

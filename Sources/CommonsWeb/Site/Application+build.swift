@@ -157,6 +157,7 @@ func buildRouter(site: Site) -> Router<AppRequestContext> {
     PageRoutes(site: site).register(on: router)
     PrivacyRoutes(site: site).register(on: router)
     UnsubscribeRoutes(site: site).register(on: router)
+    ChangeConfirmationRoutes(site: site).register(on: router)
     CampaignRoutes(site: site).register(on: router)
     EventRoutes(site: site).register(on: router)
     StaffRoutes(site: site).register(on: router)

@@ -33,6 +33,8 @@ public enum SitePath {
     public static let privacy = Route("/privacy")
     /// The link in every mailing that stops them (a signed token: no sign-in needed).
     public static let unsubscribe = Route("/unsubscribe/:token")
+    /// The link in a message asking a person to confirm a change to their record.
+    public static let confirmChange = Route("/confirm/:token")
     public static let sitemap = Route("/sitemap.xml")
     public static let robots = Route("/robots.txt")
     public static let search = Route("/search")

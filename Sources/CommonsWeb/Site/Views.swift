@@ -101,7 +101,8 @@ enum Template: String, CaseIterable, Sendable {
     case staffSupporters = "staff/supporters"
     case staffTranslations = "staff/translations"
     case thanks = "thanks"
-    case unsubscribe = "unsubscribe"
+    /// A page with a heading, a sentence and at most one button (unsubscribe, confirm a change).
+    case oneButton = "one_button"
 }
 
 enum ViewsError: Error, CustomStringConvertible {
