@@ -204,6 +204,64 @@ struct MailTests {
         }
     }
 
+    @Test func test_raising_capacity_moves_the_waitlist_up_in_order_and_tells_each_person_once() async throws {
+        let smtp = try SMTPTestServer(python: SMTPTestServer.python!)
+        defer { smtp.stop() }
+        let clock = TestClock()
+        let site = try await site(smtp, clock: clock)
+        defer { Task { await site.destroy() } }
+        try await site.run { client async throws in _ = try await client.get("/healthz") }
+        let startsAt = clock.clock.now.addingTimeInterval(72 * 3600)
+        let draft = EventDraft(
+            title: "School board hearing",
+            description: "Testify with us.",
+            startsAt: startsAt,
+            endsAt: startsAt.addingTimeInterval(7200),
+            timeZone: "America/New_York",
+            venue: "Tweed Courthouse",
+            capacity: 1
+        )
+        let eventID = try await site.withStore { store in
+            try await EventDirectory(database: store.database, clock: clock.clock).create(draft).requireID()
+        }
+        try await site.run { client async throws in
+            // One seat: the first takes it; the second (with a guest) and the third wait, in order.
+            for (email, guests) in [("first@example.org", "0"), ("second@example.org", "1"), ("third@example.org", "0")] {
+                let fields = [("given_name", "P"), ("email", email), ("guests", guests)]
+                #expect(try await client.fillAndSend("/es/events/school-board-hearing", clock: clock, fields).status == .seeOther)
+            }
+            _ = try await smtp.waitForMessages(3)
+            // Three seats now: the second and their guest fit; the third still waits.
+            var bigger = draft
+            bigger.capacity = 3
+            try await site.withStore { store in
+                _ = try await EventDirectory(database: store.database, clock: clock.clock).update(eventID, with: bigger)
+            }
+            let after = try await smtp.waitForMessages(4)
+            try await Task.sleep(for: .seconds(1))
+            #expect(smtp.messages().count == 4)
+            let notice = ReceivedMail(raw: after[3])
+            #expect(notice.header("X-Envelope-To") == "second@example.org")
+            #expect(notice.header("Content-Language") == "es")
+            #expect(smtp.parsedMessages()[3].subject == "Se liberó un lugar: School board hearing")
+            #expect(smtp.parsedMessages()[3].part("text/calendar") != nil)
+            // Room for everyone: the third moves up too, and nobody hears twice.
+            bigger.capacity = nil
+            try await site.withStore { store in
+                _ = try await EventDirectory(database: store.database, clock: clock.clock).update(eventID, with: bigger)
+            }
+            let last = try await smtp.waitForMessages(5)
+            try await Task.sleep(for: .seconds(1))
+            #expect(smtp.messages().count == 5)
+            #expect(ReceivedMail(raw: last[4]).header("X-Envelope-To") == "third@example.org")
+        }
+        try await site.withStore { store in
+            let answers = try await Action.query(on: store.database).filter(\.$kind == .rsvp).all()
+            #expect(answers.allSatisfy { !$0.waitlisted })
+            #expect(answers.filter { $0.promotedAt != nil }.count == 2)
+        }
+    }
+
     @Test func test_a_matched_record_changes_only_when_the_address_on_file_confirms_and_double_opt_in_waits_too() async throws {
         let smtp = try SMTPTestServer(python: SMTPTestServer.python!)
         defer { smtp.stop() }
