@@ -1,5 +1,6 @@
 import CommonsContent
 import CommonsCore
+import CommonsMail
 import CommonsOrganizing
 import CommonsPrivacy
 import CommonsStorage
@@ -376,6 +377,9 @@ struct OrganizingTests {
                 #expect(raw.range(of: Data(secret.utf8)) == nil, "\(secret) is in the database file in the clear")
             }
         }
+        // The confirmation to the canary (address, name, whole message) was in those files, sealed.
+        let queued = try await site.withStore { store in try await OutboxMessage.query(on: store.database).filter(\.$kind == .confirmation).count() }
+        #expect(queued == 1)
     }
 
     @Test func test_a_different_data_key_refuses_to_start() async throws {

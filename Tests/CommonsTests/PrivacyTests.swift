@@ -170,6 +170,13 @@ struct PrivacyTests {
         process.executableURL = ServerProcessTests.executable
         process.arguments = ["serve", "--port", String(port)]
         process.environment = ["COMMONS_DATA_DIR": folder.path, "LOG_LEVEL": "trace", "PATH": "/usr/bin:/bin"]
+        // With a mail server, the confirmation to the canary is sent too, and its delivery logged.
+        let smtp = try SMTPTestServer.python.map { try SMTPTestServer(python: $0) }
+        defer { smtp?.stop() }
+        if let smtp {
+            process.environment?["COMMONS_SMTP_URL"] = smtp.url()
+            process.environment?["COMMONS_MAIL_FROM"] = "news@commons.test"
+        }
         // A file, not a pipe: at trace level the server writes more than a pipe holds before it
         // listens, and a pipe nobody reads would stop it there.
         let logFile = folder.appendingPathExtension("log")
@@ -199,6 +206,7 @@ struct PrivacyTests {
             request.body = .bytes(formBody([("form_token", token)] + canary))
             let response = try await client.execute(request, timeout: .seconds(10))
             #expect(response.status == .seeOther)
+            if let smtp { #expect(try await smtp.waitForMessages(1).count == 1) }
         } catch {
             try? await client.shutdown()
             process.terminate()
