@@ -231,7 +231,7 @@ let package = Package(
         // Fills a data folder with generated posts and supporters for `bench/run.sh`.
         .executableTarget(
             name: "bench-seed",
-            dependencies: ["CommonsWeb", "CommonsStorage", "CommonsDemo"],
+            dependencies: ["CommonsWeb", "CommonsStorage", "CommonsDemo", "CommonsMail", "CommonsPrivacy"],
             path: "bench/seed",
             swiftSettings: swiftSettings
         ),

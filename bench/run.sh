@@ -203,4 +203,8 @@ MEMORY=$(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo)
   errors=0
   for name in "${!ERR[@]}"; do errors=$((errors + ERR[$name])); done
   echo "Non-2xx/3xx answers or socket errors on the page runs: $errors."
-} | tee bench/RESULTS.md
+} >"$WORK/results.md"
+# The mail section, written by bench/mail.sh, stays.
+MAIL_SECTION=$(sed -n '/^<!-- mail:/,/^<!-- \/mail -->/p' bench/RESULTS.md 2>/dev/null || true)
+[ -n "$MAIL_SECTION" ] && printf '\n%s\n' "$MAIL_SECTION" >>"$WORK/results.md"
+tee bench/RESULTS.md <"$WORK/results.md"

@@ -6,6 +6,10 @@ import FluentKit
 import Foundation
 import SQLKit
 
+/// Writes one copy of a mailing for one person (the web layer's letters know the links and
+/// the footer).
+public typealias MailingComposer = @Sendable (MailingVersion, MailRecipient) throws -> MailMessage
+
 /// Who a mailing goes to: the supporter list's filters (never a search text), always narrowed
 /// to people who take email news.
 public struct MailingAudience: Codable, Sendable, Equatable {
@@ -145,7 +149,7 @@ public struct MailingDesk: Sendable {
         at: Date?,
         by actor: AuditActor,
         outbox: Outbox,
-        compose: @Sendable (MailingVersion, MailRecipient) throws -> MailMessage
+        compose: MailingComposer
     ) async throws {
         guard let mailing = try await Mailing.find(id, on: database), mailing.status != .queued else { throw MailingError.notEditable }
         if let at, at > clock.now {
@@ -164,15 +168,18 @@ public struct MailingDesk: Sendable {
         try await queue(mailing, by: actor, outbox: outbox, compose: compose)
     }
 
-    /// Queues every scheduled mailing whose time has come; answers how many.
+    /// Queues every scheduled mailing whose time has come; answers how many, and how many copies.
     @discardableResult
-    public func queueDue(outbox: Outbox, compose: @Sendable (MailingVersion, MailRecipient) throws -> MailMessage) async throws -> Int {
+    public func queueDue(
+        outbox: Outbox,
+        compose: MailingComposer
+    ) async throws -> (mailings: Int, messages: Int) {
         let due = try await Mailing.query(on: database).filter(\.$status == .scheduled).filter(\.$sendAt <= clock.now).all()
-        var queued = 0
+        var queued = (mailings: 0, messages: 0)
         for mailing in due {
             do {
-                try await queue(mailing, by: .system("scheduled mailing"), outbox: outbox, compose: compose)
-                queued += 1
+                queued.messages += try await queue(mailing, by: .system("scheduled mailing"), outbox: outbox, compose: compose)
+                queued.mailings += 1
             } catch MailingError.notEditable {
                 // Another server's scheduler queued it first.
             }
@@ -181,13 +188,15 @@ public struct MailingDesk: Sendable {
     }
 
     /// One copy per recipient in their language (English where the mailing has no version in
-    /// it), all in one transaction with the mailing's new state and its audit line.
+    /// it), all in one transaction with the mailing's new state and its audit line; answers
+    /// how many copies.
+    @discardableResult
     private func queue(
         _ mailing: Mailing,
         by actor: AuditActor,
         outbox: Outbox,
-        compose: @Sendable (MailingVersion, MailRecipient) throws -> MailMessage
-    ) async throws {
+        compose: MailingComposer
+    ) async throws -> Int {
         let id = try mailing.requireID()
         let versions = try await MailingVersion.query(on: database).filter(\.$mailing.$id == id).all()
         let byLanguage = Dictionary(versions.map { ($0.language, $0) }, uniquingKeysWith: { first, _ in first })
@@ -217,6 +226,7 @@ public struct MailingDesk: Sendable {
                 at: clock.now
             )
         }
+        return messages.count
     }
 }
 

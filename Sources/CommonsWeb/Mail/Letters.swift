@@ -4,6 +4,7 @@ import CommonsMail
 import CommonsOrganizing
 import CommonsPrivacy
 import Foundation
+import Synchronization
 
 /// Every message Commons writes, in the reader's language, from the catalogs: plain text and
 /// HTML made from the same lines. Nothing in them is fetched from elsewhere and no link is
@@ -78,7 +79,7 @@ struct Letters: Sendable {
 
     /// One copy of a mailing: its Markdown as the text part and, rendered, as the HTML part;
     /// the footer says why and how to stop, and the headers offer one-click unsubscribing.
-    func mailing(_ version: MailingVersion, to recipient: MailRecipient, siteName: String) -> MailMessage {
+    func mailing(_ version: MailingVersion, to recipient: MailRecipient, siteName: String, bodyHTML: String? = nil) -> MailMessage {
         let language = language(version.language)
         let strings = site.strings(language)
         let stop = unsubscribeURL(recipient.supporterID, language)
@@ -87,7 +88,7 @@ struct Letters: Sendable {
             to: recipient.email,
             subject: version.subject,
             text: version.body + "\n\n-- \n" + plain(footerLines),
-            html: MarkdownRenderer().html(from: version.body) + "\n<hr>\n" + html(footerLines),
+            html: (bodyHTML ?? MarkdownRenderer().html(from: version.body)) + "\n<hr>\n" + html(footerLines),
             language: language.tag,
             isRightToLeft: language.isRightToLeft
         )
@@ -131,6 +132,22 @@ struct Letters: Sendable {
             lines: lines + footer(transactional: true, siteName: siteName, strings),
             language: language
         )
+    }
+
+    /// Writes the copies of one mailing: each version's Markdown is rendered once, not once per
+    /// person (only the footer and its unsubscribe link differ between copies).
+    func mailingComposer(siteName: String) -> MailingComposer {
+        let rendered = Mutex<[String: String]>([:])
+        return { version, recipient in
+            let key = version.language + "\u{0}" + version.body
+            let html = rendered.withLock { cache in
+                if let html = cache[key] { return html }
+                let html = MarkdownRenderer().html(from: version.body)
+                cache[key] = html
+                return html
+            }
+            return mailing(version, to: recipient, siteName: siteName, bodyHTML: html)
+        }
     }
 
     /// The signed one-click link: proof enough to stop, worthless for anything else.

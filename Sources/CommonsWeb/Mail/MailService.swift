@@ -39,7 +39,17 @@ struct MailService: Service, CustomStringConvertible {
                 if lastSchedule.map({ ContinuousClock.now - $0 >= settings.schedulerInterval }) ?? true {
                     lastSchedule = ContinuousClock.now
                     do {
-                        try await site.queueDueMail()
+                        let started = ContinuousClock.now
+                        let queued = try await site.queueDueMail()
+                        if queued.messages > 0 {
+                            logger.notice(
+                                "Mail queued",
+                                metadata: [
+                                    "messages": "\(queued.messages)", "mailings": "\(queued.mailings)",
+                                    "took": "\(ContinuousClock.now - started)",
+                                ]
+                            )
+                        }
                         if lastForgetting.map({ ContinuousClock.now - $0 >= .seconds(3600) }) ?? true {
                             lastForgetting = ContinuousClock.now
                             try await site.outbox.forgetBodies(olderThan: settings.retentionDays)

@@ -39,10 +39,10 @@ extension Site {
         }
     }
 
-    /// Queues the reminders and cancellation notices that are due, and every scheduled mailing
-    /// whose time has come; answers how many messages and mailings were queued.
+    /// Queues the reminders and notices that are due, and every scheduled mailing whose time
+    /// has come; answers how many messages (notices and mailing copies) and mailings were queued.
     @discardableResult
-    func queueDueMail() async throws -> Int {
+    func queueDueMail() async throws -> (messages: Int, mailings: Int) {
         let name = try await siteName()
         let letters = self.letters
         let outbox = self.outbox
@@ -61,9 +61,7 @@ extension Site {
                 queued += 1
             }
         }
-        queued += try await mailings.queueDue(outbox: outbox) { version, recipient in
-            letters.mailing(version, to: recipient, siteName: name)
-        }
-        return queued
+        let due = try await mailings.queueDue(outbox: outbox, compose: letters.mailingComposer(siteName: name))
+        return (queued + due.messages, due.mailings)
     }
 }

@@ -34,12 +34,13 @@ struct StaffMailingRoutes {
         }
         group.post(StaffPath.mailingSend) { _, context in
             let (mailing, _) = try await mailing(context)
-            let name = try await site.siteName()
-            let letters = site.letters
-            try await site.mailings.send(try mailing.requireID(), at: mailing.sendAt, by: .staff(context.staff.accountID), outbox: site.outbox) {
-                version,
-                recipient in letters.mailing(version, to: recipient, siteName: name)
-            }
+            try await site.mailings.send(
+                try mailing.requireID(),
+                at: mailing.sendAt,
+                by: .staff(context.staff.accountID),
+                outbox: site.outbox,
+                compose: site.letters.mailingComposer(siteName: try await site.siteName())
+            )
             return Response.redirect(to: context.link(StaffPath.mailing, try mailing.requireID()), type: .normal)
         }
     }
