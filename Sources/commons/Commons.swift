@@ -3,6 +3,7 @@ import CommonsAccounts
 import CommonsContent
 import CommonsCore
 import CommonsImport
+import CommonsMail
 import CommonsOrganizing
 import CommonsPrivacy
 import CommonsStorage
@@ -317,7 +318,7 @@ struct Keys: AsyncParsableCommand {
 
     struct Rotate: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Re-encrypt all supporter data under a new key version, while the server keeps serving.",
+            abstract: "Re-encrypt all supporter data and queued mail under a new key version, while the server keeps serving.",
             discussion: """
                 With the key in the data directory (keys/data.key), this adds a new key version to that file, waits a few seconds \
                 for running servers to notice it, then re-encrypts every supporter under it; older versions stay in the file so \
@@ -333,9 +334,16 @@ struct Keys: AsyncParsableCommand {
                     let logger = makeLogger(settings: settings)
                     let keys = try await loadDataKeys(settings: settings, store: store, logger: logger)
                     let report = try await KeyRotation(database: store.database, keys: keys)
-                        .rotate(addingVersion: settings.dataKey == nil, by: .system("command line"), clock: .system)
+                        .rotate(
+                            addingVersion: settings.dataKey == nil,
+                            also: { try await Outbox.reseal(database: store.database, keys: keys) },
+                            by: .system("command line"),
+                            clock: .system
+                        )
                     if let added = report.addedVersion { print("Added key version \(added) to \(settings.dataDirectory)/keys/data.key.") }
-                    print("Re-encrypted \(report.supporters) supporters under key version \(report.version).")
+                    print(
+                        "Re-encrypted \(report.supporters) supporters and \(report.others) outbox messages under key version \(report.version)."
+                    )
                 }
             } catch {
                 fail(error)

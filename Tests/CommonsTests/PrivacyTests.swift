@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import CommonsAccounts
 import CommonsAudit
 import CommonsContent
+import CommonsMail
 import CommonsOrganizing
 import CommonsPrivacy
 import CommonsStorage
@@ -262,8 +263,26 @@ struct KeyRotationTests {
             }
             let before = try await versions().sorted()
             #expect(before == [1, 2] || before == [2, 2])
-            let report = try await KeyRotation(database: store.database, keys: keys).rotate(addingVersion: false, by: .system("test"), clock: .system)
+            // The three confirmations wait in the outbox (no mail server), the first under version 1.
+            func outboxVersions() async throws -> [UInt8] {
+                try await store.sql.raw("SELECT recipient, content FROM outbox").all().flatMap { row in
+                    [
+                        try FieldCipher.version(of: row.decode(column: "recipient", as: Data.self))!,
+                        try FieldCipher.version(of: row.decode(column: "content", as: Data.self))!,
+                    ]
+                }
+            }
+            #expect(try await outboxVersions().contains(1))
+            let report = try await KeyRotation(database: store.database, keys: keys).rotate(
+                addingVersion: false,
+                also: { try await Outbox.reseal(database: store.database, keys: keys) },
+                by: .system("test"),
+                clock: .system
+            )
             #expect(report.supporters <= 1 && report.addedVersion == nil && report.version == 2)
+            #expect(report.others >= 1)
+            #expect(try await outboxVersions().count == 6)
+            #expect(Set(try await outboxVersions()) == [2])
             // The rotation records itself, with the version and the count.
             let line = try #require(try await AuditEntry.query(on: store.database).filter(\.$action == "keys.rotated").first())
             #expect(line.detail == "test version=2 supporters=\(report.supporters)")

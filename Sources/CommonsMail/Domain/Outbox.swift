@@ -246,6 +246,54 @@ public struct Outbox: Sendable {
         try await OutboxMessage.query(on: database).filter(\.$status == .queued).count()
     }
 
+    /// Seals every outbox row's address and message again under the current key version (part of
+    /// `commons keys rotate`), a batch per transaction; answers how many rows were resealed.
+    public static func reseal(database: any Database, keys: DataKeys, batchSize: Int = 200) async throws -> Int {
+        let cipher = FieldCipher(keys: keys)
+        let version = keys.version
+        @Sendable func stale(_ row: OutboxMessage) -> Bool {
+            FieldCipher.version(of: row.recipient) != version || row.content.map { FieldCipher.version(of: $0) != version } == true
+        }
+        var done = 0
+        var after: UUID?
+        while true {
+            var query = OutboxMessage.query(on: database).sort(\.$id).limit(batchSize)
+            if let after { query = query.filter(\.$id > after) }
+            let batch = try await query.all()
+            guard let last = batch.last else { break }
+            after = last.id
+            let old = batch.filter(stale)
+            guard !old.isEmpty else { continue }
+            done += try await database.transaction { db in
+                var resealed = 0
+                for row in old {
+                    // Read again inside the transaction: delivery may have changed the row meanwhile.
+                    guard let fresh = try await OutboxMessage.find(row.requireID(), on: db), stale(fresh) else { continue }
+                    let id = try fresh.requireID()
+                    let table = OutboxMessage.schema
+                    fresh.recipient = try cipher.seal(
+                        cipher.open(fresh.recipient, table: table, column: "recipient", rowID: id),
+                        table: table,
+                        column: "recipient",
+                        rowID: id
+                    )
+                    if let content = fresh.content {
+                        fresh.content = try cipher.seal(
+                            cipher.open(content, table: table, column: "content", rowID: id),
+                            table: table,
+                            column: "content",
+                            rowID: id
+                        )
+                    }
+                    try await fresh.update(on: db)
+                    resealed += 1
+                }
+                return resealed
+            }
+        }
+        return done
+    }
+
     /// Empties the bodies of messages finished more than `days` ago, in one statement.
     public func forgetBodies(olderThan days: Int) async throws {
         let cutoff = clock.now.addingTimeInterval(-Double(days) * 86400)

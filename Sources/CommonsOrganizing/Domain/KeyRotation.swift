@@ -25,12 +25,22 @@ public struct KeyRotation: Sendable {
         public let addedVersion: UInt8?
         public let version: UInt8
         public let supporters: Int
+        /// Rows of other tables that `also` resealed (the outbox).
+        public let others: Int
     }
 
     /// The whole rotation: a new key version in the key file when the keys live there (then a
     /// pause while running servers reread it), every row re-encrypted, the database's key check
     /// updated and the rotation written to the audit log.
-    public func rotate(addingVersion: Bool, settle: Duration = .seconds(5), by actor: AuditActor, clock: Clock) async throws -> Report {
+    /// `also` reseals what other modules keep under the same keys (the mail outbox), after the
+    /// supporters and before the key check moves on; it answers how many rows it resealed.
+    public func rotate(
+        addingVersion: Bool,
+        settle: Duration = .seconds(5),
+        also: @Sendable () async throws -> Int = { 0 },
+        by actor: AuditActor,
+        clock: Clock
+    ) async throws -> Report {
         var added: UInt8?
         if addingVersion {
             added = try keys.addVersion()
@@ -38,11 +48,12 @@ public struct KeyRotation: Sendable {
             try await Task.sleep(for: settle)
         }
         let count = try await reencryptAll()
+        let others = try await also()
         try await database.transaction { db in
             try await SiteSettings(database: db).set(.dataKeyCheck, to: keys.checkValue)
             try await AuditLog(database: db).record("keys.rotated", by: actor, detail: "version=\(keys.version) supporters=\(count)", at: clock.now)
         }
-        return Report(addedVersion: added, version: keys.version, supporters: count)
+        return Report(addedVersion: added, version: keys.version, supporters: count, others: others)
     }
 
     /// Returns how many supporters were re-encrypted.
