@@ -204,6 +204,64 @@ struct MailTests {
         }
     }
 
+    @Test func test_an_organizer_writes_counts_previews_tests_and_sends_a_mailing_through_the_staff_area() async throws {
+        let smtp = try SMTPTestServer(python: SMTPTestServer.python!)
+        defer { smtp.stop() }
+        let clock = TestClock()
+        let site = try await site(smtp, clock: clock)
+        defer { Task { await site.destroy() } }
+        _ = try await addStaff(site, email: "org@example.org", role: .organizer)
+        try await site.run { client async throws in
+            for (email, language) in [("ana@example.org", "es"), ("bo@example.org", "es"), ("cy@example.org", "en")] {
+                let fields = [("given_name", "P"), ("email", email), ("email_opt_in", "yes"), ("preferred_language", language)]
+                #expect(try await client.fillAndSend("/campaigns/sanctuary-schools", clock: clock, fields).status == .seeOther)
+            }
+            _ = try await smtp.waitForMessages(3)
+            let organizer = try #require(try await StaffBrowser.signIn(client, email: "org@example.org"))
+            // Without an English version nothing is saved, and the form says why.
+            let refused = try await organizer.post(client, "/admin/mailings", [("subject_es", "Hola"), ("body_es", "Texto")])
+            #expect(refused.status == .unprocessableContent)
+            #expect(refused.text.contains("Enter an English subject."))
+            let created = try await organizer.post(
+                client,
+                "/admin/mailings",
+                [
+                    ("subject_en", "Hearing on Monday"), ("body_en", "Come to **Tweed**."),
+                    ("subject_es", "Audiencia el lunes"), ("body_es", "Venga a **Tweed**."), ("language", "es"),
+                ]
+            )
+            #expect(created.status == .seeOther)
+            let editURL = try #require(created.headers[.location])
+            // The count before sending, and a preview of each version in its language.
+            let editor = try await organizer.get(client, editURL).text
+            #expect(editor.contains("Send now to 2 people"))
+            #expect(
+                editor.contains("<section lang=\"es\" dir=\"ltr\"><p><strong>Audiencia el lunes</strong></p><p>Venga a <strong>Tweed</strong>.</p>")
+            )
+            // A test to the organizer only.
+            #expect(try await organizer.post(client, editURL + "/test").status == .seeOther)
+            let withTest = try await smtp.waitForMessages(4)
+            #expect(ReceivedMail(raw: withTest[3]).header("X-Envelope-To") == "org@example.org")
+            #expect(ReceivedMail(raw: withTest[3]).subject == "[TEST] Hearing on Monday")
+            // Sending: the two Spanish speakers get the Spanish version; progress and the list say so.
+            #expect(try await organizer.post(client, editURL + "/send").status == .seeOther)
+            let all = try await smtp.waitForMessages(6)
+            let copies = all.dropFirst(4).map(ReceivedMail.init)
+            #expect(Set(copies.compactMap { $0.header("X-Envelope-To") }) == ["ana@example.org", "bo@example.org"])
+            #expect(copies.allSatisfy { $0.subject == "Audiencia el lunes" })
+            try await Task.sleep(for: .seconds(1.5))  // delivery marks what it sent at least once a second
+            let progress = try await organizer.get(client, editURL).text
+            #expect(progress.contains(">Sent</a></td><td>2</td>"))
+            #expect(progress.contains(">Waiting</a></td><td>0</td>"))
+            let list = try await organizer.get(client, "/admin/mailings").text
+            #expect(list.contains("Hearing on Monday"))
+            // A sent mailing cannot be sent or changed again.
+            #expect(try await organizer.post(client, editURL + "/send").status.code >= 400)
+            try await Task.sleep(for: .seconds(1))
+            #expect(smtp.messages().count == 6)
+        }
+    }
+
     @Test func test_raising_capacity_moves_the_waitlist_up_in_order_and_tells_each_person_once() async throws {
         let smtp = try SMTPTestServer(python: SMTPTestServer.python!)
         defer { smtp.stop() }

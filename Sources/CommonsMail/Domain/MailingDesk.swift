@@ -127,9 +127,9 @@ public struct MailingDesk: Sendable {
         return (mailing, versions)
     }
 
-    /// Newest first.
+    /// Newest first, each with its versions (one query for them all).
     public func all() async throws -> [Mailing] {
-        try await Mailing.query(on: database).sort(\.$createdAt, .descending).all()
+        try await Mailing.query(on: database).with(\.$versions).sort(\.$createdAt, .descending).all()
     }
 
     public func audience(of mailing: Mailing) throws -> MailingAudience {

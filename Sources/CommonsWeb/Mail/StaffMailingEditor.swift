@@ -23,6 +23,19 @@ extension StaffMailingRoutes {
         return values
     }
 
+    /// Each written version as its readers will see it: the subject, then the body rendered,
+    /// marked with its language and direction.
+    func previewHTML(_ values: [String: String], _ strings: StringCatalog) -> String? {
+        let parts = site.languages.compactMap { language -> String? in
+            guard let body = values["body_\(language.code)"], !body.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { return nil }
+            let subject = values["subject_\(language.code)"] ?? ""
+            return "<h3>\(HTMLText.escape(strings["language.\(language.code)"]))</h3>"
+                + "<section lang=\"\(language.tag)\" dir=\"\(language.isRightToLeft ? "rtl" : "ltr")\">"
+                + "<p><strong>\(HTMLText.escape(subject))</strong></p>\(MarkdownRenderer().html(from: body))</section>"
+        }
+        return parts.isEmpty ? nil : parts.joined(separator: "\n")
+    }
+
     func editor(
         _ mailing: Mailing?,
         values: [String: String],
@@ -95,7 +108,7 @@ extension StaffMailingRoutes {
                     danger: true
                 ),
             ]
-            preview = (values["body_en"]).map { MarkdownRenderer().html(from: $0) }
+            preview = previewHTML(values, strings)
         }
         return try await site.staffEditor(
             heading: mailing == nil ? strings["staff.new_mailing"] : strings["staff.edit_mailing"],

@@ -55,7 +55,7 @@ struct StaffMailingRoutes {
         let formatting = site.formatting(context.language)
         var rows: [StaffListPage.Row] = []
         for mailing in try await site.mailings.all() {
-            let subject = try await site.mailings.mailing(mailing.requireID())?.versions.first { $0.language == "en" }?.subject ?? ""
+            let subject = mailing.versions.first { $0.language == "en" }?.subject ?? ""
             rows.append(
                 StaffListPage.Row(
                     title: subject,
