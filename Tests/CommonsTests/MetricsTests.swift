@@ -76,6 +76,9 @@ struct MetricsTests {
             let samples = Self.samples(answer.body)
             #expect(samples.contains { $0.name == "commons_action_writer_batch_size_actions_count" && $0.value >= 1 })
             #expect(samples.contains { $0.name == "commons_action_writer_commit_duration_seconds_count" && $0.value >= 1 })
+            // The sign-up's confirmation waits in the outbox (no mail server is set).
+            #expect(samples.contains { $0.name == "commons_mail_outbox_messages" && $0.labels.contains(#"status="queued""#) && $0.value == 1 })
+            #expect(samples.contains { $0.name == "commons_mail_outbox_messages" && $0.labels.contains(#"status="sent""#) && $0.value == 0 })
             #expect(!answer.body.contains("Zanzibarina") && !answer.body.contains("canary"))
             #expect(try await RawConnection.exchange(port: port, from: "127.0.0.1", "GET", "/").status == 404)
         }

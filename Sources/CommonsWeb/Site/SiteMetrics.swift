@@ -5,8 +5,8 @@ import SQLKit
 
 /// What an operator watches, in Prometheus's text format (`/metrics`), through swift-prometheus:
 /// requests by route pattern and status (never by raw path, so no slug or id becomes a label),
-/// their latency, the page cache's hits, misses and size, the action writer's batches, and the
-/// process's memory. Each application has its own registry.
+/// their latency, the page cache's hits, misses and size, the action writer's batches, the mail
+/// outbox by status, and the process's memory. Each application has its own registry.
 final class SiteMetrics: Sendable {
     let registry = PrometheusCollectorRegistry()
 
@@ -71,6 +71,21 @@ final class SiteMetrics: Sendable {
                 descriptor: Self.name("database", "connections", "Connections to the database, by state."),
                 labels: [("state", state)]
             ).set(count)
+        }
+        // The mail outbox by status: a growing "queued" is a relay that does not take mail.
+        if let rows = try? await store.sql.raw("SELECT status, count(*) AS n FROM outbox GROUP BY status").all() {
+            var counts = ["queued": 0, "sent": 0, "failed": 0, "suppressed": 0]
+            for row in rows {
+                if let status = try? row.decode(column: "status", as: String.self), let count = try? row.decode(column: "n", as: Int.self) {
+                    counts[status] = count
+                }
+            }
+            for (status, count) in counts {
+                registry.makeGauge(
+                    descriptor: Self.name("mail_outbox", "messages", "Messages in the mail outbox, by status."),
+                    labels: [("status", status)]
+                ).set(Double(count))
+            }
         }
         if let pageCache {
             registry.makeGauge(descriptor: Self.name("page_cache_size", "bytes", "Memory held by rendered pages.")).set(Double(pageCache.byteCount))
