@@ -33,6 +33,7 @@ targets=(
   "normalization|Sources/CommonsOrganizing/Domain/Normalization.swift Sources/CommonsCore/EmailAddress.swift Sources/CommonsCore/PlainText.swift"
   "local-datetime|Sources/CommonsWeb/Site/LocalDateTime.swift"
   "trusted-proxies|Sources/CommonsWeb/Site/TrustedProxies.swift"
+  "smtp-reply|Sources/CommonsSMTP/SMTPReply.swift Sources/CommonsSMTP/SMTPError.swift"
 )
 
 wanted=("$@")

@@ -1,5 +1,3 @@
-import NIOCore
-
 /// One answer of an SMTP server: a three-digit code and its lines of text (RFC 5321 §4.2).
 public struct SMTPReply: Sendable, Equatable {
     public let code: Int
@@ -29,44 +27,36 @@ public struct SMTPReply: Sendable, Equatable {
     public var text: String { lines.map { "\(code) \($0)" }.joined(separator: "\n") }
 }
 
-/// Cuts the server's bytes into replies. A hostile or broken server cannot make it hold more
-/// than a bounded amount: a line longer than 4,096 bytes, or a reply of more than 200 lines,
-/// closes the connection.
-struct SMTPReplyDecoder: ByteToMessageDecoder {
-    typealias InboundOut = SMTPReply
-
+/// Gathers the lines of a reply (`250-first`, `250-second`, `250 last`) into one `SMTPReply`,
+/// checking each as it comes. A hostile or broken server cannot make it hold more than a bounded
+/// amount: a line longer than 4,096 bytes, or a reply of more than 200 lines, is an error (and
+/// the connection is closed). Knows nothing of sockets, so it is fuzzed on its own.
+struct SMTPReplyAssembler {
     static let maximumLine = 4096
     static let maximumLines = 200
 
     private var code: Int?
     private var lines: [String] = []
 
-    mutating func decode(context: ChannelHandlerContext, buffer: inout ByteBuffer) throws -> DecodingState {
-        guard let newline = buffer.readableBytesView.firstIndex(of: UInt8(ascii: "\n")) else {
-            if buffer.readableBytes > Self.maximumLine { throw SMTPError.connection("a line from the server was too long") }
-            return .needMoreData
-        }
-        let length = newline - buffer.readerIndex
-        guard length <= Self.maximumLine, var line = buffer.readString(length: length) else {
-            throw SMTPError.connection("a line from the server was too long")
-        }
-        buffer.moveReaderIndex(forwardBy: 1)
-        if line.hasSuffix("\r") { line.removeLast() }
-        let utf8 = Array(line.utf8)
-        guard utf8.count >= 3, let lineCode = Int(String(decoding: utf8[0..<3], as: UTF8.self)), (200...599).contains(lineCode),
+    /// Takes one line without its line end; answers the reply it completes, if any.
+    mutating func take(_ raw: some Collection<UInt8>) throws(SMTPError) -> SMTPReply? {
+        var utf8 = Array(raw)
+        if utf8.last == UInt8(ascii: "\r") { utf8.removeLast() }
+        guard utf8.count <= Self.maximumLine else { throw .connection("a line from the server was too long") }
+        guard utf8.count >= 3, utf8[0..<3].allSatisfy({ (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) }),
+            let lineCode = Int(String(decoding: utf8[0..<3], as: UTF8.self)), (200...599).contains(lineCode),
             utf8.count == 3 || utf8[3] == UInt8(ascii: " ") || utf8[3] == UInt8(ascii: "-")
         else {
-            throw SMTPError.connection("the server's answer was not SMTP")
+            throw .connection("the server's answer was not SMTP")
         }
-        if let code, code != lineCode { throw SMTPError.connection("the server's answer mixed codes") }
+        if let code, code != lineCode { throw .connection("the server's answer mixed codes") }
         code = lineCode
         lines.append(utf8.count > 4 ? String(decoding: utf8[4...], as: UTF8.self) : "")
-        guard lines.count <= Self.maximumLines else { throw SMTPError.connection("the server's answer was too long") }
-        if utf8.count == 3 || utf8[3] == UInt8(ascii: " ") {
-            context.fireChannelRead(wrapInboundOut(SMTPReply(code: lineCode, lines: lines)))
-            code = nil
-            lines = []
-        }
-        return .continue
+        guard lines.count <= Self.maximumLines else { throw .connection("the server's answer was too long") }
+        guard utf8.count == 3 || utf8[3] == UInt8(ascii: " ") else { return nil }
+        let reply = SMTPReply(code: lineCode, lines: lines)
+        code = nil
+        lines = []
+        return reply
     }
 }
