@@ -205,6 +205,7 @@ public struct MailingDesk: Sendable {
         let messages = try people.map { person in
             (message: try compose(byLanguage[person.language ?? "en"] ?? english, person), supporterID: Optional(person.supporterID))
         }
+        let rows = try outbox.sealAll(messages, kind: .mailing, mailingID: id)
         try await database.transaction { db in
             // Queued once: a second press, or a second server's scheduler, finds it queued. The
             // conditional update takes the row (PostgreSQL locks it until commit; the other
@@ -213,7 +214,7 @@ public struct MailingDesk: Sendable {
                 "UPDATE mailings SET status = \(bind: Mailing.Status.queued.rawValue) WHERE id = \(bind: id) AND status <> \(bind: Mailing.Status.queued.rawValue) RETURNING id"
             ).all()
             guard !taken.isEmpty, let fresh = try await Mailing.find(id, on: db) else { throw MailingError.notEditable }
-            try await outbox.enqueue(messages, kind: .mailing, mailingID: id, on: db)
+            try await outbox.insert(rows, on: db)
             fresh.status = .queued
             fresh.queuedAt = clock.now
             fresh.recipients = messages.count

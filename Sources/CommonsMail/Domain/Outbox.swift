@@ -77,26 +77,25 @@ public struct Outbox: Sendable {
         return row.id
     }
 
-    /// Queues many messages at once (a mailing): one multi-row insert per 200 rows.
-    public func enqueue(
+    /// Seals many messages at once (a mailing) for `insert`. This is the costly part (each
+    /// message rendered and encrypted), so it runs before the transaction that inserts them and
+    /// never holds the database's writer.
+    public func sealAll(
         _ messages: [(message: MailMessage, supporterID: UUID?)],
         kind: OutboxMessage.Kind,
-        mailingID: UUID?,
-        on db: any Database
-    ) async throws {
+        mailingID: UUID?
+    ) throws -> [OutboxMessage] {
         let now = clock.now
-        var rows: [OutboxMessage] = []
-        rows.reserveCapacity(min(messages.count, 200))
-        for item in messages {
-            rows.append(
-                try seal(item.message, kind: kind, supporterID: item.supporterID, mailingID: mailingID, dedupeKey: nil, now: now, notBefore: nil)
-            )
-            if rows.count == 200 {
-                try await rows.create(on: db)
-                rows.removeAll(keepingCapacity: true)
-            }
+        return try messages.map { item in
+            try seal(item.message, kind: kind, supporterID: item.supporterID, mailingID: mailingID, dedupeKey: nil, now: now, notBefore: nil)
         }
-        if !rows.isEmpty { try await rows.create(on: db) }
+    }
+
+    /// Inserts rows from `sealAll`, 200 to a statement.
+    public func insert(_ rows: [OutboxMessage], on db: any Database) async throws {
+        for start in stride(from: 0, to: rows.count, by: 200) {
+            try await Array(rows[start..<min(start + 200, rows.count)]).create(on: db)
+        }
     }
 
     private func seal(

@@ -97,6 +97,8 @@ public struct ChangeConfirmations: Sendable {
         let submitted = try vault.submission(of: action) ?? Person()
         let fields = submitted.changesAsked(of: stored)
         let optIn = action.emailOptIn && !supporter.emailOptIn
+        // Nothing left to change (staff applied it, or the person said yes elsewhere meanwhile).
+        if fields.isEmpty && !optIn { return (.confirmed, action, supporter) }
         return (.waiting(fields: fields, emailOptIn: optIn), action, supporter)
     }
 }

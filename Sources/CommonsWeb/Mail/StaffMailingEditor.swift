@@ -18,6 +18,10 @@ extension StaffMailingRoutes {
             values["event"] = audience.eventID?.uuidString.lowercased() ?? ""
             values["tag"] = audience.tag ?? ""
             values["language"] = audience.language ?? ""
+            // The filter's days, as the supporter list takes them (the last day is included).
+            values["from"] = audience.from.map { String(LocalDateTime.format($0, in: site.settings.timeZone).prefix(10)) } ?? ""
+            values["to"] =
+                audience.until.map { String(LocalDateTime.format($0.addingTimeInterval(-86400), in: site.settings.timeZone).prefix(10)) } ?? ""
         }
         if let sendAt = mailing.sendAt { values["send_at"] = LocalDateTime.format(sendAt, in: site.settings.timeZone) }
         return values
@@ -63,6 +67,8 @@ extension StaffMailingRoutes {
                 values: values,
                 errors: messages
             ),
+            StaffField("from", .date, label: strings["staff.from"], values: values, errors: messages),
+            StaffField("to", .date, label: strings["staff.to"], values: values, errors: messages),
             StaffField(
                 "send_at",
                 .datetime,
@@ -137,11 +143,22 @@ extension StaffMailingRoutes {
             sendAt = LocalDateTime.parse(raw, in: site.settings.timeZone)
             if sendAt == nil { errors.add(field: "send_at", message: "error.date_invalid") }
         }
+        /// A day as the supporter list takes it: the start of that day in the site's time zone.
+        func day(_ name: String) -> Date? {
+            guard let raw = fields[name], !raw.isEmpty else { return nil }
+            guard let date = LocalDateTime.parse(raw + "T00:00", in: site.settings.timeZone) else {
+                errors.add(field: name, message: "error.day_invalid")
+                return nil
+            }
+            return date
+        }
         let audience = MailingAudience(
             campaignID: fields["campaign"].flatMap(UUID.init(uuidString:)),
             eventID: fields["event"].flatMap(UUID.init(uuidString:)),
             tag: fields["tag"].flatMap { $0.isEmpty ? nil : $0 },
-            language: fields["language"].flatMap { value in site.languages.contains { $0.code == value } ? value : nil }
+            language: fields["language"].flatMap { value in site.languages.contains { $0.code == value } ? value : nil },
+            from: day("from"),
+            until: day("to")?.addingTimeInterval(86400)
         )
         return try await saveOrShowAgain(found: errors) {
             let saved = try await site.mailings.save(

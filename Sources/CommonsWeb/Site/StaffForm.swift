@@ -23,7 +23,7 @@ struct StaffField {
     let rows: Int
 
     enum Kind {
-        case text, email, url, number, datetime
+        case text, email, url, number, date, datetime
         case textarea(rows: Int)
         case select([ActionForm.Option])
         case checkbox, file
@@ -47,6 +47,7 @@ struct StaffField {
         case .email: type = "email"
         case .url: type = "url"
         case .number: type = "number"
+        case .date: type = "date"
         case .datetime: type = "datetime-local"
         case .textarea(let count): rows = count
         case .select(let choices):

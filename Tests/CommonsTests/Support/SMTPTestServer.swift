@@ -8,7 +8,8 @@ import Glibc
 /// A real SMTP server for the mail tests: Python's aiosmtpd, when `COMMONS_TEST_SMTP_PYTHON`
 /// names a Python that has it (CI installs one). Every message it accepts is written to a
 /// folder, with the envelope recipient first. Recipients starting `bounce` get `550 5.1.1`;
-/// those starting `later` get `451 4.3.0` the first time and are accepted after.
+/// those starting `later` get `451 4.3.0` and those starting `busy` `421 4.3.2` the first time,
+/// and are accepted after.
 final class SMTPTestServer: @unchecked Sendable {
     static var python: String? {
         ProcessInfo.processInfo.environment["COMMONS_TEST_SMTP_PYTHON"].flatMap { $0.isEmpty ? nil : $0 }
@@ -33,6 +34,8 @@ final class SMTPTestServer: @unchecked Sendable {
                 if address.startswith('bounce'): return '550 5.1.1 No such user here'
                 if address.startswith('later') and address not in self.deferred:
                     self.deferred.add(address); return '451 4.3.0 Try again later'
+                if address.startswith('busy') and address not in self.deferred:
+                    self.deferred.add(address); return '421 4.3.2 Service not available, try again later'
                 envelope.rcpt_tos.append(address); return '250 OK'
             async def handle_DATA(self, server, session, envelope):
                 self.n += 1
