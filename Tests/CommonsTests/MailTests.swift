@@ -1,7 +1,6 @@
 import CommonsAccounts
 import CommonsAudit
 import CommonsCore
-import CommonsMail
 import CommonsOrganizing
 import CommonsPrivacy
 import CommonsSMTP
@@ -12,6 +11,7 @@ import Hummingbird
 import HummingbirdTesting
 import Testing
 
+@testable import CommonsMail
 @testable import CommonsWeb
 
 /// Email against a real SMTP server (aiosmtpd), through the real application: what people who
@@ -526,6 +526,22 @@ struct MailTests {
         #expect(ReceivedMail.decodeQuotedPrintable(text).contains("line two é"))
         for line in text.components(separatedBy: "\r\n") { #expect(line.utf8.count <= 78) }
         #expect(MailSender("Bad\r\nBcc: x@y.org <a@b.org>") == nil)
+        // Quoted-printable reads back as written, whatever the line ends, dots, spaces and length.
+        for sample in [
+            ".dot first\r\nline end with space \nCR only\rtabs\t\n" + String(repeating: "=é.", count: 60),
+            String(repeating: "a", count: 300) + " ", "...\n.\n", "",
+        ] {
+            let encoded = MailMessage.quotedPrintable(sample)
+            for line in encoded.components(separatedBy: "\r\n") {
+                #expect(line.utf8.count <= 76)
+                #expect(!line.hasPrefix("."))
+                #expect(!line.hasSuffix(" ") && !line.hasSuffix("\t"))
+            }
+            let expected = sample.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\r", with: "\n")
+            #expect(ReceivedMail.decodeQuotedPrintable(encoded).replacingOccurrences(of: "\r\n", with: "\n") == expected)
+        }
+        #expect(MailMessage.rfc5322Date(Date(timeIntervalSince1970: 0)) == "Thu, 01 Jan 1970 00:00:00 +0000")
+        #expect(MailMessage.rfc5322Date(Date(timeIntervalSince1970: 1_796_551_281)) == "Sun, 06 Dec 2026 10:01:21 +0000")
         #expect(MailSender("no-at-sign") == nil)
     }
 }
