@@ -139,8 +139,10 @@ public struct MailingDesk: Sendable {
     /// The people it would reach now, counted before sending (suppressed addresses left out).
     public func recipients(_ audience: MailingAudience, outbox: Outbox) async throws -> [MailRecipient] {
         let everyone = try await SupporterDirectory(database: database, keys: keys, clock: clock).mailRecipients(audience.filter)
-        let suppressed = try await outbox.suppressed(among: everyone.map { outbox.recipientIndex($0.email) })
-        return everyone.filter { !suppressed.contains(outbox.recipientIndex($0.email)) }
+        let indexes = everyone.map { outbox.recipientIndex($0.email) }
+        let suppressed = try await outbox.suppressed(among: indexes)
+        guard !suppressed.isEmpty else { return everyone }
+        return zip(everyone, indexes).filter { !suppressed.contains($0.1) }.map(\.0)
     }
 
     /// Sends now, or at `at` when that is later: a scheduled mailing is queued by `queueDue`.
