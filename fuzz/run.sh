@@ -23,7 +23,7 @@ mkdir -p "$out/crashes"
 
 # name | parser sources (their imports of our own modules are dropped: the files compile together)
 targets=(
-  "http-date|Sources/CommonsWeb/Site/HTTPDate.swift"
+  "http-date|Sources/CommonsWeb/Site/HTTPDate.swift Sources/CommonsCore/InternetDate.swift"
   "form-fields|Sources/CommonsWeb/Site/FormFields.swift"
   "byte-range|Sources/CommonsWeb/Site/ByteRange.swift"
   "markdown|Sources/CommonsContent/Markdown/MarkdownRenderer.swift Sources/CommonsContent/Markdown/HTMLText.swift fuzz/Markup.swift"

@@ -1,3 +1,4 @@
+import CommonsCore
 import Foundation
 
 /// A sender as `COMMONS_MAIL_FROM` names it: `CEJ <news@example.org>` or a bare address.
@@ -229,17 +230,6 @@ public struct MailMessage: Sendable {
         return String(decoding: out, as: UTF8.self)
     }
 
-    private static let weekdays = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"]
-    private static let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
-
-    /// `Sun, 06 Dec 2026 10:00:00 +0000`, in UTC, without a DateFormatter (one per copy was a
-    /// tenth of a mailing's queuing time).
-    static func rfc5322Date(_ date: Date) -> String {
-        var seconds = time_t(date.timeIntervalSince1970.rounded(.down))
-        var parts = tm()
-        gmtime_r(&seconds, &parts)
-        func two(_ value: Int32) -> String { value < 10 ? "0\(value)" : "\(value)" }
-        return "\(weekdays[Int(parts.tm_wday)]), \(two(parts.tm_mday)) \(months[Int(parts.tm_mon)]) \(parts.tm_year + 1900) "
-            + "\(two(parts.tm_hour)):\(two(parts.tm_min)):\(two(parts.tm_sec)) +0000"
-    }
+    /// `Sun, 06 Dec 2026 10:00:00 +0000`, in UTC.
+    static func rfc5322Date(_ date: Date) -> String { InternetDate.string(date, zone: "+0000") }
 }

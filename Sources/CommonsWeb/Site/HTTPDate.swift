@@ -1,3 +1,4 @@
+import CommonsCore
 import Foundation
 
 #if canImport(Glibc)
@@ -8,17 +9,9 @@ import Darwin
 
 /// The one date format HTTP headers use (RFC 9110 5.6.7): `Sun, 06 Nov 1994 08:49:37 GMT`.
 enum HTTPDate {
-    private static let days = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"]
     private static let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 
-    static func string(_ date: Date) -> String {
-        var seconds = time_t(date.timeIntervalSince1970.rounded(.down))
-        var parts = tm()
-        gmtime_r(&seconds, &parts)
-        func two(_ value: Int32) -> String { value < 10 ? "0\(value)" : "\(value)" }
-        return "\(days[Int(parts.tm_wday)]), \(two(parts.tm_mday)) \(months[Int(parts.tm_mon)]) \(parts.tm_year + 1900) "
-            + "\(two(parts.tm_hour)):\(two(parts.tm_min)):\(two(parts.tm_sec)) GMT"
-    }
+    static func string(_ date: Date) -> String { InternetDate.string(date, zone: "GMT") }
 
     /// The date in an IMF-fixdate header, or nil for anything else: every field has its fixed
     /// width and range (years 1900-9999), so no value from a request reaches an Int32 conversion
