@@ -104,7 +104,7 @@ struct MailTests {
             #expect(second.compactMap { $0.header("X-Envelope-To") } == ["luis@example.org"])
         }
         try await site.withStore { store async throws in
-            let keys = try DataKeys.load(environmentValue: nil, dataDirectory: site.settings.dataDirectory).keys
+            let keys = try site.dataKeys()
             let rosa = try #require(try await SupporterVault(keys: keys).supporter(withEmail: "rosa@example.org", on: store.database))
             #expect(!rosa.emailOptIn)
             let kinds = try await Action.query(on: store.database).filter(\.$supporter.$id == rosa.requireID()).all().map(\.kind)
@@ -362,7 +362,7 @@ struct MailTests {
             #expect(page.status == .ok)
             #expect(page.text.contains("<button type=\"submit\">Confirmar</button>"))
             try await site.withStore { store in
-                let keys = try DataKeys.load(environmentValue: nil, dataDirectory: site.settings.dataDirectory).keys
+                let keys = try site.dataKeys()
                 let rosa = try #require(try await SupporterVault(keys: keys).supporter(withEmail: "rosa@example.org", on: store.database))
                 #expect(try SupporterVault(keys: keys).open(rosa).givenName == "Rosa")
                 #expect(!rosa.emailOptIn)
@@ -373,7 +373,7 @@ struct MailTests {
             #expect(done.text.contains("Gracias"))
             #expect(try await client.post(path, form: []).status == .ok)
             try await site.withStore { store in
-                let keys = try DataKeys.load(environmentValue: nil, dataDirectory: site.settings.dataDirectory).keys
+                let keys = try site.dataKeys()
                 let rosa = try #require(try await SupporterVault(keys: keys).supporter(withEmail: "rosa@example.org", on: store.database))
                 #expect(try SupporterVault(keys: keys).open(rosa).givenName == "Rosalind")
                 #expect(rosa.emailOptIn)
@@ -394,7 +394,7 @@ struct MailTests {
             let kimPath = try confirmationPath(to: "kim@example.org")
             #expect(smtp.parsedMessages().last { $0.subject.hasPrefix("Please confirm") }?.subject.contains("email news") == true)
             try await site.withStore { store in
-                let keys = try DataKeys.load(environmentValue: nil, dataDirectory: site.settings.dataDirectory).keys
+                let keys = try site.dataKeys()
                 #expect(try await SupporterVault(keys: keys).supporter(withEmail: "kim@example.org", on: store.database)?.emailOptIn == false)
             }
             clock.advance(by: 7 * 24 * 3600 + 60)
@@ -406,7 +406,7 @@ struct MailTests {
             #expect(try await client.post(tampered, form: []).status == .notFound)
         }
         try await site.withStore { store in
-            let keys = try DataKeys.load(environmentValue: nil, dataDirectory: site.settings.dataDirectory).keys
+            let keys = try site.dataKeys()
             #expect(try await SupporterVault(keys: keys).supporter(withEmail: "kim@example.org", on: store.database)?.emailOptIn == false)
         }
     }
@@ -414,7 +414,7 @@ struct MailTests {
     /// Writes a mailing to the audience of one language and lets the server's scheduler queue it.
     func scheduleMailing(_ site: TestSite, clock: TestClock, subject: String, language: String) async throws -> UUID {
         try await site.withStore { store in
-            let keys = try DataKeys.load(environmentValue: nil, dataDirectory: site.settings.dataDirectory).keys
+            let keys = try site.dataKeys()
             let desk = MailingDesk(database: store.database, keys: keys, clock: clock.clock)
             let mailing = try await desk.save(
                 MailingDraft(
@@ -460,7 +460,7 @@ struct MailTests {
         }
         try await site.withStore { store async throws in
             #expect(try await MailSuppression.query(on: store.database).count() == 1)
-            let keys = try DataKeys.load(environmentValue: nil, dataDirectory: site.settings.dataDirectory).keys
+            let keys = try site.dataKeys()
             let bounced = try #require(try await SupporterVault(keys: keys).supporter(withEmail: "bounce.me@example.org", on: store.database))
             #expect(!bounced.emailOptIn)
             let statuses = try await OutboxMessage.query(on: store.database).all().map(\.status)

@@ -37,7 +37,7 @@ struct MoveToPostgresTests {
         await #expect(throws: MoveError.self) { _ = try await MoveToPostgres.run(from: source, to: postgres, migrations: AllMigrations.list) }
         #expect(try await Supporter.query(on: postgres.database).count() == 1)
         // The same key opens the supporter there: ids, and so the sealed fields' bindings, are kept.
-        let keys = try DataKeys.load(environmentValue: nil, dataDirectory: site.settings.dataDirectory).keys
+        let keys = try site.dataKeys()
         let supporter = try #require(try await SupporterVault(keys: keys).supporter(withEmail: "canary.person@example.org", on: postgres.database))
         #expect(try SupporterVault(keys: keys).open(supporter).givenName == "Zanzibarina")
         await source.shutdown()

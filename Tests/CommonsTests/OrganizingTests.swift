@@ -62,7 +62,7 @@ struct OrganizingTests {
             #expect(thanks.text.contains("Thank you for joining the Sanctuary Schools campaign"))
         }
         try await site.withStore { store async throws in
-            let keys = try DataKeys.load(environmentValue: nil, dataDirectory: site.settings.dataDirectory).keys
+            let keys = try site.dataKeys()
             let vault = SupporterVault(keys: keys)
             let supporter = try #require(try await vault.supporter(withEmail: "canary.person@example.org", on: store.database))
             let person = try vault.open(supporter)
@@ -121,7 +121,7 @@ struct OrganizingTests {
         try await site.withStore { store async throws in
             #expect(try await Supporter.query(on: store.database).count() == 1)
             #expect(try await Action.query(on: store.database).count() == 3)
-            let keys = try DataKeys.load(environmentValue: nil, dataDirectory: site.settings.dataDirectory).keys
+            let keys = try site.dataKeys()
             let vault = SupporterVault(keys: keys)
             let supporter = try #require(try await Supporter.query(on: store.database).first())
             let person = try vault.open(supporter)
@@ -169,7 +169,7 @@ struct OrganizingTests {
             #expect(try await Supporter.query(on: store.database).count() == 1)
             #expect(try await Action.query(on: store.database).count() == 2)
             // A phone match never changes the email.
-            let keys = try DataKeys.load(environmentValue: nil, dataDirectory: site.settings.dataDirectory).keys
+            let keys = try site.dataKeys()
             let supporter = try #require(try await Supporter.query(on: store.database).first())
             #expect(try SupporterVault(keys: keys).open(supporter).email == "li@example.org")
         }

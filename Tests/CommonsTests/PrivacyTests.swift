@@ -58,7 +58,7 @@ struct PrivacyTests {
             _ = try await client.fillAndSend("/campaigns/sanctuary-schools", clock: clock, canary)
         }
         try await site.withStore { store async throws in
-            let keys = try DataKeys.load(environmentValue: nil, dataDirectory: site.settings.dataDirectory).keys
+            let keys = try site.dataKeys()
             let directory = SupporterDirectory(database: store.database, keys: keys, clock: clock.clock)
             let id = try #require(try await Supporter.query(on: store.database).first()?.requireID())
             try await store.sql.raw("CREATE TRIGGER refuse_audit BEFORE INSERT ON audit_log BEGIN SELECT RAISE(ABORT, 'no'); END").run()
@@ -92,7 +92,7 @@ struct PrivacyTests {
         }
         // The canary's email as it sits in the file (encrypted).
         let sealed: Data = try await site.withStore { store async throws in
-            let keys = try DataKeys.load(environmentValue: nil, dataDirectory: site.settings.dataDirectory).keys
+            let keys = try site.dataKeys()
             let supporter = try #require(try await SupporterVault(keys: keys).supporter(withEmail: "canary.person@example.org", on: store.database))
             return try #require(
                 try await store.sql.raw("SELECT email FROM supporters WHERE id = \(bind: supporter.requireID())").first()?.decode(

@@ -240,11 +240,6 @@ public struct Outbox: Sendable {
         return progress
     }
 
-    /// Messages waiting, for the operator's metrics and the staff screens.
-    public func queuedCount() async throws -> Int {
-        try await OutboxMessage.query(on: database).filter(\.$status == .queued).count()
-    }
-
     /// Seals every outbox row's address and message again under the current key version (part of
     /// `commons keys rotate`), a batch per transaction; answers how many rows were resealed.
     public static func reseal(database: any Database, keys: DataKeys, batchSize: Int = 200) async throws -> Int {

@@ -41,9 +41,4 @@ public struct Subscriptions: Sendable {
             return true
         }
     }
-
-    /// True when the supporter takes email news now.
-    public func isSubscribed(_ supporterID: UUID, on database: any Database) async throws -> Bool {
-        try await Supporter.find(supporterID, on: database)?.emailOptIn == true
-    }
 }

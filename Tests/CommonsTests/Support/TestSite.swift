@@ -1,4 +1,5 @@
 import CommonsCore
+import CommonsPrivacy
 import CommonsStorage
 import Foundation
 import Hummingbird
@@ -49,6 +50,11 @@ struct TestSite {
         var app = Application(responder: SiteResponder(router: router.buildResponder(), languages: built.languages), logger: TestDatabase.logger)
         app.addServices(DatabaseService(store: store))
         return (router, built, app)
+    }
+
+    /// The data keys the site made in its data folder, to seal and open what tests arrange and check.
+    func dataKeys() throws -> DataKeys {
+        try DataKeys.load(environmentValue: nil, dataDirectory: settings.dataDirectory).keys
     }
 
     /// Opens the database directly, for arranging data and checking what was stored.
