@@ -25,7 +25,7 @@ struct Commons: AsyncParsableCommand {
         version: "commons \(Commons.release) (commit \(buildCommit))",
         subcommands: [
             Serve.self, Migrate.self, User.self, Export.self, Import.self, Purge.self, Keys.self, BackupCommand.self, RestoreCommand.self,
-            MigrateToPostgres.self, Mail.self,
+            MigrateToPostgres.self, Mail.self, TokenCommand.self,
         ],
         defaultSubcommand: Serve.self
     )

@@ -287,7 +287,7 @@ struct PerformanceTests {
                         _ = try await writer.write { db in
                             try await SiteSetting(key: "test.\(index)", value: "kept").create(on: db)
                             if index == 7 { throw Refused() }
-                            return ActionOutcome.recorded(waitlisted: false)
+                            return ActionReceipt(outcome: .recorded(waitlisted: false), supporterID: UUID(), actionID: UUID(), isNewSupporter: true)
                         }
                         return true
                     } catch {

@@ -103,6 +103,19 @@ struct StaffTests {
         "POST /admin/accounts/{id}/role": ["admin"],
         "POST /admin/accounts/{id}/disable": ["admin"],
         "GET /admin/audit": ["admin"],
+        "GET /admin/api-tokens": ["admin"],
+        "POST /admin/api-tokens": ["admin"],
+        "POST /admin/api-tokens/{id}/revoke": ["admin"],
+        // The API answers tokens, never a staff session; only its document is open to all.
+        "GET /api/v1/openapi.json": ["anonymous", "editor", "organizer", "admin"],
+        "GET /api/v1": [], "GET /api/v1/people": [], "POST /api/v1/people": [], "GET /api/v1/people/{id}": [],
+        "PUT /api/v1/people/{id}": [], "DELETE /api/v1/people/{id}": [], "GET /api/v1/tags": [], "GET /api/v1/tags/{id}": [],
+        "GET /api/v1/tags/{id}/taggings": [], "GET /api/v1/petitions": [], "GET /api/v1/petitions/{id}": [],
+        "GET /api/v1/petitions/{id}/signatures": [], "POST /api/v1/petitions/{id}/signatures": [],
+        "GET /api/v1/petitions/{id}/signatures/{action}": [], "GET /api/v1/forms": [], "GET /api/v1/forms/{id}": [],
+        "GET /api/v1/forms/{id}/submissions": [], "POST /api/v1/forms/{id}/submissions": [], "GET /api/v1/forms/{id}/submissions/{action}": [],
+        "GET /api/v1/events": [], "GET /api/v1/events/{id}": [], "GET /api/v1/events/{id}/attendances": [],
+        "POST /api/v1/events/{id}/attendances": [], "GET /api/v1/events/{id}/attendances/{action}": [],
         "GET /admin/posts": ["editor", "admin"],
         "POST /admin/posts": ["editor", "admin"],
         "GET /admin/posts/new": ["editor", "admin"],
@@ -188,11 +201,17 @@ struct StaffTests {
                 )
                 for persona in ["anonymous", "editor", "organizer", "admin"] {
                     let response: TestResponse
-                    switch (parts[0] == "GET", browsers[persona]) {
-                    case (true, let browser?): response = try await browser.get(client, path)
-                    case (true, nil): response = try await client.get(path)
-                    case (false, let browser?): response = try await browser.post(client, path)
-                    case (false, nil): response = try await client.post(path, form: [])
+                    switch (String(parts[0]), browsers[persona]) {
+                    case ("GET", let browser?): response = try await browser.get(client, path)
+                    case ("GET", nil): response = try await client.get(path)
+                    case ("POST", let browser?): response = try await browser.post(client, path)
+                    case ("POST", nil): response = try await client.post(path, form: [])
+                    case (let method, let browser):
+                        response = try await client.execute(
+                            uri: path,
+                            method: HTTPRequest.Method(method)!,
+                            headers: browser.map { [.cookie: $0.cookie] } ?? [:]
+                        )
                     }
                     let reached = !([.unauthorized, .forbidden].contains(response.status) || response.headers[.location] == "/admin/login")
                     #expect(reached == Self.expected[route]!.contains(persona), "\(persona) \(route) → \(response.status)")

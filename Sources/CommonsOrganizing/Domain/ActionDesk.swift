@@ -63,6 +63,22 @@ public enum ActionOutcome: Sendable, Equatable {
     case alreadyRecorded(waitlisted: Bool)
 }
 
+/// What a submission became, with the record it went to.
+public struct ActionReceipt: Sendable, Equatable {
+    public let outcome: ActionOutcome
+    public let supporterID: UUID
+    public let actionID: UUID
+    /// The submission made a new supporter (it did not match one by email or phone).
+    public let isNewSupporter: Bool
+
+    public init(outcome: ActionOutcome, supporterID: UUID, actionID: UUID, isNewSupporter: Bool) {
+        self.outcome = outcome
+        self.supporterID = supporterID
+        self.actionID = actionID
+        self.isNewSupporter = isNewSupporter
+    }
+}
+
 public enum ActionError: Error, Equatable {
     /// The campaign no longer takes sign-ups.
     case campaignClosed
@@ -99,11 +115,12 @@ public struct ActionDesk: Sendable {
     }
 
     /// Joins a sign-up or signs a petition.
-    public func sign(_ campaign: Campaign, _ submission: ActionSubmission) async throws -> ActionOutcome {
+    @discardableResult
+    public func sign(_ campaign: Campaign, _ submission: ActionSubmission, addingTags extra: [String] = []) async throws -> ActionReceipt {
         guard campaign.status == .open else { throw ActionError.campaignClosed }
         let campaignID = try campaign.requireID()
         let kind: Action.Kind = campaign.kind == .petition ? .petition : .signup
-        return try await record(submission, tags: campaign.tagList, campaign: campaign, doubleOptIn: campaign.doubleOptIn) { action, _ in
+        return try await record(submission, tags: campaign.tagList + extra, campaign: campaign, doubleOptIn: campaign.doubleOptIn) { action, _ in
             action.$campaign.id = campaignID
             action.kind = kind
             return false
@@ -111,13 +128,14 @@ public struct ActionDesk: Sendable {
     }
 
     /// Answers an event; beyond its capacity the person joins the waitlist.
-    public func rsvp(_ event: Event, _ submission: ActionSubmission) async throws -> ActionOutcome {
+    @discardableResult
+    public func rsvp(_ event: Event, _ submission: ActionSubmission, addingTags extra: [String] = []) async throws -> ActionReceipt {
         guard event.status == .scheduled else { throw ActionError.eventCancelled }
         guard event.endsAt > clock.now else { throw ActionError.eventPast }
         guard (0...Self.maximumGuests).contains(submission.guests) else { throw ValidationErrors(field: "guests", message: "error.guests_invalid") }
         let eventID = try event.requireID()
         let capacity = event.capacity
-        return try await record(submission, tags: [], event: event) { action, db in
+        return try await record(submission, tags: extra, event: event) { action, db in
             action.$event.id = eventID
             action.kind = .rsvp
             action.guests = submission.guests
@@ -134,6 +152,16 @@ public struct ActionDesk: Sendable {
         }
     }
 
+    /// Adds a person to the list with no campaign: what a partner's tool sends through the
+    /// API's sign-up helper. Found, filled and tagged exactly as a public form would.
+    @discardableResult
+    public func signUp(_ submission: ActionSubmission, tags: [String]) async throws -> ActionReceipt {
+        try await record(submission, tags: tags) { action, _ in
+            action.kind = .signup
+            return false
+        }
+    }
+
     /// The shared path of every action. `configure` fills in what kind of action it is and
     /// answers whether it goes on a waitlist.
     private func record(
@@ -143,7 +171,7 @@ public struct ActionDesk: Sendable {
         event: Event? = nil,
         doubleOptIn: Bool = false,
         configure: @escaping @Sendable (Action, any Database) async throws -> Bool
-    ) async throws -> ActionOutcome {
+    ) async throws -> ActionReceipt {
         let now = clock.now
         do {
             // A form sent again meets the unique form id; the catch below answers as the first time.
@@ -170,7 +198,8 @@ public struct ActionDesk: Sendable {
                 action.createdAt = now
                 action.waitlisted = try await configure(action, db)
                 try await action.create(on: db)
-                for tag in tags {
+                var seen = Set<String>()
+                for tag in tags where seen.insert(tag).inserted {
                     // A supporter made just now has no tags yet.
                     var exists = false
                     if !isNew {
@@ -196,12 +225,22 @@ public struct ActionDesk: Sendable {
                     )
                     try await followUp(recorded, db)
                 }
-                return .recorded(waitlisted: action.waitlisted)
+                return ActionReceipt(
+                    outcome: .recorded(waitlisted: action.waitlisted),
+                    supporterID: try supporter.requireID(),
+                    actionID: try action.requireID(),
+                    isNewSupporter: isNew
+                )
             }
         } catch  where (error as? any DatabaseError)?.isConstraintFailure == true {
             // The same form sent twice: the first one stored it.
             if let existing = try await Action.query(on: database).filter(\.$formToken == submission.formToken).first() {
-                return .alreadyRecorded(waitlisted: existing.waitlisted)
+                return ActionReceipt(
+                    outcome: .alreadyRecorded(waitlisted: existing.waitlisted),
+                    supporterID: existing.$supporter.id,
+                    actionID: try existing.requireID(),
+                    isNewSupporter: false
+                )
             }
             throw error
         }

@@ -12,8 +12,8 @@ public actor ActionWriter {
     public static let maximumBatch = 200
 
     private struct Job {
-        let work: @Sendable (any Database) async throws -> ActionOutcome
-        let continuation: CheckedContinuation<ActionOutcome, any Error>
+        let work: @Sendable (any Database) async throws -> ActionReceipt
+        let continuation: CheckedContinuation<ActionReceipt, any Error>
     }
 
     private let database: any Database
@@ -29,7 +29,7 @@ public actor ActionWriter {
 
     /// Runs `work` inside the next group transaction and returns its outcome once that
     /// transaction is committed; throws `work`'s own error, or the commit's.
-    public func write(_ work: @escaping @Sendable (any Database) async throws -> ActionOutcome) async throws -> ActionOutcome {
+    public func write(_ work: @escaping @Sendable (any Database) async throws -> ActionReceipt) async throws -> ActionReceipt {
         try await withCheckedThrowingContinuation { continuation in
             waiting.append(Job(work: work, continuation: continuation))
             if !writing {
@@ -57,18 +57,18 @@ public actor ActionWriter {
     }
 
     private static func commit(
-        _ works: [@Sendable (any Database) async throws -> ActionOutcome],
+        _ works: [@Sendable (any Database) async throws -> ActionReceipt],
         on database: any Database
-    ) async throws -> [Result<ActionOutcome, any Error>] {
+    ) async throws -> [Result<ActionReceipt, any Error>] {
         do {
             return try await database.transaction { db in
-                var outcomes: [Result<ActionOutcome, any Error>] = []
+                var outcomes: [Result<ActionReceipt, any Error>] = []
                 outcomes.reserveCapacity(works.count)
                 for work in works { outcomes.append(.success(try await work(db))) }
                 return outcomes
             }
         } catch  where works.count > 1 {
-            var outcomes: [Result<ActionOutcome, any Error>] = []
+            var outcomes: [Result<ActionReceipt, any Error>] = []
             for work in works {
                 do {
                     outcomes.append(.success(try await database.transaction { db in try await work(db) }))

@@ -20,6 +20,8 @@ public struct AppRequestContext: RequestContext {
     /// A staff form as the session middleware read it to check its CSRF token: read once, and
     /// handlers take it from here (fields, and a document upload's file).
     var staffForm: MultipartForm?
+    /// The partner tool behind an API request, once its token is checked.
+    var apiClient: APIClient?
 
     public init(source: ApplicationRequestContextSource) {
         self.coreContext = .init(source: source)

@@ -26,7 +26,7 @@ public enum AllMigrations {
             TrackContentChanges(tables: publicContentTables), CreateTranslations(),
         ]
             + ImportMigrations.all + [StoreRenderedBodies(), StoreRenderedDescriptions(), IndexWordsWithoutPunctuation()]
-            + mail
+            + mail + [CreateAPITokens()]
     }
 
     /// Every table a public page is rendered from: a write to any of them empties the page cache.
@@ -129,6 +129,7 @@ func makeSite(settings: Settings, services: Services, store: CommonsDatabase, lo
         assets: try Assets(directory: resources.appendingPathComponent("Assets")),
         keys: keys,
         formLimiter: RateLimiter(limit: settings.formRateLimit, window: .seconds(600)),
+        apiLimiter: RateLimiter(limit: settings.apiRateLimit, window: .seconds(60)),
         actionWriter: ActionWriter(database: store.database) { size, commit in metrics.actionBatch(size: size, commit: commit) },
         pageCache: settings.pageCacheMegabytes == 0
             ? nil
@@ -136,7 +137,8 @@ func makeSite(settings: Settings, services: Services, store: CommonsDatabase, lo
                 [database = store.database] in
                 try await ContentVersion.current(on: database)
             },
-        metrics: metrics
+        metrics: metrics,
+        openAPIDocument: try Data(contentsOf: resources.appendingPathComponent("openapi.json"))
     )
 }
 
@@ -147,6 +149,7 @@ func buildRouter(site: Site) -> Router<AppRequestContext> {
     router.add(middleware: SecurityHeadersMiddleware())
     router.add(middleware: HTTPCachingMiddleware(cache: site.pageCache, metrics: site.metrics))
     router.add(middleware: ErrorPageMiddleware(site: site))
+    router.add(middleware: APIProblemMiddleware(strings: site.strings(.english)))
     router.add(middleware: BodyLimitMiddleware())
     router.add(middleware: RedirectMiddleware(site: site))
     SystemRoutes(site: site).register(on: router)
@@ -161,6 +164,7 @@ func buildRouter(site: Site) -> Router<AppRequestContext> {
     CampaignRoutes(site: site).register(on: router)
     EventRoutes(site: site).register(on: router)
     StaffRoutes(site: site).register(on: router)
+    APIRoutes(site: site).register(on: router)
     return router
 }
 

@@ -15,6 +15,13 @@ struct Formatting: Sendable {
         return date.formatted(style)
     }
 
+    /// "December 8, 2016 at 12:00 PM", in the coalition's zone: when something last happened.
+    func dateTime(_ date: Date) -> String {
+        var style = Date.FormatStyle(date: .long, time: .shortened, locale: Locale(identifier: language.localeIdentifier), timeZone: timeZone)
+        style.calendar = Calendar(identifier: .gregorian)
+        return date.formatted(style)
+    }
+
     /// "2016-12-08", for `<time datetime>`.
     func machineDate(_ date: Date) -> String {
         var calendar = Calendar(identifier: .gregorian)

@@ -26,6 +26,8 @@ struct HTTPCachingMiddleware: RouterMiddleware {
     var metrics: SiteMetrics? = nil
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        // The API answers each token for itself and says `no-store`: nothing of it is kept.
+        if request.uri.path.hasPrefix(APIPath.prefix) { return Self.privateUnlessSaid(try await next(request, context)) }
         guard request.method == .get else {
             let response = try await next(request, context)
             // A change made here shows on this server's very next page.

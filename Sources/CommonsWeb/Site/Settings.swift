@@ -20,6 +20,8 @@ public struct Settings: Sendable {
     public var dataKey: String?
     /// Public form submissions allowed per client in ten minutes; 0 turns the limit off.
     public var formRateLimit: Int
+    /// `COMMONS_API_RATE_LIMIT`: API requests allowed per token per minute; 0 turns the limit off.
+    public var apiRateLimit: Int
     /// How long RSVPs and inactive supporters are kept.
     public var retention: RetentionPolicy
     /// `COMMONS_PAGE_CACHE_MB`: memory for rendered public pages; 0 turns the page cache off.
@@ -64,6 +66,7 @@ public struct Settings: Sendable {
         logLevel: Logger.Level = .info,
         dataKey: String? = nil,
         formRateLimit: Int = 10,
+        apiRateLimit: Int = 600,
         retention: RetentionPolicy = RetentionPolicy(),
         pageCacheMegabytes: Int = 32,
         contentCheckInterval: Duration = .seconds(1),
@@ -90,6 +93,7 @@ public struct Settings: Sendable {
         self.logLevel = logLevel
         self.dataKey = dataKey
         self.formRateLimit = formRateLimit
+        self.apiRateLimit = apiRateLimit
         self.retention = retention
         self.pageCacheMegabytes = pageCacheMegabytes
         self.contentCheckInterval = contentCheckInterval

@@ -20,12 +20,18 @@ struct Site: Sendable {
     /// Public form submissions per client; held in memory only, never written anywhere.
     let formLimiter: RateLimiter
     /// Failed staff sign-ins per client, in memory only.
+    /// API requests per token per minute, in memory only.
+    let apiLimiter: RateLimiter
+    /// Requests with an unknown API token per client address, in memory only.
+    let apiFailureLimiter = RateLimiter(limit: 30, window: .seconds(60))
     /// Public form submissions are written through this one writer, which commits them in groups.
     let actionWriter: ActionWriter
     /// Rendered public pages; nil when turned off.
     let pageCache: PageCache?
     /// What `/metrics` reports.
     let metrics: SiteMetrics
+    /// The API's OpenAPI 3.1 document, served as it is in the bundle.
+    let openAPIDocument: Data
     /// Wrong sign-ins per client address (any emails) before that client must wait: in memory only.
     let signInLimiter = RateLimiter(limit: 2 * SignInDesk.failureLimit, window: .seconds(Int64(SignInDesk.failureWindow)))
 

@@ -48,6 +48,7 @@ extension Site {
             item("staff.nav_accounts", StaffPath.accounts(in: language), .administration)
             item("staff.nav_settings", StaffPath.settings(in: language), .administration)
             item("staff.nav_audit", StaffPath.audit(in: language), .administration)
+            item("staff.nav_api_tokens", StaffPath.apiTokens(in: language), .administration)
         }
         return StaffLayout(
             lang: language.tag,

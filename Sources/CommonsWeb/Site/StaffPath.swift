@@ -12,6 +12,8 @@ enum StaffPath {
     static let accountRole = Route("/admin/accounts/:id/role")
     static let accountDisable = Route("/admin/accounts/:id/disable")
     static let audit = Route("/admin/audit")
+    static let apiTokens = Route("/admin/api-tokens")
+    static let apiTokenRevoke = Route("/admin/api-tokens/:id/revoke")
     static let posts = Route("/admin/posts")
     static let newPost = Route("/admin/posts/new")
     static let post = Route("/admin/posts/:id")

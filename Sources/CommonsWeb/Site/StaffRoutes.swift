@@ -21,6 +21,7 @@ struct StaffRoutes {
         StaffAccountRoutes(site: site).register(on: administration)
         AuditLogRoutes(site: site).register(on: administration)
         StaffSettingsRoutes(site: site).register(on: administration)
+        StaffAPITokenRoutes(site: site).register(on: administration)
 
         let content = staff.group(context: StaffContext<ContentArea>.self)
         StaffPostRoutes(site: site).register(on: content)

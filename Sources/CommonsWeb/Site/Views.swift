@@ -88,6 +88,7 @@ enum Template: String, CaseIterable, Sendable {
     case sitemap = "sitemap"
     case staffLayout = "staff-layout"
     case staffAccounts = "staff/accounts"
+    case staffAPITokens = "staff/api-tokens"
     case staffAudit = "staff/audit"
     case staffConfirmDelete = "staff/confirm-delete"
     case staffDashboard = "staff/dashboard"
