@@ -144,6 +144,20 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // Partner tools: API tokens, and webhooks with their durable delivery queue.
+        .target(
+            name: "CommonsPartners",
+            dependencies: [
+                "CommonsCore",
+                "CommonsAudit",
+                "CommonsPrivacy",
+                .product(name: "FluentKit", package: "fluent-kit"),
+                .product(name: "SQLKit", package: "sql-kit"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // The CEJ seed site, loaded through the same domain code editors use.
         .target(
             name: "CommonsDemo",
@@ -183,7 +197,9 @@ let package = Package(
                 "CommonsImport",
                 "CommonsMail",
                 "CommonsSMTP",
+                "CommonsPartners",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HummingbirdHTTP2", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
@@ -222,6 +238,7 @@ let package = Package(
                 "CommonsImport",
                 "CommonsMail",
                 "CommonsSMTP",
+                "CommonsPartners",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -250,6 +267,7 @@ let package = Package(
                 "CommonsWeb",
                 "CommonsMail",
                 "CommonsSMTP",
+                "CommonsPartners",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),

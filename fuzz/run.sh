@@ -34,7 +34,7 @@ targets=(
   "local-datetime|Sources/CommonsWeb/Site/LocalDateTime.swift"
   "trusted-proxies|Sources/CommonsWeb/Site/TrustedProxies.swift"
   "smtp-reply|Sources/CommonsSMTP/SMTPReply.swift Sources/CommonsSMTP/SMTPError.swift"
-  "osdi-filter|Sources/CommonsWeb/API/OSDIFilter.swift"
+  "osdi-filter|Sources/CommonsWeb/Partners/OSDIFilter.swift"
 )
 
 wanted=("$@")

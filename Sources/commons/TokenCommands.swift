@@ -1,6 +1,7 @@
 import ArgumentParser
 import CommonsAccounts
 import CommonsCore
+import CommonsPartners
 import CommonsWeb
 import Foundation
 

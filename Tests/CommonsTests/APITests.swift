@@ -2,6 +2,7 @@ import CommonsAccounts
 import CommonsAudit
 import CommonsCore
 import CommonsOrganizing
+import CommonsPartners
 import FluentKit
 import Foundation
 import HTTPTypes

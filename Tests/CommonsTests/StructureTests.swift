@@ -11,7 +11,7 @@ struct StructureTests {
     /// Modules of the coalition's world, and what none of them may import.
     static let domainModules = [
         "CommonsCore", "CommonsStorage", "CommonsPrivacy", "CommonsAudit", "CommonsAccounts", "CommonsContent", "CommonsOrganizing",
-        "CommonsDemo", "CommonsImport",
+        "CommonsDemo", "CommonsImport", "CommonsPartners",
     ]
     static let httpModules = ["CommonsWeb", "Hummingbird", "HummingbirdCore", "HTTPTypes", "NIOHTTP1", "NIOHTTPTypes", "Mustache", "MultipartKit"]
 

@@ -4,6 +4,7 @@ import CommonsDemo
 import CommonsImport
 import CommonsMail
 import CommonsOrganizing
+import CommonsPartners
 import CommonsPrivacy
 import CommonsStorage
 import FluentKit

@@ -1,6 +1,7 @@
 import CommonsAccounts
 import CommonsAudit
 import CommonsCore
+import CommonsPartners
 import Foundation
 import HTTPTypes
 import Hummingbird

@@ -76,9 +76,8 @@ struct APIProblemMiddleware: RouterMiddleware {
             return APIProblem(
                 status: .unprocessableContent,
                 detail: "The request has invalid fields.",
-                errors: errors.fields.map { field in
-                    let key = errors[field] ?? "error.invalid"
-                    return .init(field: APIInput.path(ofFormField: field), message: strings[key], code: key)
+                errors: errors.fields.compactMap { field in
+                    errors[field].map { .init(field: APIInput.path(ofFormField: field), message: strings[$0], code: $0) }
                 }
             ).response
         } catch is any NotFoundError {

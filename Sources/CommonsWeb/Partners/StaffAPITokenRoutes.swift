@@ -1,5 +1,6 @@
 import CommonsAccounts
 import CommonsCore
+import CommonsPartners
 import Foundation
 import Hummingbird
 

@@ -110,7 +110,7 @@ struct APIInput {
         do {
             person = try PersonForm.validate(formFields(body.person), asked: Set(PersonField.allCases), required: required)
         } catch let found as ValidationErrors {
-            for field in found.fields { errors.add(field: field, message: found[field] ?? "error.invalid") }
+            errors.add(found)
             try errors.throwIfAny()
             throw found
         }
