@@ -106,6 +106,8 @@ struct StaffTests {
         "GET /admin/api-tokens": ["admin"],
         "POST /admin/api-tokens": ["admin"],
         "POST /admin/api-tokens/{id}/revoke": ["admin"],
+        "GET /admin/webhooks": ["admin"], "POST /admin/webhooks": ["admin"], "GET /admin/webhooks/{id}": ["admin"],
+        "POST /admin/webhooks/{id}/enable": ["admin"], "POST /admin/webhooks/{id}/delete": ["admin"],
         // The API answers tokens, never a staff session; only its document is open to all.
         "GET /api/v1/openapi.json": ["anonymous", "editor", "organizer", "admin"],
         "GET /api/v1": [], "GET /api/v1/people": [], "POST /api/v1/people": [], "GET /api/v1/people/{id}": [],

@@ -78,13 +78,18 @@ struct SettingsTests {
         #expect(settings.loadDemoContent)
         #expect(settings.baseURL == "http://127.0.0.1:8080")
         #expect(settings.logLevel == .info)
+        #expect(settings.apiRateLimit == 600)
+        #expect(!settings.webhookAllowLocal)
     }
 
     @Test func test_environment_overrides() throws {
         let settings = try Settings.fromEnvironment([
             "HOST": "0.0.0.0", "PORT": "9000", "COMMONS_DATA_DIR": "/srv/commons", "DATABASE_URL": "postgres://u:p@db:5432/commons",
-            "COMMONS_BASE_URL": "https://www.nyccej.org/", "COMMONS_DEMO": "0", "LOG_LEVEL": "debug",
+            "COMMONS_BASE_URL": "https://www.nyccej.org/", "COMMONS_DEMO": "0", "LOG_LEVEL": "debug", "COMMONS_API_RATE_LIMIT": "0",
+            "COMMONS_WEBHOOK_ALLOW_LOCAL": "1",
         ])
+        #expect(settings.apiRateLimit == 0)
+        #expect(settings.webhookAllowLocal)
         #expect(settings.hostname == "0.0.0.0")
         #expect(settings.port == 9000)
         #expect(settings.database == .postgres(url: "postgres://u:p@db:5432/commons"))
@@ -95,7 +100,7 @@ struct SettingsTests {
 
     @Test(arguments: [
         ("PORT", "eighty"), ("PORT", "70000"), ("COMMONS_DEMO", "maybe"), ("LOG_LEVEL", "loud"), ("COMMONS_BASE_URL", "www.nyccej.org"),
-        ("DATABASE_URL", "mysql://x"),
+        ("DATABASE_URL", "mysql://x"), ("COMMONS_API_RATE_LIMIT", "-1"), ("COMMONS_API_RATE_LIMIT", "99999999999999999999"),
     ])
     func test_bad_values_name_the_variable(variable: String, value: String) {
         #expect {

@@ -33,8 +33,6 @@ public struct MailProgress: Sendable, Equatable {
 /// killed mid-send leaves its claimed rows to be taken again when the lease runs out: a
 /// recipient may get a message twice, with the same `Message-ID`, never zero times.
 public struct Outbox: Sendable {
-    /// Temporary failures are retried this long after the message was queued.
-    public static let retryFor: TimeInterval = 3 * 24 * 3600
     /// How long a claim holds; a batch is sent well within it.
     public static let lease: TimeInterval = 120
 
@@ -177,9 +175,9 @@ public struct Outbox: Sendable {
     public func retry(_ message: ClaimedMessage, reason: String) async throws {
         let now = clock.now
         let attempts = message.attempts + 1
-        let delay = min(60 * pow(5, Double(attempts - 1)), 7200)
-        let next = now.addingTimeInterval(delay)
-        let giveUp = next > message.createdAt.addingTimeInterval(Self.retryFor)
+        let scheduled = RetrySchedule.next(afterAttempt: attempts, queuedAt: message.createdAt, now: now)
+        let next = scheduled ?? now
+        let giveUp = scheduled == nil
         try await OutboxMessage.query(on: database).filter(\.$id == message.id)
             .set(\.$attempts, to: attempts).set(\.$nextAttemptAt, to: next).set(\.$claimedUntil, to: nil)
             .set(\.$status, to: giveUp ? .failed : .queued).set(\.$lastError, to: reason).update()

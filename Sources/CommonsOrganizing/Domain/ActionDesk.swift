@@ -198,6 +198,11 @@ public struct ActionDesk: Sendable {
                 action.createdAt = now
                 action.waitlisted = try await configure(action, db)
                 try await action.create(on: db)
+                let supporterID = try supporter.requireID()
+                if isNew { try await SupporterChange.record(.created, supporter: supporterID, at: now, on: db) }
+                if action.kind != .signup || action.$campaign.id != nil {
+                    try await SupporterChange.record(.acted, supporter: supporterID, action: action.id, at: now, on: db)
+                }
                 var seen = Set<String>()
                 for tag in tags where seen.insert(tag).inserted {
                     // A supporter made just now has no tags yet.

@@ -71,6 +71,7 @@ public struct ChangeConfirmations: Sendable {
                 action.consentedAt = now
             }
             try await action.update(on: db)
+            try await SupporterChange.record(.updated, supporter: try supporter.requireID(), at: now, on: db)
             try await AuditLog(database: db).record(
                 "supporter.change_confirmed",
                 by: .system("the person, from the link sent to their address"),

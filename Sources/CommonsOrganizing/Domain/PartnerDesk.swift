@@ -92,6 +92,7 @@ public struct PartnerDesk: Sendable {
             var detail = "fields=\(changed.map(\.rawValue).joined(separator: ","))"
             if stopSMS { detail += " sms=off" }
             try await audit("supporter.edited", by: actor, subjectID: id, detail: detail, on: db)
+            try await SupporterChange.record(.updated, supporter: id, at: clock.now, on: db)
         }
         if stopEmail { try await Subscriptions(clock: clock).stop(id, reason: .requested, on: database) }
         guard let supporter = try await Supporter.find(id, on: database) else { throw SupporterError.notFound }
@@ -149,11 +150,19 @@ public struct PartnerDesk: Sendable {
         return action
     }
 
-    private func records(_ supporters: [Supporter]) async throws -> [SupporterRecord] {
+    /// The supporters with these ids that still exist, opened, read on `db` (a webhook's
+    /// transaction); the caller records what it does with them.
+    public func records(ids: [UUID], on db: any Database) async throws -> [UUID: SupporterRecord] {
+        guard !ids.isEmpty else { return [:] }
+        let found = try await records(try await Supporter.query(on: db).filter(\.$id ~~ ids).all(), on: db)
+        return Dictionary(uniqueKeysWithValues: found.map { ($0.supporter.id!, $0) })
+    }
+
+    private func records(_ supporters: [Supporter], on db: (any Database)? = nil) async throws -> [SupporterRecord] {
         let ids = supporters.compactMap(\.id)
         var tags: [UUID: [String]] = [:]
         if !ids.isEmpty {
-            for tag in try await SupporterTag.query(on: database).filter(\.$supporter.$id ~~ ids).sort(\.$name).all() {
+            for tag in try await SupporterTag.query(on: db ?? database).filter(\.$supporter.$id ~~ ids).sort(\.$name).all() {
                 tags[tag.$supporter.id, default: []].append(tag.name)
             }
         }

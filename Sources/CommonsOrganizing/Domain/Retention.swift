@@ -52,6 +52,7 @@ public struct Retention: Sendable {
             if !stale.isEmpty {
                 try await SupporterTag.query(on: db).filter(\.$supporter.$id ~~ stale).delete()
                 try await Action.query(on: db).filter(\.$supporter.$id ~~ stale).delete()
+                try await SupporterChange.query(on: db).filter(\.$supporterID ~~ stale).delete()
                 try await Supporter.query(on: db).filter(\.$id ~~ stale).delete()
             }
             try await AuditLog(database: db).record(

@@ -38,6 +38,7 @@ public struct Subscriptions: Sendable {
             action.waitlisted = false
             action.createdAt = clock.now
             try await action.create(on: db)
+            try await SupporterChange.record(.unsubscribed, supporter: supporterID, action: action.id, at: clock.now, on: db)
             return true
         }
     }

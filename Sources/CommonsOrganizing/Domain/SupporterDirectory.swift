@@ -180,6 +180,7 @@ public struct SupporterDirectory: Sendable {
             let changed = try await Self.apply(submitted, to: supporter, vault: vault, on: db)
             let detail = "action=\(actionID.uuidString.lowercased()) fields=\(changed.map(\.rawValue).joined(separator: ","))"
             try await record("supporter.submission_applied", supporterID, by: actor, detail: detail, on: db)
+            try await SupporterChange.record(.updated, supporter: supporterID, at: clock.now, on: db)
             return changed
         }
     }
@@ -209,6 +210,7 @@ public struct SupporterDirectory: Sendable {
             try vault.seal(person, into: supporter)
             try await supporter.update(on: db)
             try await record("supporter.edited", id, by: actor, on: db)
+            try await SupporterChange.record(.updated, supporter: id, at: clock.now, on: db)
         }
     }
 
@@ -224,6 +226,7 @@ public struct SupporterDirectory: Sendable {
                 try await label.create(on: db)
             }
             try await record("supporter.tagged", id, by: actor, on: db)
+            try await SupporterChange.record(.updated, supporter: id, at: clock.now, on: db)
         }
     }
 
@@ -232,6 +235,7 @@ public struct SupporterDirectory: Sendable {
             guard try await Supporter.find(id, on: db) != nil else { throw SupporterError.notFound }
             try await SupporterTag.query(on: db).filter(\.$supporter.$id == id).filter(\.$name == name).delete()
             try await record("supporter.untagged", id, by: actor, on: db)
+            try await SupporterChange.record(.updated, supporter: id, at: clock.now, on: db)
         }
     }
 
@@ -242,6 +246,8 @@ public struct SupporterDirectory: Sendable {
             guard let supporter = try await Supporter.find(id, on: db) else { throw SupporterError.notFound }
             try await SupporterTag.query(on: db).filter(\.$supporter.$id == id).delete()
             try await Action.query(on: db).filter(\.$supporter.$id == id).delete()
+            // Nothing more is told about someone who is gone.
+            try await SupporterChange.query(on: db).filter(\.$supporterID == id).delete()
             try await supporter.delete(on: db)
             try await record("supporter.deleted", id, by: actor, on: db)
         }

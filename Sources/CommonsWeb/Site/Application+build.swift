@@ -27,7 +27,7 @@ public enum AllMigrations {
             TrackContentChanges(tables: publicContentTables), CreateTranslations(),
         ]
             + ImportMigrations.all + [StoreRenderedBodies(), StoreRenderedDescriptions(), IndexWordsWithoutPunctuation()]
-            + mail + [CreateAPITokens()]
+            + mail + [CreateAPITokens(), CreateSupporterChanges(), CreateWebhooks()]
     }
 
     /// Every table a public page is rendered from: a write to any of them empties the page cache.
@@ -88,6 +88,7 @@ public func buildApplication(settings: Settings, services: Services, store: Comm
     )
     app.addServices(DatabaseService(store: store))
     app.addServices(MailService(site: site, logger: logger))
+    app.addServices(WebhookService(site: site, logger: logger))
     app.addServices(RetentionService(store: store, policy: settings.retention, clock: services.clock, logger: logger))
     if let certificates {
         app.addServices(CertificateReloadService(certificates: certificates, logger: logger))

@@ -5,7 +5,7 @@ import Logging
 
 extension Settings {
     /// Reads `COMMONS_DATA_DIR`, `DATABASE_URL`, `HOST`, `PORT`, `COMMONS_BASE_URL`, `COMMONS_DEMO`,
-    /// `COMMONS_DATA_KEY`, `COMMONS_FORM_RATE_LIMIT`, `COMMONS_API_RATE_LIMIT`, `COMMONS_RSVP_RETENTION_DAYS`, `COMMONS_SUPPORTER_RETENTION_MONTHS`,
+    /// `COMMONS_DATA_KEY`, `COMMONS_FORM_RATE_LIMIT`, `COMMONS_API_RATE_LIMIT`, `COMMONS_WEBHOOK_ALLOW_LOCAL`, `COMMONS_RSVP_RETENTION_DAYS`, `COMMONS_SUPPORTER_RETENTION_MONTHS`,
     /// `COMMONS_PAGE_CACHE_MB`, `COMMONS_MAX_CONNECTIONS_PER_CLIENT`, `COMMONS_TIME_ZONE`, `COMMONS_TRUSTED_PROXIES`,
     /// `COMMONS_BACKUP_DIR`, `COMMONS_BACKUP_KEEP`, `LOG_LEVEL` and `LOG_FORMAT`; throws a `SettingsError` naming the variable for a value it cannot use.
     public static func fromEnvironment(_ environment: [String: String] = ProcessInfo.processInfo.environment) throws -> Settings {
@@ -66,17 +66,14 @@ extension Settings {
             }
             formRateLimit = limit
         }
-        var apiRateLimit = 600
-        if let raw = value("COMMONS_API_RATE_LIMIT") {
-            guard raw.utf8.count <= 9, let limit = Int(raw), limit >= 0 else {
-                throw SettingsError(
-                    variable: "COMMONS_API_RATE_LIMIT",
-                    value: raw,
-                    expected: "a whole number of API requests per token per minute, 0 for no limit"
-                )
-            }
-            apiRateLimit = limit
-        }
+        let apiRateLimit =
+            try value("COMMONS_API_RATE_LIMIT").map { raw in
+                guard raw.utf8.count <= 9, let limit = Int(raw), limit >= 0 else {
+                    throw SettingsError(variable: "COMMONS_API_RATE_LIMIT", value: raw, expected: "API requests per token per minute, 0 for no limit")
+                }
+                return limit
+            } ?? 600
+        let webhookAllowLocal = value("COMMONS_WEBHOOK_ALLOW_LOCAL") == "1"
         var retention = RetentionPolicy()
         if let raw = value("COMMONS_RSVP_RETENTION_DAYS") {
             guard let days = Int(raw), days >= 1 else {
@@ -186,7 +183,7 @@ extension Settings {
         if tlsCertificate != nil, baseURL == nil {
             baseURL = "https://\(hostname):\(port)"
         }
-        return Settings(
+        var settings = Settings(
             hostname: hostname,
             port: port,
             dataDirectory: dataDirectory,
@@ -213,5 +210,7 @@ extension Settings {
             httpRedirectPort: httpRedirectPort,
             mail: try MailSettings.fromEnvironment(value)
         )
+        settings.webhookAllowLocal = webhookAllowLocal
+        return settings
     }
 }

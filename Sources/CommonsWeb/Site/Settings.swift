@@ -22,6 +22,10 @@ public struct Settings: Sendable {
     public var formRateLimit: Int
     /// `COMMONS_API_RATE_LIMIT`: API requests allowed per token per minute; 0 turns the limit off.
     public var apiRateLimit: Int
+    /// `COMMONS_WEBHOOK_ALLOW_LOCAL=1`: webhooks may be sent over plain HTTP to the loopback (tests only).
+    public var webhookAllowLocal: Bool = false
+    /// How often the webhook service looks for changes and due deliveries.
+    public var webhookInterval: Duration = .seconds(2)
     /// How long RSVPs and inactive supporters are kept.
     public var retention: RetentionPolicy
     /// `COMMONS_PAGE_CACHE_MB`: memory for rendered public pages; 0 turns the page cache off.

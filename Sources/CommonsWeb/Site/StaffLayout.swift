@@ -49,6 +49,7 @@ extension Site {
             item("staff.nav_settings", StaffPath.settings(in: language), .administration)
             item("staff.nav_audit", StaffPath.audit(in: language), .administration)
             item("staff.nav_api_tokens", StaffPath.apiTokens(in: language), .administration)
+            item("staff.nav_webhooks", StaffPath.webhooks(in: language), .administration)
         }
         return StaffLayout(
             lang: language.tag,

@@ -22,6 +22,7 @@ struct StaffRoutes {
         AuditLogRoutes(site: site).register(on: administration)
         StaffSettingsRoutes(site: site).register(on: administration)
         StaffAPITokenRoutes(site: site).register(on: administration)
+        StaffWebhookRoutes(site: site).register(on: administration)
 
         let content = staff.group(context: StaffContext<ContentArea>.self)
         StaffPostRoutes(site: site).register(on: content)

@@ -89,6 +89,8 @@ enum Template: String, CaseIterable, Sendable {
     case staffLayout = "staff-layout"
     case staffAccounts = "staff/accounts"
     case staffAPITokens = "staff/api-tokens"
+    case staffWebhooks = "staff/webhooks"
+    case staffWebhook = "staff/webhook"
     case staffAudit = "staff/audit"
     case staffConfirmDelete = "staff/confirm-delete"
     case staffDashboard = "staff/dashboard"
