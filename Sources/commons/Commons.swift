@@ -5,6 +5,7 @@ import CommonsCore
 import CommonsImport
 import CommonsMail
 import CommonsOrganizing
+import CommonsPartners
 import CommonsPrivacy
 import CommonsStorage
 import CommonsWeb
@@ -336,13 +337,16 @@ struct Keys: AsyncParsableCommand {
                     let report = try await KeyRotation(database: store.database, keys: keys)
                         .rotate(
                             addingVersion: settings.dataKey == nil,
-                            also: { try await Outbox.reseal(database: store.database, keys: keys) },
+                            also: {
+                                try await Outbox.reseal(database: store.database, keys: keys)
+                                    + WebhookKeys.reseal(database: store.database, keys: keys)
+                            },
                             by: .system("command line"),
                             clock: .system
                         )
                     if let added = report.addedVersion { print("Added key version \(added) to \(settings.dataDirectory)/keys/data.key.") }
                     print(
-                        "Re-encrypted \(report.supporters) supporters and \(report.others) outbox messages under key version \(report.version)."
+                        "Re-encrypted \(report.supporters) supporters and \(report.others) queued messages and webhook secrets under key version \(report.version)."
                     )
                 }
             } catch {

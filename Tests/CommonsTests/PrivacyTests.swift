@@ -4,6 +4,7 @@ import CommonsAudit
 import CommonsContent
 import CommonsMail
 import CommonsOrganizing
+import CommonsPartners
 import CommonsPrivacy
 import CommonsStorage
 import FluentKit
@@ -235,6 +236,12 @@ struct KeyRotationTests {
         let site = try await TestSite.make(clock: clock.clock)
         defer { Task { await site.destroy() } }
         try await site.run { client async throws in
+            // A webhook's secret, sealed under version 1.
+            try await site.withStore { store in
+                let keys = try site.dataKeys()
+                _ = try await WebhookDirectory(database: store.database, keys: keys, clock: .system, allowLocal: false)
+                    .register(url: "https://partner.example.org/hook", events: [.personCreated], by: .system("test"))
+            }
             _ = try await client.fillAndSend(
                 "/campaigns/sanctuary-schools",
                 clock: clock,
@@ -275,7 +282,9 @@ struct KeyRotationTests {
             #expect(try await outboxVersions().contains(1))
             let report = try await KeyRotation(database: store.database, keys: keys).rotate(
                 addingVersion: false,
-                also: { try await Outbox.reseal(database: store.database, keys: keys) },
+                also: {
+                    try await Outbox.reseal(database: store.database, keys: keys) + WebhookKeys.reseal(database: store.database, keys: keys)
+                },
                 by: .system("test"),
                 clock: .system
             )
@@ -283,6 +292,10 @@ struct KeyRotationTests {
             #expect(report.others >= 1)
             #expect(try await outboxVersions().count == 6)
             #expect(Set(try await outboxVersions()) == [2])
+            let secrets = try await store.sql.raw("SELECT secret FROM webhooks").all().map {
+                try FieldCipher.version(of: $0.decode(column: "secret", as: Data.self))
+            }
+            #expect(secrets == [2], "the webhook's secret moved to the new key too")
             // The rotation records itself, with the version and the count.
             let line = try #require(try await AuditEntry.query(on: store.database).filter(\.$action == "keys.rotated").first())
             #expect(line.detail == "test version=2 supporters=\(report.supporters)")
