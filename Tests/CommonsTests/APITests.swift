@@ -9,6 +9,7 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import NIOCore
+import SQLKit
 import Testing
 
 @testable import CommonsWeb
@@ -428,4 +429,37 @@ struct APITests {
 extension String {
     /// As a query parameter's value.
     var urlQueryEncoded: String { addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? self }
+}
+
+@Suite("Token command")
+struct TokenCommandTests {
+    @Test(.enabled(if: ServerProcessTests.executable != nil, "the commons executable is not built (run swift build first)"))
+    func test_token_add_prints_a_working_token_once_and_refuses_bad_input() async throws {
+        let site = try await TestSite.make()
+        defer { Task { await site.destroy() } }
+        let commands = StaffCommandTests()
+        let made = try commands.run(
+            ["token", "add", "--name", "union database", "--scope", "write", "--expires", "30"],
+            dataDirectory: site.settings.dataDirectory
+        )
+        #expect(made.status == 0)
+        let secret = try #require(made.output.firstMatch(of: /commons_[A-Za-z0-9_-]{43}/).map { String($0.output) })
+        #expect(made.output.contains("shown once"))
+        try await site.withStore { store in
+            let tokens = APITokens(database: store.database, clock: .system)
+            let token = try #require(try await tokens.authenticate(secret))
+            #expect(token.scope == .write && token.name == "union database" && token.createdBy == nil)
+            #expect(token.expiresAt.map { $0.timeIntervalSinceNow > 29 * 86_400 } == true)
+            // Only the hash is stored.
+            let rows = try await (store.database as! any SQLDatabase).raw("SELECT * FROM api_tokens").all()
+            #expect(rows.count == 1)
+            #expect(!(try rows[0].decode(column: "token_hash", as: String.self)).contains(secret))
+            #expect(try await AuditEntry.query(on: store.database).filter(\.$action == "api_token.created").count() == 1)
+        }
+        for bad in [["--name", "", "--scope", "read"], ["--name", "x", "--scope", "admin"], ["--name", "x", "--scope", "read", "--expires", "0"]] {
+            let refused = try commands.run(["token", "add"] + bad, dataDirectory: site.settings.dataDirectory)
+            #expect(refused.status != 0, "\(bad)")
+            #expect(refused.output.firstMatch(of: /commons_[A-Za-z0-9_-]{43}/) == nil)
+        }
+    }
 }
