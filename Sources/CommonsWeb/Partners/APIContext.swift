@@ -11,9 +11,8 @@ struct APIClient: Sendable {
     let tokenID: UUID
     let name: String
     let scope: APIToken.Scope
-    /// Made by someone who is an admin now (or on the server's command line): only such a
-    /// token with `write` may erase a person.
-    let madeByAdmin: Bool
+    /// The admin who made the token; nil when it was made on the server's command line.
+    let createdBy: UUID?
     var actor: AuditActor { .system("api-token=\(name)") }
 }
 
@@ -68,12 +67,8 @@ struct APITokenMiddleware: RouterMiddleware {
         if let wait = await site.apiLimiter.check(id.uuidString) {
             throw APIProblem(status: .tooManyRequests, detail: "This token sent too many requests; try again later.", retryAfter: wait)
         }
-        var madeByAdmin = token.createdBy == nil
-        if let creator = token.createdBy, let account = try await StaffDirectory(database: site.database, clock: site.clock).account(creator) {
-            madeByAdmin = account.isActive && account.role == Role.admin
-        }
         var context = context
-        context.apiClient = APIClient(tokenID: id, name: token.name, scope: token.scope, madeByAdmin: madeByAdmin)
+        context.apiClient = APIClient(tokenID: id, name: token.name, scope: token.scope, createdBy: token.createdBy)
         return try await next(request, context)
     }
 }
