@@ -276,6 +276,7 @@ let package = Package(
                 .product(name: "FluentKit", package: "fluent-kit"),
                 .product(name: "SQLKit", package: "sql-kit"),
             ],
+            exclude: ["Support/openapi_validate.py"],
             swiftSettings: swiftSettings
         ),
     ]

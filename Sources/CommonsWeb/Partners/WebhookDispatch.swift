@@ -22,16 +22,12 @@ struct WebhookDispatch: Sendable {
     let logger: Logger
 
     var queue: WebhookQueue { WebhookQueue(database: site.database, keys: site.keys, clock: site.clock) }
-    var directory: WebhookDirectory {
-        WebhookDirectory(database: site.database, keys: site.keys, clock: site.clock, allowLocal: site.settings.webhookAllowLocal)
-    }
-
     /// Queues deliveries for the changes waiting; answers how many changes were read.
     @discardableResult
     func collect() async throws -> Int {
         let partners = PartnerDesk(database: site.database, keys: site.keys, clock: site.clock)
         let base = site.settings.baseURL
-        return try await SupporterChange.drain(limit: Self.batch, on: site.database) { [queue, directory] changes, db in
+        return try await SupporterChange.drain(limit: Self.batch, on: site.database) { [queue] changes, db in
             let hooks = try await Webhook.query(on: db).filter(\.$active == true).all()
             guard !hooks.isEmpty else { return }
             let people = try await partners.records(ids: Array(Set(changes.map(\.supporterID))), on: db)
