@@ -62,6 +62,14 @@ public final class SupporterChange: Model, @unchecked Sendable {
     }
 }
 
+extension SupporterChange {
+    /// Removes every change noted so far, in one statement: what runs when no webhook listens,
+    /// so the lines do not pile up (a webhook registered later is told only what happens after).
+    public static func discardAll(on database: any Database) async throws {
+        try await (database as! any SQLDatabase).raw("DELETE FROM supporter_changes").run()
+    }
+}
+
 public struct CreateSupporterChanges: AsyncMigration {
     public init() {}
     public func prepare(on database: any Database) async throws {
