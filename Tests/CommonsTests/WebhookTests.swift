@@ -56,7 +56,13 @@ struct WebhookTests {
             let first = try await receiver.waitForRequests(2)
             #expect(first.count == 2)
             #expect(first.compactMap { $0["status"] as? Int }.sorted() == [200, 500])
-            // The retry comes a minute later.
+            // The retry comes a minute after the failure is recorded (on a loaded machine the
+            // receiver can answer before the server has written the 500 down: wait for that).
+            try await waitUntil {
+                try await site.withStore { store in
+                    try await WebhookDelivery.query(on: store.database).filter(\.$attempts == 1).count() == 2
+                }
+            }
             clock.advance(by: 61)
             let all = try await receiver.waitForRequests(3)
             #expect(all.count == 3)
@@ -123,7 +129,13 @@ struct WebhookTests {
             _ = try await client.fillAndSend("/campaigns/sanctuary-schools", clock: clock, [("given_name", "Ana"), ("email", "ana@example.org")])
             #expect(try await receiver.waitForRequests(1).count == 1)
             // Each retry fails; three days on, the webhook is off.
-            for step: TimeInterval in [61, 301, 1501, 7201, 3 * 86_400] {
+            for (attempt, step) in ([61, 301, 1501, 7201, 3 * 86_400] as [TimeInterval]).enumerated() {
+                // Each failure is written down before the clock moves, so the retry's time is known.
+                try await waitUntil {
+                    try await site.withStore { store in
+                        try await WebhookDelivery.query(on: store.database).first()?.attempts == attempt + 1
+                    }
+                }
                 let before = receiver.requests().count
                 clock.advance(by: step)
                 _ = try await receiver.waitForRequests(before + 1, seconds: 5)
