@@ -159,13 +159,7 @@ public struct PartnerDesk: Sendable {
     }
 
     private func records(_ supporters: [Supporter], on db: (any Database)? = nil) async throws -> [SupporterRecord] {
-        let ids = supporters.compactMap(\.id)
-        var tags: [UUID: [String]] = [:]
-        if !ids.isEmpty {
-            for tag in try await SupporterTag.query(on: db ?? database).filter(\.$supporter.$id ~~ ids).sort(\.$name).all() {
-                tags[tag.$supporter.id, default: []].append(tag.name)
-            }
-        }
+        let tags = try await SupporterDirectory.tags(for: supporters.compactMap(\.id), on: db ?? database)
         return try supporters.map { SupporterRecord(supporter: $0, person: try vault.open($0), tags: tags[$0.id!] ?? []) }
     }
 

@@ -271,9 +271,14 @@ public struct SupporterDirectory: Sendable {
     }
 
     private func tags(for ids: [UUID]) async throws -> [UUID: [String]] {
+        try await Self.tags(for: ids, on: database)
+    }
+
+    /// Each supporter's tags by name, for these supporters, read on `db`.
+    static func tags(for ids: [UUID], on db: any Database) async throws -> [UUID: [String]] {
         guard !ids.isEmpty else { return [:] }
         var result: [UUID: [String]] = [:]
-        for tag in try await SupporterTag.query(on: database).filter(\.$supporter.$id ~~ ids).sort(\.$name).all() {
+        for tag in try await SupporterTag.query(on: db).filter(\.$supporter.$id ~~ ids).sort(\.$name).all() {
             result[tag.$supporter.id, default: []].append(tag.name)
         }
         return result

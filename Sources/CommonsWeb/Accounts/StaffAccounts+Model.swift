@@ -65,8 +65,7 @@ extension StaffAccountRoutes {
                 disableURL: context.link(StaffPath.accountDisable, account.id!)
             )
         }
-        var messages: [String: String] = [:]
-        for field in errors.fields { messages[field] = errors[field].map { strings[$0] } }
+        let messages = StaffFormPage.messages(errors, strings)
         let emails = Dictionary(uniqueKeysWithValues: accounts.compactMap { account in account.id.map { ($0, account.email) } })
         let formatter = ISO8601DateFormatter()
         let throttled = try await SignInDesk(database: site.database, clock: site.clock)

@@ -79,8 +79,7 @@ extension StaffPostRoutes {
         let strings = site.strings(context.language)
         let heading = post == nil ? strings["staff.new_post"] : strings.format("staff.edit_post", ["title": post!.title])
         let chosen = values["status"] ?? PublicationStatus.draft.rawValue
-        var messages: [String: String] = [:]
-        for field in errors.fields { messages[field] = errors[field].map { strings[$0] } }
+        let messages = StaffFormPage.messages(errors, strings)
         let layout = try await site.staffLayout(title: heading, path: context.link(StaffPath.posts), staff: context.staff, language: context.language)
         let chosenImage = values["featured_document"] ?? ""
         let images =

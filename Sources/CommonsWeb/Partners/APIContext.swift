@@ -13,7 +13,8 @@ struct APIClient: Sendable {
     let scope: APIToken.Scope
     /// The admin who made the token; nil when it was made on the server's command line.
     let createdBy: UUID?
-    var actor: AuditActor { .system("api-token=\(name)") }
+    /// What the audit log names the token by.
+    let actor: AuditActor
 }
 
 /// The API's scopes as types, as `StaffArea` does for roles: a handler that writes takes an
@@ -68,7 +69,7 @@ struct APITokenMiddleware: RouterMiddleware {
             throw APIProblem(status: .tooManyRequests, detail: "This token sent too many requests; try again later.", retryAfter: wait)
         }
         var context = context
-        context.apiClient = APIClient(tokenID: id, name: token.name, scope: token.scope, createdBy: token.createdBy)
+        context.apiClient = APIClient(tokenID: id, name: token.name, scope: token.scope, createdBy: token.createdBy, actor: token.auditActor)
         return try await next(request, context)
     }
 }

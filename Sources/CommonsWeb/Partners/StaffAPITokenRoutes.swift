@@ -99,8 +99,7 @@ struct StaffAPITokenRoutes {
                 revokeURL: state == "revoked" ? nil : context.link(StaffPath.apiTokenRevoke, token.id!)
             )
         }
-        var messages: [String: String] = [:]
-        for field in errors.fields { messages[field] = errors[field].map { strings[$0] } }
+        let messages = StaffFormPage.messages(errors, strings)
         let model = Page(
             layout: try await site.staffLayout(
                 title: strings["staff.nav_api_tokens"],

@@ -85,8 +85,7 @@ struct StaffWebhookRoutes {
                 status: strings[hook.active ? "staff.webhook_active" : "staff.webhook_disabled"]
             )
         }
-        var messages: [String: String] = [:]
-        for field in errors.fields { messages[field] = errors[field].map { strings[$0] } }
+        let messages = StaffFormPage.messages(errors, strings)
         let model = ListPage(
             layout: try await site.staffLayout(
                 title: strings["staff.nav_webhooks"],
