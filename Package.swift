@@ -70,18 +70,20 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        // Staff accounts, roles, passwords, sessions.
+        // Staff accounts, roles, passwords, two-factor sign-in, sessions.
         .target(
             name: "CommonsAccounts",
             dependencies: [
                 "CommonsCore",
                 "CommonsAudit",
+                "CommonsPrivacy",
                 .product(name: "FluentKit", package: "fluent-kit"),
                 .product(name: "SQLKit", package: "sql-kit"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ],
+            resources: [.copy("Resources/common-passwords.txt")],
             swiftSettings: swiftSettings
         ),
         // libxml2's XML and HTML parsers (Debian: libxml2-dev), for WordPress imports and HTML bodies.

@@ -15,10 +15,18 @@ public final class StaffAccount: Model, @unchecked Sendable {
     @Field(key: "password_hash") var passwordHash: String
     @OptionalField(key: "disabled_at") public var disabledAt: Date?
     @Field(key: "created_at") public var createdAt: Date
+    /// The authenticator secret, sealed like supporter data (`FieldCipher`); nil until enrolled.
+    @OptionalField(key: "totp_secret") var totpSecret: Data?
+    /// A secret shown on the enrolment page and not yet confirmed with a code.
+    @OptionalField(key: "totp_pending_secret") var totpPendingSecret: Data?
+    @OptionalField(key: "totp_enabled_at") public var twoFactorEnabledAt: Date?
+    /// The step of the last code accepted: a code is good once, so only later steps are.
+    @OptionalField(key: "totp_last_step") var totpLastStep: Int64?
 
     public init() {}
 
     public var isActive: Bool { disabledAt == nil }
+    public var hasTwoFactor: Bool { twoFactorEnabledAt != nil && totpSecret != nil }
 }
 
 /// A signed-in browser. The cookie holds a random token; the table holds only its SHA-256.
@@ -30,8 +38,58 @@ public final class StaffSession: Model, @unchecked Sendable {
     @Field(key: "csrf_token") public var csrfToken: String
     @Field(key: "created_at") public var createdAt: Date
     @Field(key: "last_seen_at") public var lastSeenAt: Date
+    /// When the password or a code was last entered in this session, for step-up.
+    @OptionalField(key: "verified_at") public var verifiedAt: Date?
+    /// The browser family ("Firefox on Linux"), from its User-Agent at sign-in; never an address.
+    @OptionalField(key: "browser") public var browser: String?
 
     public init() {}
+
+    /// A short name for this session that is not its token, for "sign out" buttons.
+    public var handle: String { String(SignInDesk.hash("handle|" + (id ?? "")).prefix(20)) }
+}
+
+/// One of the ten single-use codes that stand in for the authenticator when the phone is lost.
+public final class RecoveryCode: Model, @unchecked Sendable {
+    public static let schema = "staff_recovery_codes"
+
+    @ID(key: .id) public var id: UUID?
+    @Parent(key: "account_id") public var account: StaffAccount
+    /// SHA-256 of the code (the codes carry 50 random bits each, so a fast hash is enough).
+    @Field(key: "code_hash") var codeHash: String
+    @OptionalField(key: "used_at") public var usedAt: Date?
+
+    public init() {}
+}
+
+/// Two-factor sign-in: the account's authenticator secret, recovery codes, and per-session
+/// step-up time and browser family. Sessions from before it are ended (they have neither).
+public struct AddTwoFactor: AsyncMigration {
+    public init() {}
+    public func prepare(on database: any Database) async throws {
+        try await StaffSession.query(on: database).delete()
+        try await database.schema(StaffAccount.schema).field("totp_secret", .data).update()
+        try await database.schema(StaffAccount.schema).field("totp_pending_secret", .data).update()
+        try await database.schema(StaffAccount.schema).field("totp_enabled_at", .datetime).update()
+        try await database.schema(StaffAccount.schema).field("totp_last_step", .int64).update()
+        try await database.schema(StaffSession.schema).field("verified_at", .datetime).update()
+        try await database.schema(StaffSession.schema).field("browser", .string).update()
+        try await database.schema(RecoveryCode.schema)
+            .id()
+            .field("account_id", .uuid, .required, .references(StaffAccount.schema, "id", onDelete: .cascade))
+            .field("code_hash", .string, .required)
+            .field("used_at", .datetime)
+            .unique(on: "code_hash")
+            .create()
+        try await (database as! any SQLDatabase).create(index: "staff_sessions_account").on(StaffSession.schema).column("account_id").run()
+    }
+    public func revert(on database: any Database) async throws {
+        try await database.schema(RecoveryCode.schema).delete()
+        for field in ["verified_at", "browser"] { try await database.schema(StaffSession.schema).deleteField(.string(field)).update() }
+        for field in ["totp_secret", "totp_pending_secret", "totp_enabled_at", "totp_last_step"] {
+            try await database.schema(StaffAccount.schema).deleteField(.string(field)).update()
+        }
+    }
 }
 
 /// A failed sign-in, kept for the lock-out window so several servers count them together.
@@ -139,5 +197,5 @@ public struct CreateStaffTables: AsyncMigration {
 }
 
 public enum AccountsMigrations {
-    public static var all: [any Migration] { [CreateStaffTables(), AddSignInThrottling()] }
+    public static var all: [any Migration] { [CreateStaffTables(), AddSignInThrottling(), AddTwoFactor()] }
 }

@@ -32,6 +32,9 @@ public struct SignInDesk: Sendable {
     public enum Outcome: Sendable, Equatable {
         /// The new session's token, for the cookie, and the account signed in.
         case signedIn(token: String, accountID: UUID)
+        /// The password was right and the account has two-factor on: no session yet, until a
+        /// code is given (`completeSignIn`).
+        case secondFactorNeeded(accountID: UUID)
         /// Unknown email and wrong password look the same from outside.
         case refused
         /// Too many recent failures for this email from browsers it does not know: try again
@@ -60,7 +63,10 @@ public struct SignInDesk: Sendable {
     /// - Parameters:
     ///   - formID: the sign-in form's one-time id; a second use is refused.
     ///   - knownDevice: the browser signed in to this email's account before (signed cookie).
-    public func signIn(email rawEmail: String, password: String, formID: String, knownDevice: Bool = false) async throws -> Outcome {
+    ///   - browser: the browser family, shown on the sessions page.
+    public func signIn(email rawEmail: String, password: String, formID: String, knownDevice: Bool = false, browser: String? = nil) async throws
+        -> Outcome
+    {
         let email = EmailAddress.normalize(rawEmail)
         let key = Self.emailKey(email)
         let now = clock.now
@@ -75,24 +81,99 @@ public struct SignInDesk: Sendable {
         let matches =
             try await Passwords.verify(password, against: account?.passwordHash ?? Self.decoyHash) && password.count <= Passwords.maximumLength
         guard let account, matches, account.isActive else {
-            try await database.transaction { db in
-                let failure = SignInFailure()
-                failure.accountID = account?.id
-                failure.emailKey = key
-                failure.at = now
-                try await failure.create(on: db)
-                let audit = AuditLog(database: db)
-                let subjectType = account == nil ? nil : "staff_account"
-                try await audit.record("signin.failed", by: nil, subjectType: subjectType, subjectID: account?.id?.uuidString, at: now)
-                if failures.count + 1 == Self.failureLimit {
-                    // Admins see when an account starts being throttled (never the email typed for an unknown one).
-                    try await audit.record("signin.throttled", by: nil, subjectType: subjectType, subjectID: account?.id?.uuidString, at: now)
-                }
-            }
+            try await recordFailure(account: account, key: key, recentFailures: failures.count, at: now)
             return .refused
         }
-        let token = Self.randomToken()
         let accountID = try account.requireID()
+        if account.hasTwoFactor { return .secondFactorNeeded(accountID: accountID) }
+        return .signedIn(token: try await startSession(accountID, browser: browser, action: "signin.succeeded"), accountID: accountID)
+    }
+
+    /// The second step of a sign-in with two-factor: an authenticator or recovery code. Wrong
+    /// codes count toward the same lock-out as wrong passwords, and no browser is exempt (whoever
+    /// is here has the password already).
+    public func completeSignIn(accountID: UUID, code: String, twoFactor: TwoFactor, browser: String? = nil) async throws -> Outcome {
+        guard let account = try await StaffAccount.find(accountID, on: database), account.isActive, account.hasTwoFactor else { return .refused }
+        let key = Self.emailKey(account.email)
+        if let wait = try await throttled(key) { return .throttled(retryAfter: wait) }
+        guard let method = try await twoFactor.verify(accountID, code: code) else {
+            try await recordFailure(account: account, key: key, recentFailures: try await recentFailures(key).count, at: clock.now)
+            return .refused
+        }
+        let action = method == .recoveryCode ? "signin.succeeded_recovery_code" : "signin.succeeded"
+        return .signedIn(token: try await startSession(accountID, browser: browser, action: action), accountID: accountID)
+    }
+
+    /// Asks again, before a dangerous action: the password or a code, entered now, makes the
+    /// session's step-up fresh for `stepUpLifetime`.
+    public func stepUp(token: String, accountID: UUID, secret: String, twoFactor: TwoFactor) async throws -> StepUpOutcome {
+        guard let account = try await StaffAccount.find(accountID, on: database), account.isActive else { return .refused }
+        let key = Self.emailKey(account.email)
+        if let wait = try await throttled(key) { return .throttled(retryAfter: wait) }
+        var passes = false
+        if !secret.isEmpty, secret.count <= Passwords.maximumLength {
+            passes = try await Passwords.verify(secret, against: account.passwordHash)
+            if !passes, account.hasTwoFactor { passes = try await twoFactor.verify(accountID, code: secret) != nil }
+        }
+        let now = clock.now
+        guard passes else {
+            try await recordFailure(account: account, key: key, recentFailures: try await recentFailures(key).count, at: now)
+            return .refused
+        }
+        try await database.transaction { db in
+            try await StaffSession.query(on: db).filter(\.$id == Self.hash(token)).set(\.$verifiedAt, to: now).update()
+            try await AuditLog(database: db).record("stepup.succeeded", by: accountID, subjectType: "staff_account", subjectID: accountID.uuidString, at: now)
+        }
+        return .verified
+    }
+
+    public enum StepUpOutcome: Sendable, Equatable {
+        case verified, refused
+        case throttled(retryAfter: Int)
+    }
+
+    /// How long a password or code entered keeps dangerous actions open.
+    public static let stepUpLifetime: TimeInterval = 10 * 60
+
+    /// Whether the session's password or code was entered recently enough for a dangerous action.
+    public func isFresh(_ session: StaffSession) -> Bool {
+        clock.now.timeIntervalSince(session.verifiedAt ?? .distantPast) < Self.stepUpLifetime
+    }
+
+    func recentFailures(_ key: String) async throws -> [SignInFailure] {
+        let since = clock.now.addingTimeInterval(-Self.failureWindow)
+        return try await SignInFailure.query(on: database).filter(\.$emailKey == key).filter(\.$at > since).sort(\.$at, .descending).all()
+    }
+
+    /// Seconds to wait when the email's recent failures have reached the limit; nil when none.
+    func throttled(_ key: String) async throws -> Int? {
+        let failures = try await recentFailures(key)
+        guard failures.count >= Self.failureLimit, let last = failures.first else { return nil }
+        let wait = last.at.addingTimeInterval(Self.throttleDelay(failures: failures.count)).timeIntervalSince(clock.now)
+        return wait > 0 ? max(1, Int(wait.rounded(.up))) : nil
+    }
+
+    func recordFailure(account: StaffAccount?, key: String, recentFailures: Int, at now: Date) async throws {
+        try await database.transaction { db in
+            let failure = SignInFailure()
+            failure.accountID = account?.id
+            failure.emailKey = key
+            failure.at = now
+            try await failure.create(on: db)
+            let audit = AuditLog(database: db)
+            let subjectType = account == nil ? nil : "staff_account"
+            try await audit.record("signin.failed", by: nil, subjectType: subjectType, subjectID: account?.id?.uuidString, at: now)
+            if recentFailures + 1 == Self.failureLimit {
+                // Admins see when an account starts being throttled (never the email typed for an unknown one).
+                try await audit.record("signin.throttled", by: nil, subjectType: subjectType, subjectID: account?.id?.uuidString, at: now)
+            }
+        }
+    }
+
+    /// A new session, its step-up fresh (the password, and the code, were just entered).
+    func startSession(_ accountID: UUID, browser: String?, action: String) async throws -> String {
+        let token = Self.randomToken()
+        let now = clock.now
         try await database.transaction { db in
             let session = StaffSession()
             session.id = Self.hash(token)
@@ -100,16 +181,12 @@ public struct SignInDesk: Sendable {
             session.csrfToken = Self.randomToken()
             session.createdAt = now
             session.lastSeenAt = now
+            session.verifiedAt = now
+            session.browser = browser.map { String($0.prefix(60)) }
             try await session.create(on: db)
-            try await AuditLog(database: db).record(
-                "signin.succeeded",
-                by: accountID,
-                subjectType: "staff_account",
-                subjectID: accountID.uuidString,
-                at: now
-            )
+            try await AuditLog(database: db).record(action, by: accountID, subjectType: "staff_account", subjectID: accountID.uuidString, at: now)
         }
-        return .signedIn(token: token, accountID: accountID)
+        return token
     }
 
     /// Marks a sign-in form as sent; false when it was sent before. Forms older than their
@@ -154,6 +231,50 @@ public struct SignInDesk: Sendable {
     /// Ends a session on the server, so the cookie is worthless even if it was copied.
     public func signOut(token: String) async throws {
         try await StaffSession.query(on: database).filter(\.$id == Self.hash(token)).delete()
+    }
+
+    /// The handle of the session a cookie's token opens (see `StaffSession.handle`).
+    public static func handle(ofToken token: String) -> String { String(hash("handle|" + hash(token)).prefix(20)) }
+
+    /// An account's live sessions, the most recently seen first.
+    public func sessions(of accountID: UUID) async throws -> [StaffSession] {
+        let now = clock.now
+        return try await StaffSession.query(on: database).filter(\.$account.$id == accountID).sort(\.$lastSeenAt, .descending).all()
+            .filter { now.timeIntervalSince($0.lastSeenAt) <= Self.idleTimeout && now.timeIntervalSince($0.createdAt) <= Self.absoluteTimeout }
+    }
+
+    /// Ends one of an account's sessions, named by its handle; false when it has no such session.
+    @discardableResult
+    public func endSession(handle: String, of accountID: UUID, by actor: UUID) async throws -> Bool {
+        guard let session = try await StaffSession.query(on: database).filter(\.$account.$id == accountID).all().first(where: { $0.handle == handle })
+        else { return false }
+        try await database.transaction { db in
+            try await session.delete(on: db)
+            try await AuditLog(database: db).record("session.ended", by: actor, subjectType: "staff_account", subjectID: accountID.uuidString, at: clock.now)
+        }
+        return true
+    }
+
+    /// Ends every session of an account but `keeping` (a token; nil ends them all); audited.
+    public func endSessions(of accountID: UUID, except keeping: String?, by actor: UUID) async throws {
+        try await database.transaction { db in
+            try await Self.endSessions(of: accountID, except: keeping, on: db)
+            let detail = keeping == nil ? "all" : "others"
+            try await AuditLog(database: db).record(
+                "session.ended",
+                by: actor,
+                subjectType: "staff_account",
+                subjectID: accountID.uuidString,
+                detail: detail,
+                at: clock.now
+            )
+        }
+    }
+
+    static func endSessions(of accountID: UUID, except keeping: String?, on db: any Database) async throws {
+        let query = StaffSession.query(on: db).filter(\.$account.$id == accountID)
+        if let keeping { query.filter(\.$id != hash(keeping)) }
+        try await query.delete()
     }
 
     static func randomToken() -> String {

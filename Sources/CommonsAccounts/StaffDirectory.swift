@@ -83,6 +83,32 @@ public struct StaffDirectory: Sendable {
         }
     }
 
+    /// Changes one's own password: the current one must be given, the new one must pass the
+    /// rules, and every session but `keeping` (the one making the change) ends.
+    public func changePassword(of id: UUID, current: String, new password: String, keeping sessionToken: String) async throws {
+        guard let account = try await StaffAccount.find(id, on: database) else { throw AccountNotFound() }
+        var errors = ValidationErrors()
+        let currentMatches = current.count <= Passwords.maximumLength ? try await Passwords.verify(current, against: account.passwordHash) : false
+        if !currentMatches {
+            errors.add(field: "current_password", message: "error.password_wrong")
+        }
+        for problem in Passwords.problems(with: password, email: account.email) { errors.add(field: "new_password", message: problem) }
+        try errors.throwIfAny()
+        let hash = try await Passwords.hash(password)
+        let now = clock.now
+        try await database.transaction { db in
+            account.passwordHash = hash
+            try await account.update(on: db)
+            try await SignInDesk.endSessions(of: id, except: sessionToken, on: db)
+            try await AuditLog(database: db).record("account.password_changed", by: id, subjectType: "staff_account", subjectID: id.uuidString, at: now)
+        }
+    }
+
+    /// The account with this email, if any.
+    public func account(email: String) async throws -> StaffAccount? {
+        try await StaffAccount.query(on: database).filter(\.$email == EmailAddress.normalize(email)).first()
+    }
+
     /// Disables an account and ends all its sessions at once.
     public func disable(_ id: UUID, by actor: UUID) async throws {
         guard let account = try await StaffAccount.find(id, on: database) else { throw AccountNotFound() }

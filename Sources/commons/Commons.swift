@@ -106,7 +106,44 @@ func withStore<T>(_ settings: Settings, _ body: (CommonsDatabase) async throws -
 extension Role: ExpressibleByArgument {}
 
 struct User: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Manage staff accounts.", subcommands: [Add.self])
+    static let configuration = CommandConfiguration(abstract: "Manage staff accounts.", subcommands: [Add.self, ResetTwoFactor.self])
+
+    struct ResetTwoFactor: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "reset-2fa",
+            abstract: "Turn off two-factor sign-in for a staff member who lost their phone and recovery codes.",
+            discussion: """
+                Removes the account's authenticator secret and recovery codes and signs it out everywhere; at the next sign-in, \
+                the password alone opens the enrolment page (for roles in COMMONS_REQUIRE_2FA, nothing else until they enrol \
+                again). Written to the audit log as done from the command line.
+                """
+        )
+
+        @Option(help: "The staff member's email.") var email: String
+
+        func run() async throws {
+            let settings = loadSettings()
+            do {
+                try await withStore(settings) { store in
+                    let logger = makeLogger(settings: settings)
+                    let keys = try await loadDataKeys(settings: settings, store: store, logger: logger)
+                    guard let account = try await StaffDirectory(database: store.database, clock: .system).account(email: email) else {
+                        throw CommandError("no staff account has the email \(email.lowercased())")
+                    }
+                    let hadTwoFactor = account.hasTwoFactor
+                    try await TwoFactor(database: store.database, clock: .system, keys: keys)
+                        .disable(try account.requireID(), by: .system("command line"), keeping: nil)
+                    print(
+                        hadTwoFactor
+                            ? "Turned off two-factor sign-in for \(account.email) and signed the account out everywhere. They enrol again at their next sign-in."
+                            : "\(account.email) had no two-factor sign-in; the account was signed out everywhere."
+                    )
+                }
+            } catch {
+                fail(error)
+            }
+        }
+    }
 
     struct Add: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
@@ -340,13 +377,14 @@ struct Keys: AsyncParsableCommand {
                             also: {
                                 try await Outbox.reseal(database: store.database, keys: keys)
                                     + WebhookKeys.reseal(database: store.database, keys: keys)
+                                    + TwoFactor.reseal(database: store.database, keys: keys)
                             },
                             by: .system("command line"),
                             clock: .system
                         )
                     if let added = report.addedVersion { print("Added key version \(added) to \(settings.dataDirectory)/keys/data.key.") }
                     print(
-                        "Re-encrypted \(report.supporters) supporters and \(report.others) queued messages and webhook secrets under key version \(report.version)."
+                        "Re-encrypted \(report.supporters) supporters and \(report.others) queued messages, webhook secrets and two-factor secrets under key version \(report.version)."
                     )
                 }
             } catch {

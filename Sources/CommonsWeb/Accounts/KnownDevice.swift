@@ -36,3 +36,65 @@ enum KnownDevice {
         return age >= 0 && age < lifetime
     }
 }
+
+/// Between the two steps of a sign-in with two-factor: a signed cookie saying whose password
+/// was right, and when. It is no session: it opens nothing but the code page, for ten minutes.
+enum PendingSignIn {
+    static let cookieName = "commons_sign_in"
+    static let lifetime: TimeInterval = 10 * 60
+
+    static func signer(_ site: Site) -> SignedValue { SignedValue(keys: site.keys, purpose: "pending-sign-in") }
+
+    static func cookie(accountID: UUID, site: Site, secure: Bool) -> Cookie {
+        let payload = "\(accountID.uuidString).\(Int(site.clock.now.timeIntervalSince1970))"
+        return Cookie(
+            name: cookieName,
+            value: signer(site).sign(payload),
+            maxAge: Int(lifetime),
+            path: "/",
+            secure: secure,
+            httpOnly: true,
+            sameSite: .strict
+        )
+    }
+
+    static func cleared(secure: Bool) -> Cookie {
+        Cookie(name: cookieName, value: "", maxAge: 0, path: "/", secure: secure, httpOnly: true, sameSite: .strict)
+    }
+
+    /// The account whose password was right, while the cookie is young enough.
+    static func read(_ request: Request, site: Site) -> UUID? {
+        guard let raw = request.cookies[cookieName]?.value, let payload = signer(site).verify(raw) else { return nil }
+        let parts = payload.split(separator: ".")
+        guard parts.count == 2, let accountID = UUID(uuidString: String(parts[0])), parts[1].utf8.count <= 12, let seconds = Int(parts[1]) else {
+            return nil
+        }
+        let age = site.clock.now.timeIntervalSince1970 - Double(seconds)
+        guard age >= 0, age < lifetime else { return nil }
+        return accountID
+    }
+}
+
+/// The browser family and system, from a User-Agent, for the sessions page ("Firefox · Linux").
+/// Nothing finer is kept: no version, no address.
+enum BrowserFamily {
+    static func name(_ userAgent: String?) -> String? {
+        guard let agent = userAgent, !agent.isEmpty else { return nil }
+        let browsers: [(String, String)] = [
+            ("Edg/", "Edge"), ("OPR/", "Opera"), ("Firefox/", "Firefox"), ("Chromium/", "Chromium"), ("Chrome/", "Chrome"), ("Safari/", "Safari"),
+            ("curl/", "curl"),
+        ]
+        let systems: [(String, String)] = [
+            ("Android", "Android"), ("iPhone", "iOS"), ("iPad", "iPadOS"), ("CrOS", "ChromeOS"), ("Windows", "Windows"), ("Mac OS X", "macOS"),
+            ("Linux", "Linux"),
+        ]
+        let browser = browsers.first { agent.contains($0.0) }?.1
+        let system = systems.first { agent.contains($0.0) }?.1
+        switch (browser, system) {
+        case (let b?, let s?): return "\(b) · \(s)"
+        case (let b?, nil): return b
+        case (nil, let s?): return s
+        default: return nil
+        }
+    }
+}

@@ -13,9 +13,27 @@ struct StaffAccountRoutes {
 
     func register(on group: RouterGroup<Context>) {
         group.get(StaffPath.accounts) { _, context in try await accountsPage(context) }
-        group.post(StaffPath.accounts) { request, context in try await addAccount(request, context) }
-        group.post(StaffPath.accountRole) { request, context in try await changeRole(request, context) }
+        group.post(StaffPath.accounts) { request, context in try await site.stepUp(request, context) { try await addAccount(request, context) } }
+        group.post(StaffPath.accountRole) { request, context in try await site.stepUp(request, context) { try await changeRole(request, context) } }
         group.post(StaffPath.accountDisable) { _, context in try await disable(context) }
+        group.post(StaffPath.accountEndSessions) { _, context in
+            try await SignInDesk(database: site.database, clock: site.clock).endSessions(
+                of: try accountID(context),
+                except: nil,
+                by: context.staff.accountID
+            )
+            return Response.redirect(to: context.link(StaffPath.accounts), type: .normal)
+        }
+        group.post(StaffPath.accountResetTwoFactor) { request, context in
+            try await site.stepUp(request, context) {
+                let id = try accountID(context)
+                guard try await StaffDirectory(database: site.database, clock: site.clock).account(id) != nil else { throw SiteError.notFound }
+                // Resetting one's own would end the session doing it: that is what "turn off" is for.
+                guard id != context.staff.accountID else { return Response.redirect(to: context.link(StaffPath.twoFactor), type: .normal) }
+                try await site.twoFactor.disable(id, by: .staff(context.staff.accountID), keeping: nil)
+                return Response.redirect(to: context.link(StaffPath.accounts), type: .normal)
+            }
+        }
     }
 
     func addAccount(_ request: Request, _ context: StaffContext<AdministrationArea>) async throws -> Response {

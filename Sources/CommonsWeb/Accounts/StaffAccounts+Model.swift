@@ -18,6 +18,11 @@ extension StaffAccountRoutes {
             let isSelf: Bool
             let roleURL: String
             let disableURL: String
+            /// When two-factor sign-in was turned on; nil when it is off.
+            let twoFactorSince: String?
+            let endSessionsURL: String
+            /// Nil for one's own account (turned off on one's own two-factor page) and when off.
+            let resetTwoFactorURL: String?
         }
 
         struct Throttled {
@@ -53,6 +58,7 @@ extension StaffAccountRoutes {
         func options(_ chosen: String) -> [ActionForm.Option] {
             Role.allCases.map { ActionForm.Option(value: $0.rawValue, label: strings["staff.role_\($0.rawValue)"], selected: $0.rawValue == chosen) }
         }
+        let formatting = site.formatting(context.language)
         let rows = accounts.map { account in
             AccountsPage.Row(
                 email: account.email,
@@ -62,7 +68,11 @@ extension StaffAccountRoutes {
                 isDisabled: !account.isActive,
                 isSelf: account.id == context.staff.accountID,
                 roleURL: context.link(StaffPath.accountRole, account.id!),
-                disableURL: context.link(StaffPath.accountDisable, account.id!)
+                disableURL: context.link(StaffPath.accountDisable, account.id!),
+                twoFactorSince: account.twoFactorEnabledAt.map { formatting.date($0) },
+                endSessionsURL: context.link(StaffPath.accountEndSessions, account.id!),
+                resetTwoFactorURL: account.twoFactorEnabledAt != nil && account.id != context.staff.accountID
+                    ? context.link(StaffPath.accountResetTwoFactor, account.id!) : nil
             )
         }
         let messages = StaffFormPage.messages(errors, strings)

@@ -9,7 +9,7 @@ struct StaffSessionMiddleware: RouterMiddleware {
     typealias Context = AppRequestContext
     static let cookieName = "commons_session"
     /// Paths that take a POST before anyone is signed in; they carry a signed form token instead.
-    static let openPaths: Set<String> = [StaffPath.login()]
+    static let openPaths: Set<String> = [StaffPath.login(), StaffPath.loginCode()]
     /// The largest document (25 MB) and the form around it.
     static let uploadLimit = 25 * 1024 * 1024 + 64 * 1024
 
@@ -17,16 +17,18 @@ struct StaffSessionMiddleware: RouterMiddleware {
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var context = context
-        if let token = request.cookies[Self.cookieName]?.value,
-            let (account, session) = try await SignInDesk(database: site.database, clock: site.clock).session(token: token)
-        {
+        let desk = SignInDesk(database: site.database, clock: site.clock)
+        if let token = request.cookies[Self.cookieName]?.value, let (account, session) = try await desk.session(token: token) {
             context.staff = StaffIdentity(
                 accountID: try account.requireID(),
                 email: account.email,
                 name: account.name,
                 role: account.role,
                 csrfToken: session.csrfToken,
-                sessionToken: token
+                sessionToken: token,
+                hasTwoFactor: account.hasTwoFactor,
+                mustEnrol: site.settings.requireTwoFactor.contains(account.role) && !account.hasTwoFactor,
+                stepUpFresh: desk.isFresh(session)
             )
         }
         if request.method != .get && request.method != .head {

@@ -32,16 +32,18 @@ struct StaffMailingRoutes {
             }
             return Response.redirect(to: context.link(StaffPath.mailing, try mailing.requireID()), type: .normal)
         }
-        group.post(StaffPath.mailingSend) { _, context in
-            let (mailing, _) = try await mailing(context)
-            try await site.mailings.send(
-                try mailing.requireID(),
-                at: mailing.sendAt,
-                by: .staff(context.staff.accountID),
-                outbox: site.outbox,
-                compose: site.letters.mailingComposer(siteName: try await site.siteName())
-            )
-            return Response.redirect(to: context.link(StaffPath.mailing, try mailing.requireID()), type: .normal)
+        group.post(StaffPath.mailingSend) { request, context in
+            try await site.stepUp(request, context) {
+                let (mailing, _) = try await mailing(context)
+                try await site.mailings.send(
+                    try mailing.requireID(),
+                    at: mailing.sendAt,
+                    by: .staff(context.staff.accountID),
+                    outbox: site.outbox,
+                    compose: site.letters.mailingComposer(siteName: try await site.siteName())
+                )
+                return Response.redirect(to: context.link(StaffPath.mailing, try mailing.requireID()), type: .normal)
+            }
         }
     }
 

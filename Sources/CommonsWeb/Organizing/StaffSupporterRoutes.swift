@@ -11,7 +11,7 @@ struct StaffSupporterRoutes {
 
     func register(on group: RouterGroup<Context>) {
         group.get(StaffPath.supporters) { request, context in try await list(request, context) }
-        group.get(StaffPath.supportersExport) { request, context in try await export(request, context) }
+        group.get(StaffPath.supportersExport) { request, context in try await site.stepUp(request, context) { try await export(request, context) } }
         group.get(StaffPath.supporter) { _, context in try await show(try supporterID(context), context) }
         group.post(StaffPath.supporterTags) { request, context in
             let id = try supporterID(context)
@@ -64,10 +64,12 @@ struct StaffSupporterRoutes {
             }
         }
         group.get(StaffPath.supporterDelete) { _, context in try await confirmDelete(try supporterID(context), context) }
-        group.post(StaffPath.supporterDelete) { _, context in
-            let id = try supporterID(context)
-            try await directory.delete(id, by: .staff(context.staff.accountID))
-            return Response.redirect(to: context.link(StaffPath.supporters), type: .normal)
+        group.post(StaffPath.supporterDelete) { request, context in
+            try await site.stepUp(request, context) {
+                let id = try supporterID(context)
+                try await directory.delete(id, by: .staff(context.staff.accountID))
+                return Response.redirect(to: context.link(StaffPath.supporters), type: .normal)
+            }
         }
     }
 

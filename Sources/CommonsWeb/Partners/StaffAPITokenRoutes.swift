@@ -12,7 +12,7 @@ struct StaffAPITokenRoutes {
 
     func register(on group: RouterGroup<Context>) {
         group.get(StaffPath.apiTokens) { _, context in try await page(context) }
-        group.post(StaffPath.apiTokens) { _, context in try await create(context) }
+        group.post(StaffPath.apiTokens) { request, context in try await site.stepUp(request, context) { try await create(context) } }
         group.post(StaffPath.apiTokenRevoke) { _, context in
             try await tokens.revoke(try context.parameters.uuid("id"), by: .staff(context.staff.accountID))
             return Response.redirect(to: context.link(StaffPath.apiTokens), type: .normal)

@@ -11,7 +11,7 @@ struct StaffWebhookRoutes {
 
     func register(on group: RouterGroup<Context>) {
         group.get(StaffPath.webhooks) { _, context in try await list(context) }
-        group.post(StaffPath.webhooks) { _, context in try await create(context) }
+        group.post(StaffPath.webhooks) { request, context in try await site.stepUp(request, context) { try await create(context) } }
         group.get(StaffPath.webhook) { _, context in try await show(context) }
         group.post(StaffPath.webhookEnable) { _, context in
             let id = try context.parameters.uuid("id")

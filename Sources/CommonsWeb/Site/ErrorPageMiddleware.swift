@@ -22,6 +22,11 @@ struct ErrorPageMiddleware: RouterMiddleware {
         } catch StaffAccessError.notSignedIn {
             if request.method == .get || request.method == .head { return Response.redirect(to: context.link(StaffPath.login), type: .normal) }
             return try await page(.unauthorized, context: context)
+        } catch StaffAccessError.twoFactorRequired {
+            if request.method == .get || request.method == .head {
+                return Response.redirect(to: context.link(StaffPath.twoFactor), type: .normal)
+            }
+            return try await page(.forbidden, context: context, textKey: "staff.two_factor_required")
         } catch StaffAccessError.forbidden {
             return try await page(.forbidden, context: context)
         } catch StaffAccessError.badCSRFToken {

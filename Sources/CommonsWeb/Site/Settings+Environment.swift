@@ -1,3 +1,4 @@
+import CommonsAccounts
 import CommonsOrganizing
 import CommonsStorage
 import Foundation
@@ -74,6 +75,7 @@ extension Settings {
                 return limit
             } ?? 600
         let webhookAllowLocal = value("COMMONS_WEBHOOK_ALLOW_LOCAL") == "1"
+        let requireTwoFactor = try value("COMMONS_REQUIRE_2FA").map(Self.roles) ?? [.admin, .organizer]
         var retention = RetentionPolicy()
         if let raw = value("COMMONS_RSVP_RETENTION_DAYS") {
             guard let days = Int(raw), days >= 1 else {
@@ -211,6 +213,21 @@ extension Settings {
             mail: try MailSettings.fromEnvironment(value)
         )
         settings.webhookAllowLocal = webhookAllowLocal
+        settings.requireTwoFactor = requireTwoFactor
         return settings
+    }
+
+    /// `admin,organizer`, `editor`, `none`: a comma-separated list of roles.
+    static func roles(_ raw: String) throws -> Set<Role> {
+        let trimmed = raw.trimmingCharacters(in: .whitespaces).lowercased()
+        if trimmed == "none" { return [] }
+        var roles: Set<Role> = []
+        for name in trimmed.split(separator: ",", omittingEmptySubsequences: false) {
+            guard let role = Role(rawValue: name.trimmingCharacters(in: .whitespaces)) else {
+                throw SettingsError(variable: "COMMONS_REQUIRE_2FA", value: raw, expected: "roles separated by commas (admin, organizer, editor), or none")
+            }
+            roles.insert(role)
+        }
+        return roles
     }
 }

@@ -1,3 +1,4 @@
+import CommonsAccounts
 import CommonsMail
 import CommonsOrganizing
 import CommonsStorage
@@ -24,6 +25,9 @@ public struct Settings: Sendable {
     public var apiRateLimit: Int
     /// `COMMONS_WEBHOOK_ALLOW_LOCAL=1`: webhooks may be sent over plain HTTP to the loopback (tests only).
     public var webhookAllowLocal: Bool = false
+    /// `COMMONS_REQUIRE_2FA`: the roles that must sign in with two-factor (admins and organizers
+    /// unless set; `none` for no role).
+    public var requireTwoFactor: Set<Role> = [.admin, .organizer]
     /// How often the webhook service looks for changes and due deliveries.
     public var webhookInterval: Duration = .seconds(2)
     /// How long RSVPs and inactive supporters are kept.

@@ -52,6 +52,7 @@ struct Site: Sendable {
         }
     }
     var formTokens: FormToken.Signer { FormToken.Signer(keys: keys) }
+    var twoFactor: TwoFactor { TwoFactor(database: database, clock: clock, keys: keys) }
     var siteSettings: SiteSettings { SiteSettings(database: database) }
 
     func strings(_ language: Language) -> StringCatalog { catalogs[language] }

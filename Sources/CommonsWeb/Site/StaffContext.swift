@@ -12,6 +12,27 @@ public struct StaffIdentity: Sendable {
     public let csrfToken: String
     /// The session cookie's token, for signing out.
     let sessionToken: String
+    /// Two-factor sign-in is on for this account.
+    let hasTwoFactor: Bool
+    /// The role requires two-factor and the account has none yet: only enrolment and sign-out.
+    let mustEnrol: Bool
+    /// The password or a code was entered in this session within the step-up lifetime.
+    let stepUpFresh: Bool
+
+    /// The same person just after enrolling in two-factor sign-in.
+    func enrolled() -> StaffIdentity {
+        StaffIdentity(
+            accountID: accountID,
+            email: email,
+            name: name,
+            role: role,
+            csrfToken: csrfToken,
+            sessionToken: sessionToken,
+            hasTwoFactor: true,
+            mustEnrol: false,
+            stepUpFresh: stepUpFresh
+        )
+    }
 }
 
 /// Why a staff route refused a request.
@@ -22,6 +43,9 @@ enum StaffAccessError: Error {
     case forbidden
     /// A state-changing request without the session's CSRF token, or from another site (403).
     case badCSRFToken
+    /// The role requires two-factor sign-in and this account has not enrolled: pages lead to
+    /// the enrolment page, other requests get 403.
+    case twoFactorRequired
 }
 
 /// The staff areas as types: a handler that needs an organizer takes a
@@ -29,9 +53,21 @@ enum StaffAccessError: Error {
 protocol StaffArea: Sendable {
     /// Nil: any signed-in staff member.
     static var area: Role.Area? { get }
+    /// Whether a staff member who must enrol in two-factor sign-in may come here first.
+    static var openBeforeEnrolment: Bool { get }
+}
+
+extension StaffArea {
+    static var openBeforeEnrolment: Bool { false }
 }
 
 enum AnyStaffArea: StaffArea { static var area: Role.Area? { nil } }
+/// Enrolment in two-factor sign-in and signing out: open to every signed-in staff member, even
+/// one whose role requires two-factor and who has not enrolled yet.
+enum EnrolmentArea: StaffArea {
+    static var area: Role.Area? { nil }
+    static var openBeforeEnrolment: Bool { true }
+}
 enum ContentArea: StaffArea { static var area: Role.Area? { .content } }
 enum OrganizingArea: StaffArea { static var area: Role.Area? { .organizing } }
 enum SupportersArea: StaffArea { static var area: Role.Area? { .supporters } }
@@ -42,7 +78,7 @@ struct StaffContext<Area: StaffArea>: ChildRequestContext {
     typealias ParentContext = AppRequestContext
 
     var coreContext: CoreRequestContextStorage
-    let staff: StaffIdentity
+    var staff: StaffIdentity
     let language: Language
     /// Whether the visitor came over HTTPS (see `AppRequestContext.isHTTPS`).
     let isHTTPS: Bool
@@ -51,6 +87,7 @@ struct StaffContext<Area: StaffArea>: ChildRequestContext {
 
     init(context: AppRequestContext) throws {
         guard let staff = context.staff else { throw StaffAccessError.notSignedIn }
+        if staff.mustEnrol, !Area.openBeforeEnrolment { throw StaffAccessError.twoFactorRequired }
         if let area = Area.area, !staff.role.may(area) { throw StaffAccessError.forbidden }
         self.coreContext = context.coreContext
         self.staff = staff

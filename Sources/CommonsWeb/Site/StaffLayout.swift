@@ -36,6 +36,10 @@ extension Site {
                 let current = url == StaffPath.home(in: language) ? path == url : path.hasPrefix(url)
                 navigation.append(.init(label: strings[key], url: url, isCurrent: current))
             }
+            if staff.mustEnrol {
+                // Until they enrol in two-factor sign-in, the enrolment page is all they may open.
+                item("staff.nav_account", StaffPath.twoFactor(in: language), nil)
+            } else {
             item("staff.nav_home", StaffPath.home(in: language), nil)
             item("staff.nav_posts", StaffPath.posts(in: language), .content)
             item("staff.nav_pages", StaffPath.pages(in: language), .content)
@@ -50,6 +54,8 @@ extension Site {
             item("staff.nav_audit", StaffPath.audit(in: language), .administration)
             item("staff.nav_api_tokens", StaffPath.apiTokens(in: language), .administration)
             item("staff.nav_webhooks", StaffPath.webhooks(in: language), .administration)
+            item("staff.nav_account", StaffPath.twoFactor(in: language), nil)
+            }
         }
         return StaffLayout(
             lang: language.tag,

@@ -14,7 +14,9 @@ struct StaffRoutes {
     func register(on router: Router<AppRequestContext>) {
         let staff = router.group().add(middleware: StaffSessionMiddleware(site: site))
         let signedIn = staff.group(context: StaffContext<AnyStaffArea>.self)
-        SignInRoutes(site: site).register(open: staff, signedIn: signedIn)
+        let enrolment = staff.group(context: StaffContext<EnrolmentArea>.self)
+        SignInRoutes(site: site).register(open: staff, signedIn: enrolment)
+        OwnAccountRoutes(site: site).register(enrolment: enrolment, signedIn: signedIn)
         signedIn.get(StaffPath.home) { _, context in try await dashboard(context) }
 
         let administration = staff.group(context: StaffContext<AdministrationArea>.self)

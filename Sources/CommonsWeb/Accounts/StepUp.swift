@@ -1,0 +1,138 @@
+import CommonsAccounts
+import CommonsContent
+import Foundation
+import Hummingbird
+
+/// Step-up: the actions that could hurt the most (exporting or deleting supporters, API tokens
+/// and webhooks, roles and two-factor resets, sending a mailing) need the password or a code
+/// entered in this session within the last ten minutes. Otherwise the page asks for it and
+/// then goes on with what was asked: a form comes back with every field it was sent with
+/// (and posts to the same address again), a page (the export) continues after the form.
+struct StepUpPage {
+    struct Field {
+        let name: String
+        let value: String
+    }
+
+    let layout: StaffLayout
+    let action: String
+    let fields: [Field]
+    let error: String?
+    let cancelURL: String
+}
+
+extension Site {
+    /// Runs `action` when the session's step-up is fresh, or when the request carries the
+    /// password or a code (`step_up`) that passes; otherwise answers the step-up page.
+    func stepUp<Area: StaffArea>(
+        _ request: Request,
+        _ context: StaffContext<Area>,
+        then action: () async throws -> Response
+    ) async throws -> Response {
+        if context.staff.stepUpFresh { return try await action() }
+        let isForm = request.method == .post
+        guard isForm, let secret = context.form.fields["step_up"], !secret.isEmpty else {
+            return try await stepUpPage(request, context)
+        }
+        switch try await verifyStepUp(secret, context) {
+        case .verified: return try await action()
+        case .refused:
+            return try await stepUpPage(request, context, error: strings(context.language)["staff.step_up_refused"], status: .unauthorized)
+        case .throttled(let wait):
+            var response = try await stepUpPage(
+                request,
+                context,
+                error: strings(context.language).format("staff.locked_out", ["minutes": String((wait + 59) / 60)]),
+                status: .tooManyRequests
+            )
+            response.headers[.retryAfter] = String(wait)
+            return response
+        }
+    }
+
+    /// The step-up form of a page (a GET): checks the password or code, then sends the staff
+    /// member back to the page (`return_to`, an address of the staff area only).
+    func confirmStepUp(_ request: Request, _ context: StaffContext<AnyStaffArea>) async throws -> Response {
+        let fields = context.form.fields
+        let target = fields["return_to"].flatMap { Self.staffAddress($0) } ?? context.link(StaffPath.home)
+        guard let secret = fields["step_up"], !secret.isEmpty else {
+            return try await stepUpPage(request, context, returnTo: target, status: .unprocessableContent)
+        }
+        switch try await verifyStepUp(secret, context) {
+        case .verified:
+            return Response.redirect(to: target, type: .normal)
+        case .refused:
+            return try await stepUpPage(
+                request,
+                context,
+                returnTo: target,
+                error: strings(context.language)["staff.step_up_refused"],
+                status: .unauthorized
+            )
+        case .throttled(let wait):
+            var response = try await stepUpPage(
+                request,
+                context,
+                returnTo: target,
+                error: strings(context.language).format("staff.locked_out", ["minutes": String((wait + 59) / 60)]),
+                status: .tooManyRequests
+            )
+            response.headers[.retryAfter] = String(wait)
+            return response
+        }
+    }
+
+    private func verifyStepUp(_ secret: String, _ context: StaffContext<some StaffArea>) async throws -> SignInDesk.StepUpOutcome {
+        try await SignInDesk(database: database, clock: clock).stepUp(
+            token: context.staff.sessionToken,
+            accountID: context.staff.accountID,
+            secret: secret,
+            twoFactor: twoFactor
+        )
+    }
+
+    /// The page asking for the password or a code. For a form, it posts back to the same
+    /// address with the form's fields; for a page, to the step-up address with where to return.
+    private func stepUpPage<Area: StaffArea>(
+        _ request: Request,
+        _ context: StaffContext<Area>,
+        returnTo: String? = nil,
+        error: String? = nil,
+        status: HTTPResponse.Status = .ok
+    ) async throws -> Response {
+        let strings = strings(context.language)
+        let layout = try await staffLayout(
+            title: strings["staff.step_up_title"],
+            path: context.link(StaffPath.stepUp),
+            staff: context.staff,
+            language: context.language
+        )
+        let action: String
+        var fields: [StepUpPage.Field]
+        if request.method == .post, returnTo == nil {
+            action = request.uri.path
+            fields = context.form.fields.filter { $0.key != "step_up" && $0.key != "csrf_token" }.sorted { $0.key < $1.key }
+                .map { StepUpPage.Field(name: $0.key, value: $0.value) }
+        } else {
+            action = context.link(StaffPath.stepUp)
+            let back = returnTo ?? request.uri.path + (request.uri.query.map { "?" + $0 } ?? "")
+            fields = [StepUpPage.Field(name: "return_to", value: back)]
+        }
+        fields.insert(StepUpPage.Field(name: "csrf_token", value: context.staff.csrfToken), at: 0)
+        let model = StepUpPage(layout: layout, action: action, fields: fields, error: error, cancelURL: context.link(StaffPath.home))
+        return views.page(.staffStepUp, model, status: status)
+    }
+
+    /// `path` when it is an address of this site's staff area (with or without a language
+    /// prefix), so the step-up form cannot send anyone elsewhere.
+    static func staffAddress(_ path: String) -> String? {
+        guard path.hasPrefix("/"), !path.hasPrefix("//"), !path.contains("\\"), path.utf8.count <= 2048,
+            path.unicodeScalars.allSatisfy({ $0.value > 0x20 && $0.value < 0x7f })
+        else { return nil }
+        let segments = path.split(separator: "/", maxSplits: 2)
+        guard segments.first == "admin" || (segments.count > 1 && segments[1] == "admin") || segments.first?.hasPrefix("admin?") == true else {
+            return nil
+        }
+        return path
+    }
+}
