@@ -36,6 +36,8 @@ struct CatalogAndTemplateTests {
             found == [
                 "home.mustache": ["html", "bodyHTML"],
                 "post-show.mustache": ["bodyHTML"],
+                // QRCode.svg: numbers and an escaped label only.
+                "two-factor.mustache": ["qrCode"],
                 "page-show.mustache": ["bodyHTML"],
                 "campaign-show.mustache": ["descriptionHTML"],
                 "search.mustache": ["titleHTML", "snippetHTML"],

@@ -80,14 +80,18 @@ struct SettingsTests {
         #expect(settings.logLevel == .info)
         #expect(settings.apiRateLimit == 600)
         #expect(!settings.webhookAllowLocal)
+        #expect(settings.requireTwoFactor == [.admin, .organizer])
     }
 
     @Test func test_environment_overrides() throws {
         let settings = try Settings.fromEnvironment([
             "HOST": "0.0.0.0", "PORT": "9000", "COMMONS_DATA_DIR": "/srv/commons", "DATABASE_URL": "postgres://u:p@db:5432/commons",
             "COMMONS_BASE_URL": "https://www.nyccej.org/", "COMMONS_DEMO": "0", "LOG_LEVEL": "debug", "COMMONS_API_RATE_LIMIT": "0",
-            "COMMONS_WEBHOOK_ALLOW_LOCAL": "1",
+            "COMMONS_WEBHOOK_ALLOW_LOCAL": "1", "COMMONS_REQUIRE_2FA": "admin, organizer,editor",
         ])
+        #expect(settings.requireTwoFactor == [.admin, .organizer, .editor])
+        #expect(try Settings.fromEnvironment(["COMMONS_REQUIRE_2FA": "none"]).requireTwoFactor.isEmpty)
+        #expect(try Settings.fromEnvironment(["COMMONS_REQUIRE_2FA": "admin"]).requireTwoFactor == [.admin])
         #expect(settings.apiRateLimit == 0)
         #expect(settings.webhookAllowLocal)
         #expect(settings.hostname == "0.0.0.0")
@@ -101,6 +105,7 @@ struct SettingsTests {
     @Test(arguments: [
         ("PORT", "eighty"), ("PORT", "70000"), ("COMMONS_DEMO", "maybe"), ("LOG_LEVEL", "loud"), ("COMMONS_BASE_URL", "www.nyccej.org"),
         ("DATABASE_URL", "mysql://x"), ("COMMONS_API_RATE_LIMIT", "-1"), ("COMMONS_API_RATE_LIMIT", "99999999999999999999"),
+        ("COMMONS_REQUIRE_2FA", "admins"), ("COMMONS_REQUIRE_2FA", "admin,,editor"),
     ])
     func test_bad_values_name_the_variable(variable: String, value: String) {
         #expect {

@@ -6,7 +6,7 @@ import Logging
 
 extension Settings {
     /// Reads `COMMONS_DATA_DIR`, `DATABASE_URL`, `HOST`, `PORT`, `COMMONS_BASE_URL`, `COMMONS_DEMO`,
-    /// `COMMONS_DATA_KEY`, `COMMONS_FORM_RATE_LIMIT`, `COMMONS_API_RATE_LIMIT`, `COMMONS_WEBHOOK_ALLOW_LOCAL`, `COMMONS_RSVP_RETENTION_DAYS`, `COMMONS_SUPPORTER_RETENTION_MONTHS`,
+    /// `COMMONS_DATA_KEY`, `COMMONS_FORM_RATE_LIMIT`, `COMMONS_API_RATE_LIMIT`, `COMMONS_WEBHOOK_ALLOW_LOCAL`, `COMMONS_REQUIRE_2FA`, `COMMONS_RSVP_RETENTION_DAYS`, `COMMONS_SUPPORTER_RETENTION_MONTHS`,
     /// `COMMONS_PAGE_CACHE_MB`, `COMMONS_MAX_CONNECTIONS_PER_CLIENT`, `COMMONS_TIME_ZONE`, `COMMONS_TRUSTED_PROXIES`,
     /// `COMMONS_BACKUP_DIR`, `COMMONS_BACKUP_KEEP`, `LOG_LEVEL` and `LOG_FORMAT`; throws a `SettingsError` naming the variable for a value it cannot use.
     public static func fromEnvironment(_ environment: [String: String] = ProcessInfo.processInfo.environment) throws -> Settings {
@@ -215,19 +215,5 @@ extension Settings {
         settings.webhookAllowLocal = webhookAllowLocal
         settings.requireTwoFactor = requireTwoFactor
         return settings
-    }
-
-    /// `admin,organizer`, `editor`, `none`: a comma-separated list of roles.
-    static func roles(_ raw: String) throws -> Set<Role> {
-        let trimmed = raw.trimmingCharacters(in: .whitespaces).lowercased()
-        if trimmed == "none" { return [] }
-        var roles: Set<Role> = []
-        for name in trimmed.split(separator: ",", omittingEmptySubsequences: false) {
-            guard let role = Role(rawValue: name.trimmingCharacters(in: .whitespaces)) else {
-                throw SettingsError(variable: "COMMONS_REQUIRE_2FA", value: raw, expected: "roles separated by commas (admin, organizer, editor), or none")
-            }
-            roles.insert(role)
-        }
-        return roles
     }
 }

@@ -1,19 +1,17 @@
-import CommonsContent
-
 /// A QR code (ISO/IEC 18004) for a short text, drawn as SVG on the server: byte mode, error
 /// correction level M, the smallest version that holds the text, the mask with the lowest
 /// penalty. Used for the `otpauth://` link on the two-factor enrolment page, so nothing is
 /// loaded from elsewhere and no script runs. Follows the structure of Project Nayuki's
 /// qrcodegen; tests read the result back with zxing-cpp.
-struct QRCode {
+public struct QRCode: Sendable {
     /// `modules[y][x]`: true for a dark module.
     private(set) var modules: [[Bool]]
     private var isFunction: [[Bool]]
-    let version: Int
-    var size: Int { version * 4 + 17 }
+    public let version: Int
+    public var size: Int { version * 4 + 17 }
 
     /// Nil when the text does not fit in version 40 (2,331 bytes).
-    init?(_ text: String) {
+    public init?(_ text: String) {
         let data = Array(text.utf8)
         guard let version = (1...40).first(where: { Self.capacityBits($0) >= 4 + Self.countBits($0) + data.count * 8 }) else { return nil }
         self.version = version
@@ -296,7 +294,7 @@ struct QRCode {
 
     /// The code as an SVG image with a four-module quiet zone; one path, each run of dark
     /// modules in a row one rectangle. `label` is read out by screen readers.
-    func svg(label: String) -> String {
+    public func svg(label: String) -> String {
         var path = ""
         for y in 0..<size {
             var x = 0
@@ -314,8 +312,14 @@ struct QRCode {
         let side = size + 8
         return """
             <svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 \(side) \(side)" width="\(side * 5)" height="\(side * 5)" role="img" \
-            aria-label="\(HTMLText.escape(label))" shape-rendering="crispEdges"><rect width="\(side)" height="\(side)" fill="#fff"/>\
+            aria-label="\(Self.escape(label))" shape-rendering="crispEdges"><rect width="\(side)" height="\(side)" fill="#fff"/>\
             <path fill="#000" d="\(path)"/></svg>
             """
+    }
+
+    /// Text for an attribute value.
+    static func escape(_ text: String) -> String {
+        text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(of: ">", with: "&gt;")
+            .replacingOccurrences(of: "\"", with: "&quot;").replacingOccurrences(of: "'", with: "&#39;")
     }
 }
