@@ -15,7 +15,9 @@ public enum Passwords {
     /// lowercased, and the twelve-character-plus variants people reach for when told "at least
     /// 12" (and a few this coalition's members would guess first); refused outright.
     static let common: Set<String> = {
-        let shipped = Bundle.module.url(forResource: "common-passwords", withExtension: "txt").flatMap { try? String(contentsOf: $0, encoding: .utf8) }
+        let shipped = Bundle.module.url(forResource: "common-passwords", withExtension: "txt").flatMap {
+            try? String(contentsOf: $0, encoding: .utf8)
+        }
         var list = Set((shipped ?? "").split(separator: "\n").map { $0.lowercased() })
         list.formUnion([
             "123456789012", "1234567890123", "password1234", "password12345", "passwordpassword", "qwertyuiop12", "qwertyuiopas",

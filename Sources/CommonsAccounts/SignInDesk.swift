@@ -64,7 +64,13 @@ public struct SignInDesk: Sendable {
     ///   - formID: the sign-in form's one-time id; a second use is refused.
     ///   - knownDevice: the browser signed in to this email's account before (signed cookie).
     ///   - browser: the browser family, shown on the sessions page.
-    public func signIn(email rawEmail: String, password: String, formID: String, knownDevice: Bool = false, browser: String? = nil) async throws
+    public func signIn(
+        email rawEmail: String,
+        password: String,
+        formID: String,
+        knownDevice: Bool = false,
+        browser: String? = nil
+    ) async throws
         -> Outcome
     {
         let email = EmailAddress.normalize(rawEmail)
@@ -122,7 +128,13 @@ public struct SignInDesk: Sendable {
         }
         try await database.transaction { db in
             try await StaffSession.query(on: db).filter(\.$id == Self.hash(token)).set(\.$verifiedAt, to: now).update()
-            try await AuditLog(database: db).record("stepup.succeeded", by: accountID, subjectType: "staff_account", subjectID: accountID.uuidString, at: now)
+            try await AuditLog(database: db).record(
+                "stepup.succeeded",
+                by: accountID,
+                subjectType: "staff_account",
+                subjectID: accountID.uuidString,
+                at: now
+            )
         }
         return .verified
     }
@@ -250,7 +262,13 @@ public struct SignInDesk: Sendable {
         else { return false }
         try await database.transaction { db in
             try await session.delete(on: db)
-            try await AuditLog(database: db).record("session.ended", by: actor, subjectType: "staff_account", subjectID: accountID.uuidString, at: clock.now)
+            try await AuditLog(database: db).record(
+                "session.ended",
+                by: actor,
+                subjectType: "staff_account",
+                subjectID: accountID.uuidString,
+                at: clock.now
+            )
         }
         return true
     }

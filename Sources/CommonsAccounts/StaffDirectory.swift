@@ -100,7 +100,13 @@ public struct StaffDirectory: Sendable {
             account.passwordHash = hash
             try await account.update(on: db)
             try await SignInDesk.endSessions(of: id, except: sessionToken, on: db)
-            try await AuditLog(database: db).record("account.password_changed", by: id, subjectType: "staff_account", subjectID: id.uuidString, at: now)
+            try await AuditLog(database: db).record(
+                "account.password_changed",
+                by: id,
+                subjectType: "staff_account",
+                subjectID: id.uuidString,
+                at: now
+            )
         }
     }
 

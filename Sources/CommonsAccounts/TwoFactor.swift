@@ -70,7 +70,13 @@ public struct TwoFactor: Sendable {
             try await account.update(on: db)
             try await replaceRecoveryCodes(accountID, with: codes, on: db)
             try await SignInDesk.endSessions(of: accountID, except: sessionToken, on: db)
-            try await AuditLog(database: db).record("twofactor.enabled", by: accountID, subjectType: "staff_account", subjectID: accountID.uuidString, at: now)
+            try await AuditLog(database: db).record(
+                "twofactor.enabled",
+                by: accountID,
+                subjectType: "staff_account",
+                subjectID: accountID.uuidString,
+                at: now
+            )
         }
         return codes
     }
@@ -141,8 +147,9 @@ public struct TwoFactor: Sendable {
         }
         let hash = Self.hashRecoveryCode(code)
         return try await database.transaction { db -> Method? in
-            guard let stored = try await RecoveryCode.query(on: db).filter(\.$account.$id == accountID).filter(\.$codeHash == hash)
-                .filter(\.$usedAt == nil).first()
+            guard
+                let stored = try await RecoveryCode.query(on: db).filter(\.$account.$id == accountID).filter(\.$codeHash == hash)
+                    .filter(\.$usedAt == nil).first()
             else { return nil }
             stored.usedAt = now
             try await stored.update(on: db)
@@ -166,7 +173,12 @@ public struct TwoFactor: Sendable {
                 let id = try account.requireID()
                 var changed = false
                 if let sealed = account.totpSecret, FieldCipher.version(of: sealed) != keys.version {
-                    account.totpSecret = try cipher.seal(try cipher.open(sealed, table: StaffAccount.schema, column: "totp_secret", rowID: id), table: StaffAccount.schema, column: "totp_secret", rowID: id)
+                    account.totpSecret = try cipher.seal(
+                        try cipher.open(sealed, table: StaffAccount.schema, column: "totp_secret", rowID: id),
+                        table: StaffAccount.schema,
+                        column: "totp_secret",
+                        rowID: id
+                    )
                     changed = true
                 }
                 if let sealed = account.totpPendingSecret, FieldCipher.version(of: sealed) != keys.version {

@@ -1,4 +1,3 @@
-@testable import CommonsAccounts
 import CommonsAudit
 import CommonsCore
 import CommonsStorage
@@ -10,6 +9,7 @@ import HummingbirdTesting
 import NIOCore
 import Testing
 
+@testable import CommonsAccounts
 @testable import CommonsWeb
 
 /// What a test keeps of an authenticator app: the secret read off the enrolment page.
@@ -77,13 +77,18 @@ struct TwoFactorTests {
             #expect(TOTP.matchingStep(hostile, secret: secret, at: now) == nil)
         }
         // RFC 4648 section 10.
-        for (plain, encoded) in [("", ""), ("f", "MY"), ("fo", "MZXQ"), ("foo", "MZXW6"), ("foob", "MZXW6YQ"), ("fooba", "MZXW6YTB"), ("foobar", "MZXW6YTBOI")] {
+        for (plain, encoded) in [
+            ("", ""), ("f", "MY"), ("fo", "MZXQ"), ("foo", "MZXW6"), ("foob", "MZXW6YQ"), ("fooba", "MZXW6YTB"), ("foobar", "MZXW6YTBOI"),
+        ] {
             #expect(Base32.encode(Array(plain.utf8)) == encoded)
             #expect(Base32.decode(encoded) == Array(plain.utf8))
         }
         #expect(Base32.decode("MZ1W") == nil)
         let link = TOTP.link(secret: secret, issuer: "NYC Coalition for Educational Justice", account: "ana+cej@example.org")
-        #expect(link == "otpauth://totp/NYC%20Coalition%20for%20Educational%20Justice:ana%2Bcej@example.org?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ&issuer=NYC%20Coalition%20for%20Educational%20Justice")
+        #expect(
+            link
+                == "otpauth://totp/NYC%20Coalition%20for%20Educational%20Justice:ana%2Bcej@example.org?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ&issuer=NYC%20Coalition%20for%20Educational%20Justice"
+        )
     }
 
     /// A Python with zxing-cpp (CI installs it beside aiosmtpd).
@@ -100,7 +105,11 @@ struct TwoFactorTests {
         let texts = [
             "A",
             TOTP.link(secret: secret, issuer: "Commons", account: "ana@example.org"),
-            TOTP.link(secret: secret, issuer: "NYC Coalition for Educational Justice", account: "organizer.with.a.long.name@coalition-member-union.example.org"),
+            TOTP.link(
+                secret: secret,
+                issuer: "NYC Coalition for Educational Justice",
+                account: "organizer.with.a.long.name@coalition-member-union.example.org"
+            ),
             String(repeating: "otpauth-long-", count: 40),  // 520 bytes: version 16, version blocks and 16-bit lengths
         ]
         for text in texts {
@@ -109,7 +118,9 @@ struct TwoFactorTests {
             try code.svg(label: "code").write(to: file, atomically: true, encoding: .utf8)
             let process = Process()
             process.executableURL = URL(fileURLWithPath: Self.decoderPython!)
-            process.arguments = [URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Support/qr_decode.py").path, file.path]
+            process.arguments = [
+                URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Support/qr_decode.py").path, file.path,
+            ]
             let output = Pipe()
             process.standardOutput = output
             process.standardError = output
@@ -211,11 +222,15 @@ struct TwoFactorTests {
             // A forged or expired pending cookie opens nothing.
             clock.advance(by: 16 * 60)
             #expect(try await client.code(app.code(at: clock.clock.now), pending: try #require(guessing)).status == .unprocessableContent)
-            #expect(try await client.code("123456", pending: "\(PendingSignIn.cookieName)=\(adminID.uuidString).1~forged").status == .unprocessableContent)
+            #expect(
+                try await client.code("123456", pending: "\(PendingSignIn.cookieName)=\(adminID.uuidString).1~forged").status == .unprocessableContent
+            )
         }
         try await site.withStore { store async throws in
             let actions = try await AuditEntry.query(on: store.database).all().map(\.action)
-            for action in ["twofactor.enabled", "signin.succeeded", "signin.succeeded_recovery_code", "twofactor.recovery_code_used", "signin.throttled"] {
+            for action in [
+                "twofactor.enabled", "signin.succeeded", "signin.succeeded_recovery_code", "twofactor.recovery_code_used", "signin.throttled",
+            ] {
                 #expect(actions.contains(action), "\(action)")
             }
         }
@@ -248,7 +263,11 @@ struct TwoFactorTests {
             let refused = try await admin.post(client, "/admin/account/confirm", [("return_to", export), ("step_up", "not-my-password")])
             #expect(refused.status == .unauthorized)
             // Somewhere else is not where the form may lead.
-            let elsewhere = try await admin.post(client, "/admin/account/confirm", [("return_to", "//evil.example/admin"), ("step_up", staffPassword)])
+            let elsewhere = try await admin.post(
+                client,
+                "/admin/account/confirm",
+                [("return_to", "//evil.example/admin"), ("step_up", staffPassword)]
+            )
             #expect(elsewhere.status == .seeOther && elsewhere.headers[.location] == "/admin")
             clock.advance(by: 11 * 60)
             let confirmed = try await admin.post(client, "/admin/account/confirm", [("return_to", export), ("step_up", staffPassword)])

@@ -151,10 +151,13 @@ struct OwnAccountRoutes {
     /// Links between the three pages of one's own account, `here` marked current.
     func accountNavigation(_ context: StaffContext<some StaffArea>, _ here: Route) -> [StaffLayout.NavigationItem] {
         let strings = site.strings(context.language)
-        return [("staff.two_factor_title", StaffPath.twoFactor), ("staff.sessions_title", StaffPath.sessions), ("staff.password_title", StaffPath.password)]
-            .map { key, route in
-                let url = context.link(route)
-                return StaffLayout.NavigationItem(label: strings[key], url: url, isCurrent: route.pattern == here.pattern)
-            }
+        return [
+            ("staff.two_factor_title", StaffPath.twoFactor), ("staff.sessions_title", StaffPath.sessions),
+            ("staff.password_title", StaffPath.password),
+        ]
+        .map { key, route in
+            let url = context.link(route)
+            return StaffLayout.NavigationItem(label: strings[key], url: url, isCurrent: route.pattern == here.pattern)
+        }
     }
 }

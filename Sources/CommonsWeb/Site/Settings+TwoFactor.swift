@@ -8,7 +8,11 @@ extension Settings {
         var roles: Set<Role> = []
         for name in trimmed.split(separator: ",", omittingEmptySubsequences: false) {
             guard let role = Role(rawValue: name.trimmingCharacters(in: .whitespaces)) else {
-                throw SettingsError(variable: "COMMONS_REQUIRE_2FA", value: raw, expected: "roles separated by commas (admin, organizer, editor), or none")
+                throw SettingsError(
+                    variable: "COMMONS_REQUIRE_2FA",
+                    value: raw,
+                    expected: "roles separated by commas (admin, organizer, editor), or none"
+                )
             }
             roles.insert(role)
         }
