@@ -97,7 +97,8 @@ struct SlowClientTests {
             var held: [RawConnection] = []
             for _ in 0..<4 { held.append(try RawConnection(port: port)) }
             let refused = try RawConnection(port: port)
-            #expect(await refused.readUntilClosed(within: 2).closed)
+            // Closed at once by the server; the wait is long only for a loaded machine running the whole suite.
+            #expect(await refused.readUntilClosed(within: 10).closed)
             // Closing them frees places.
             held.removeAll()
             try await Task.sleep(for: .milliseconds(200))

@@ -74,27 +74,3 @@ enum PendingSignIn {
         return accountID
     }
 }
-
-/// The browser family and system, from a User-Agent, for the sessions page ("Firefox · Linux").
-/// Nothing finer is kept: no version, no address.
-enum BrowserFamily {
-    static func name(_ userAgent: String?) -> String? {
-        guard let agent = userAgent, !agent.isEmpty else { return nil }
-        let browsers: [(String, String)] = [
-            ("Edg/", "Edge"), ("OPR/", "Opera"), ("Firefox/", "Firefox"), ("Chromium/", "Chromium"), ("Chrome/", "Chrome"), ("Safari/", "Safari"),
-            ("curl/", "curl"),
-        ]
-        let systems: [(String, String)] = [
-            ("Android", "Android"), ("iPhone", "iOS"), ("iPad", "iPadOS"), ("CrOS", "ChromeOS"), ("Windows", "Windows"), ("Mac OS X", "macOS"),
-            ("Linux", "Linux"),
-        ]
-        let browser = browsers.first { agent.contains($0.0) }?.1
-        let system = systems.first { agent.contains($0.0) }?.1
-        switch (browser, system) {
-        case (let b?, let s?): return "\(b) · \(s)"
-        case (let b?, nil): return b
-        case (nil, let s?): return s
-        default: return nil
-        }
-    }
-}

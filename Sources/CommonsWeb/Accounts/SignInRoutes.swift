@@ -55,7 +55,7 @@ struct SignInRoutes {
             accountID: accountID,
             code: fields["code"] ?? "",
             twoFactor: site.twoFactor,
-            browser: BrowserFamily.name(request.headers[.userAgent])
+            browser: StaffInput.browserFamily(request.headers[.userAgent])
         )
         switch outcome {
         case .signedIn(let sessionToken, _):
@@ -128,7 +128,7 @@ struct SignInRoutes {
             password: fields["password"] ?? "",
             formID: token.id,
             knownDevice: knownDevice,
-            browser: BrowserFamily.name(request.headers[.userAgent])
+            browser: StaffInput.browserFamily(request.headers[.userAgent])
         )
         switch outcome {
         case .signedIn(let sessionToken, _):

@@ -54,7 +54,7 @@ extension Site {
     /// member back to the page (`return_to`, an address of the staff area only).
     func confirmStepUp(_ request: Request, _ context: StaffContext<AnyStaffArea>) async throws -> Response {
         let fields = context.form.fields
-        let target = fields["return_to"].flatMap { Self.staffAddress($0) } ?? context.link(StaffPath.home)
+        let target = fields["return_to"].flatMap(StaffInput.staffAddress) ?? context.link(StaffPath.home)
         guard let secret = fields["step_up"], !secret.isEmpty else {
             return try await stepUpPage(request, context, returnTo: target, status: .unprocessableContent)
         }
@@ -121,18 +121,5 @@ extension Site {
         fields.insert(StepUpPage.Field(name: "csrf_token", value: context.staff.csrfToken), at: 0)
         let model = StepUpPage(layout: layout, action: action, fields: fields, error: error, cancelURL: context.link(StaffPath.home))
         return views.page(.staffStepUp, model, status: status)
-    }
-
-    /// `path` when it is an address of this site's staff area (with or without a language
-    /// prefix), so the step-up form cannot send anyone elsewhere.
-    static func staffAddress(_ path: String) -> String? {
-        guard path.hasPrefix("/"), !path.hasPrefix("//"), !path.contains("\\"), path.utf8.count <= 2048,
-            path.unicodeScalars.allSatisfy({ $0.value > 0x20 && $0.value < 0x7f })
-        else { return nil }
-        let segments = path.split(separator: "/", maxSplits: 2)
-        guard segments.first == "admin" || (segments.count > 1 && segments[1] == "admin") || segments.first?.hasPrefix("admin?") == true else {
-            return nil
-        }
-        return path
     }
 }
