@@ -117,6 +117,7 @@ let package = Package(
                 "CommonsPrivacy",
                 "CommonsContent",
                 .product(name: "FluentKit", package: "fluent-kit"),
+                .product(name: "FluentSQL", package: "fluent-kit"),
                 .product(name: "SQLKit", package: "sql-kit"),
             ],
             swiftSettings: swiftSettings

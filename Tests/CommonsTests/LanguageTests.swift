@@ -44,7 +44,7 @@ struct LanguageTests {
             let arabic = try await client.get("/ar/news").text
             #expect(arabic.contains("<h1>الأخبار</h1>") || arabic.contains(">الأخبار<"))
             #expect(arabic.contains("href=\"/ar/news/cej-calls-for-sanctuary-schools\""), "links stay in the page's language")
-            let sitemap = try await client.get("/sitemap.xml").text
+            let sitemap = try await client.get("/sitemap-es.xml").text
             #expect(sitemap.contains("<loc>https://commons.test/es/news/cej-calls-for-sanctuary-schools</loc>"))
             #expect(
                 sitemap.contains(

@@ -195,10 +195,33 @@ struct PublishingTests {
             try await store.migrate(AllMigrations.list)
         }
         try await site.run { client async throws in
+            // The index names one sitemap per language, each an absolute address with a W3C date.
             let response = try await client.get("/sitemap.xml")
             #expect(response.status == .ok)
-            let urlset = try #require(XMLElementNode.parse(Data(buffer: response.body)))
-            #expect(urlset.name == "urlset")
+            #expect(response.headers[.contentType] == "application/xml; charset=utf-8")
+            let index = try #require(XMLElementNode.parse(Data(buffer: response.body)))
+            #expect(index.name == "sitemapindex")
+            let files = index.all("sitemap").compactMap { $0.child("loc")?.text }
+            #expect(files.count == Language.known.count)
+            #expect(files.contains("https://commons.test/sitemap-en.xml") && files.contains("https://commons.test/sitemap-es.xml"))
+            for sitemap in index.all("sitemap") {
+                let lastmod = try #require(sitemap.child("lastmod")?.text)
+                #expect(ISO8601DateFormatter().date(from: lastmod) != nil, "\(lastmod)")
+            }
+            var counts: Set<Int> = []
+            for file in files {
+                let part = try await client.get(String(file.dropFirst("https://commons.test".count)))
+                #expect(part.status == .ok, "\(file)")
+                let urlset = try #require(XMLElementNode.parse(Data(buffer: part.body)), "\(file)")
+                #expect(urlset.name == "urlset")
+                let locations = urlset.all("url").compactMap { $0.child("loc")?.text }
+                #expect(locations.count <= Sitemap.maximumURLs && locations.allSatisfy { $0.hasPrefix("https://commons.test/") })
+                #expect(Set(locations).count == locations.count)
+                counts.insert(locations.count)
+            }
+            #expect(counts.count == 1, "every language lists the same pages")
+            let english = try await client.get("/sitemap-en.xml")
+            let urlset = try #require(XMLElementNode.parse(Data(buffer: english.body)))
             let locations = Set(urlset.all("url").compactMap { $0.child("loc")?.text })
             for path in [
                 "/", "/news", "/documents", "/mission", "/platform", "/news/cej-calls-for-sanctuary-schools",
@@ -208,6 +231,9 @@ struct PublishingTests {
             }
             let post = urlset.all("url").first { $0.child("loc")?.text.hasSuffix("/news/cej-calls-for-sanctuary-schools") == true }
             #expect(post?.child("lastmod")?.text.isEmpty == false)
+            for missing in ["/sitemap-xx.xml", "/sitemap-es-2.xml", "/sitemap-es-02.xml", "/sitemap-es.txt", "/sitemap-.xml"] {
+                #expect(try await client.get(missing).status == .notFound, "\(missing)")
+            }
 
             let robots = try await client.get("/robots.txt")
             #expect(robots.text.contains("Sitemap: https://commons.test/sitemap.xml"))
@@ -481,6 +507,21 @@ struct PublishingTests {
             let html = try await client.get("/news/rally-report").text
             #expect(html.contains("<img src=\"/documents/rally-photo/file\" alt=\"Parents with signs outside Tweed Courthouse\">"))
             #expect(html.contains("<meta property=\"og:image\" content=\"https://commons.test/documents/rally-photo/file\">"))
+        }
+    }
+}
+
+@Suite("Sitemap files")
+struct SitemapFileTests {
+    @Test func test_a_language_past_50000_addresses_takes_more_files_and_only_real_names_are_files() {
+        #expect(Sitemap.parts(0) == 1 && Sitemap.parts(50_000) == 1 && Sitemap.parts(50_001) == 2 && Sitemap.parts(150_000) == 3)
+        let languages = Language.known
+        let spanish = Language.known(code: "es")!
+        #expect(Sitemap.path(spanish, part: 1) == "/sitemap-es.xml" && Sitemap.path(spanish, part: 2) == "/sitemap-es-2.xml")
+        #expect(Sitemap.file("es.xml", languages: languages).map { $0.0.code + "\($0.1)" } == "es1")
+        #expect(Sitemap.file("es-2.xml", languages: languages).map { $0.0.code + "\($0.1)" } == "es2")
+        for bad in ["es-1.xml", "es-02.xml", "es-x.xml", "es-2-3.xml", "xx.xml", "es.xml.gz", "es", "-2.xml", "es-99999.xml", "es-٢.xml"] {
+            #expect(Sitemap.file(bad, languages: languages) == nil, "\(bad)")
         }
     }
 }

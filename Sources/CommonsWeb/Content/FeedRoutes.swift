@@ -9,7 +9,8 @@ struct FeedRoutes {
     func register(on router: Router<AppRequestContext>) {
         router.get(SitePath.feed) { _, context in try await newsFeed(context) }
         router.get(SitePath.categoryFeed) { _, context in try await categoryFeed(slug: context.parameters.require("slug"), context) }
-        router.get(SitePath.sitemap) { _, _ in try await sitemap() }
+        router.get(SitePath.sitemap) { _, _ in try await sitemapIndex() }
+        router.get(SitePath.languageSitemap) { _, context in try await languageSitemap(context.parameters.get("file") ?? "") }
         router.get(SitePath.robots) { _, _ in robots() }
     }
 
@@ -49,33 +50,55 @@ struct FeedRoutes {
         return site.views.document(.rss, feed, contentType: "application/rss+xml; charset=utf-8").sharedCacheable()
     }
 
-    func sitemap() async throws -> Response {
+    /// `/sitemap.xml`: a sitemap index naming one sitemap per served language (more than one
+    /// when a language has over 50,000 addresses), each with the newest change it holds.
+    func sitemapIndex() async throws -> Response {
+        let entries = try await sitemapEntries()
+        let newest = Sitemap.w3cDate(entries.compactMap(\.date).max())
+        let parts = Sitemap.parts(entries.count)
+        let sitemaps = site.languages.flatMap { language in
+            (1...parts).map { Sitemap.IndexEntry(loc: baseURL + Sitemap.path(language, part: $0), lastmod: newest) }
+        }
+        return site.views.document(.sitemapIndex, Sitemap.Index(sitemaps: sitemaps), contentType: "application/xml; charset=utf-8")
+            .sharedCacheable()
+    }
+
+    /// `/sitemap-es.xml` (and `/sitemap-es-2.xml`, … past 50,000): every public address in one
+    /// language, each naming the same page in every other.
+    func languageSitemap(_ file: String) async throws -> Response {
+        guard let (language, part) = Sitemap.file(file, languages: site.languages) else { throw HTTPError(.notFound) }
+        let entries = try await sitemapEntries()
+        guard part <= Sitemap.parts(entries.count) else { throw HTTPError(.notFound) }
+        let slice = entries.dropFirst((part - 1) * Sitemap.maximumURLs).prefix(Sitemap.maximumURLs)
+        let localized = Sitemap.localized(Array(slice), in: language, baseURL: baseURL, languages: site.languages)
+        return site.views.document(.sitemap, Sitemap(entries: localized), contentType: "application/xml; charset=utf-8").sharedCacheable()
+    }
+
+    /// Every public address, in the site's own language, with its last change.
+    func sitemapEntries() async throws -> [Sitemap.Entry] {
         var entries = [
-            Sitemap.Entry(loc: baseURL + SitePath.home(), lastmod: nil),
-            Sitemap.Entry(loc: baseURL + SitePath.news(), lastmod: nil),
-            Sitemap.Entry(loc: baseURL + SitePath.documents(), lastmod: nil),
-            Sitemap.Entry(loc: baseURL + SitePath.privacy(), lastmod: nil),
+            Sitemap.Entry(loc: baseURL + SitePath.home(), date: nil),
+            Sitemap.Entry(loc: baseURL + SitePath.news(), date: nil),
+            Sitemap.Entry(loc: baseURL + SitePath.documents(), date: nil),
+            Sitemap.Entry(loc: baseURL + SitePath.privacy(), date: nil),
         ]
         for page in try await site.pages.allPublicPages() {
-            entries.append(.init(loc: baseURL + SitePath.page(page.slug), lastmod: Sitemap.w3cDate(page.updatedAt ?? page.publishedAt)))
+            entries.append(.init(loc: baseURL + SitePath.page(page.slug), date: page.updatedAt ?? page.publishedAt))
         }
         for post in try await site.newsroom.allPublicPosts() {
-            entries.append(.init(loc: baseURL + SitePath.post(post.slug), lastmod: Sitemap.w3cDate(post.updatedAt ?? post.publishAt)))
+            entries.append(.init(loc: baseURL + SitePath.post(post.slug), date: post.updatedAt ?? post.publishAt))
         }
         for document in try await site.library.allPublicDocuments() {
-            entries.append(
-                .init(loc: baseURL + SitePath.document(document.slug), lastmod: Sitemap.w3cDate(document.updatedAt ?? document.publishedAt))
-            )
+            entries.append(.init(loc: baseURL + SitePath.document(document.slug), date: document.updatedAt ?? document.publishedAt))
         }
-        entries.append(.init(loc: baseURL + SitePath.events(), lastmod: nil))
+        entries.append(.init(loc: baseURL + SitePath.events(), date: nil))
         for event in try await site.events.all() {
-            entries.append(.init(loc: baseURL + SitePath.event(event.slug), lastmod: Sitemap.w3cDate(event.updatedAt)))
+            entries.append(.init(loc: baseURL + SitePath.event(event.slug), date: event.updatedAt))
         }
         for campaign in try await site.campaigns.all() {
-            entries.append(.init(loc: baseURL + SitePath.campaign(campaign.slug), lastmod: Sitemap.w3cDate(campaign.updatedAt)))
+            entries.append(.init(loc: baseURL + SitePath.campaign(campaign.slug), date: campaign.updatedAt))
         }
-        let localized = Sitemap.localized(entries, baseURL: baseURL, languages: site.languages)
-        return site.views.document(.sitemap, Sitemap(entries: localized), contentType: "application/xml; charset=utf-8").sharedCacheable()
+        return entries
     }
 
     func robots() -> Response {

@@ -59,33 +59,76 @@ struct RSSFeed {
     }
 }
 
-/// `/sitemap.xml`: every public address with its last change.
+/// The sitemaps (sitemaps.org 0.9): an index at `/sitemap.xml`, and one sitemap per language.
 struct Sitemap {
+    /// The protocol's limit of addresses in one sitemap file.
+    static let maximumURLs = 50_000
+
     struct Entry {
         let loc: String
-        let lastmod: String?
+        let date: Date?
         /// The same page in every served language (`xhtml:link rel="alternate" hreflang`).
-        var alternates: [Layout.Alternate] = []
+        let alternates: [Layout.Alternate]
+        /// `date` as the template prints it (templates read stored properties only).
+        let lastmod: String?
+
+        init(loc: String, date: Date?, alternates: [Layout.Alternate] = []) {
+            self.loc = loc
+            self.date = date
+            self.alternates = alternates
+            self.lastmod = Sitemap.w3cDate(date)
+        }
+    }
+
+    struct IndexEntry {
+        let loc: String
+        let lastmod: String?
+    }
+
+    struct Index {
+        let sitemaps: [IndexEntry]
     }
 
     let entries: [Entry]
 
-    /// One entry per page and language, each naming all of its languages.
-    static func localized(_ entries: [Entry], baseURL: String, languages: [Language]) -> [Entry] {
+    /// How many files a language's addresses take.
+    static func parts(_ count: Int) -> Int { max(1, (count + maximumURLs - 1) / maximumURLs) }
+
+    /// `/sitemap-es.xml` for the first part, `/sitemap-es-2.xml` for the second.
+    static func path(_ language: Language, part: Int) -> String {
+        part == 1 ? "/sitemap-\(language.code).xml" : "/sitemap-\(language.code)-\(part).xml"
+    }
+
+    /// The language and part a `/sitemap-FILE` names (`es.xml`, `es-2.xml`); nil for anything else.
+    static func file(_ file: String, languages: [Language]) -> (Language, Int)? {
+        guard file.hasSuffix(".xml"), file.utf8.count <= 24 else { return nil }
+        let parts = file.dropLast(4).split(separator: "-", omittingEmptySubsequences: false)
+        guard let language = languages.first(where: { $0.code == parts.first.map(String.init) }) else { return nil }
+        switch parts.count {
+        case 1: return (language, 1)
+        case 2:
+            // Digits only, no leading zero, within reason: `es-02.xml` is not the same file as `es-2.xml`.
+            guard let text = parts.last, text.count <= 4, text.first != "0", text.allSatisfy(\.isASCII), let part = Int(text), part >= 2
+            else { return nil }
+            return (language, part)
+        default: return nil
+        }
+    }
+
+    /// Each entry's address in `language`, naming its address in every served language.
+    static func localized(_ entries: [Entry], in language: Language, baseURL: String, languages: [Language]) -> [Entry] {
         guard languages.count > 1 else { return entries }
-        return entries.flatMap { entry -> [Entry] in
+        return entries.map { entry -> Entry in
             let path = String(entry.loc.dropFirst(baseURL.count))
             let alternates =
                 languages.map { Layout.Alternate(hreflang: $0.tag, url: baseURL + SitePath.localized(path, in: $0)) }
                 + [Layout.Alternate(hreflang: "x-default", url: entry.loc)]
-            return languages.map { Entry(loc: baseURL + SitePath.localized(path, in: $0), lastmod: entry.lastmod, alternates: alternates) }
+            return Entry(loc: baseURL + SitePath.localized(path, in: language), date: entry.date, alternates: alternates)
         }
     }
 
+    /// `2026-12-06T16:22:24Z`; a format style, not a formatter made per call (10,000 posts).
     static func w3cDate(_ date: Date?) -> String? {
-        guard let date else { return nil }
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime]
-        return formatter.string(from: date)
+        date?.formatted(.iso8601)
     }
 }

@@ -35,7 +35,10 @@ public enum SitePath {
     public static let unsubscribe = Route("/unsubscribe/:token")
     /// The link in a message asking a person to confirm a change to their record.
     public static let confirmChange = Route("/confirm/:token")
+    /// The sitemap index; it names `/sitemap-CODE.xml` for each language.
     public static let sitemap = Route("/sitemap.xml")
+    /// One language's sitemap (`/sitemap-es.xml`, `/sitemap-es-2.xml` past 50,000 addresses).
+    public static let languageSitemap = Route("/sitemap-{file}")
     public static let robots = Route("/robots.txt")
     public static let search = Route("/search")
     public static let health = Route("/healthz")

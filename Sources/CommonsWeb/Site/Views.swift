@@ -86,6 +86,7 @@ enum Template: String, CaseIterable, Sendable {
     case rss = "rss"
     case search = "search"
     case sitemap = "sitemap"
+    case sitemapIndex = "sitemap-index"
     case staffLayout = "staff-layout"
     case staffAccounts = "staff/accounts"
     case staffAPITokens = "staff/api-tokens"
