@@ -205,7 +205,7 @@ struct Export: AsyncParsableCommand {
         func run() async throws {
             let settings = loadSettings()
             do {
-                let csv = try await withStore(settings) { store -> String in
+                try await withStore(settings) { store in
                     let keys = try await loadDataKeys(settings: settings, store: store, logger: makeLogger(settings: settings))
                     var filter = SupporterFilter()
                     if let campaign {
@@ -214,17 +214,23 @@ struct Export: AsyncParsableCommand {
                         }
                         filter.campaignID = found.id
                     }
-                    let records = try await SupporterDirectory(database: store.database, keys: keys, clock: .system)
-                        .export(filter, by: .system("command line"))
-                    return SupporterCSV.headerLine() + records.map(SupporterCSV.line(for:)).joined()
-                }
-                if let out {
-                    // Created readable by its owner only: it is a list of people.
-                    guard FileManager.default.createFile(atPath: out, contents: Data(csv.utf8), attributes: [.posixPermissions: 0o600]) else {
-                        throw CommandError("cannot write \(out)")
+                    let output: FileHandle
+                    if let out {
+                        // Created readable by its owner only: it is a list of people.
+                        guard FileManager.default.createFile(atPath: out, contents: nil, attributes: [.posixPermissions: 0o600]),
+                            let file = FileHandle(forWritingAtPath: out)
+                        else { throw CommandError("cannot write \(out)") }
+                        output = file
+                    } else {
+                        output = FileHandle.standardOutput
                     }
-                } else {
-                    FileHandle.standardOutput.write(Data(csv.utf8))
+                    // Written a batch at a time, as the staff area streams it.
+                    try output.write(contentsOf: Data(SupporterCSV.headerLine().utf8))
+                    try await SupporterDirectory(database: store.database, keys: keys, clock: .system)
+                        .export(filter, by: .system("command line")) { records in
+                            try output.write(contentsOf: Data(records.map(SupporterCSV.line(for:)).joined().utf8))
+                        }
+                    if out != nil { try output.close() }
                 }
             } catch {
                 fail(error)
