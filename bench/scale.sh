@@ -1,0 +1,87 @@
+#!/usr/bin/env bash
+# Measures the staff side and the big pages at a coalition's size: 100,000 supporters and
+# 10,000 posts (seeded through the same domain code as real sign-ups, so seeding takes minutes).
+#
+#   bench/scale.sh          build in release mode, seed, measure, print the figures
+#
+# Environment: BENCH_BIN (binaries already built), BENCH_POSTS (10000), BENCH_SUPPORTERS (100000),
+# BENCH_DATA (a data folder seeded before, kept between runs: seeding is skipped when it exists).
+# Each time is the median of 5 requests (first requests, uncached, are reported apart). The
+# server's peak resident memory is read from /proc (VmHWM) after the export.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export PATH="$PATH:/usr/sbin:/sbin"
+POSTS=${BENCH_POSTS:-10000}
+SUPPORTERS=${BENCH_SUPPORTERS:-100000}
+PORT=18090
+PASSWORD="bench-scale-password-77"
+
+if [ -n "${BENCH_BIN:-}" ]; then
+  BIN=$BENCH_BIN
+else
+  echo "scale: building in release mode" >&2
+  swift build -c release --product commons >&2
+  swift build -c release --product bench-seed >&2
+  BIN=$(swift build -c release --show-bin-path)
+fi
+
+WORK=$(mktemp -d /tmp/commons-scale.XXXXXX)
+DATA=${BENCH_DATA:-$WORK/data}
+APP_PID=""
+cleanup() {
+  [ -n "$APP_PID" ] && kill "$APP_PID" 2>/dev/null && wait "$APP_PID" 2>/dev/null
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+# Admins need no second factor here: the script signs in with curl.
+export COMMONS_DATA_DIR="$DATA" COMMONS_DEMO=1 COMMONS_FORM_RATE_LIMIT=0 LOG_LEVEL=warning COMMONS_REQUIRE_2FA=none
+export COMMONS_BASE_URL="http://127.0.0.1:$PORT"
+unset DATABASE_URL
+if [ ! -f "$DATA/commons.sqlite" ]; then
+  echo "scale: seeding $POSTS posts and $SUPPORTERS supporters" >&2
+  "$BIN/bench-seed" "$POSTS" "$SUPPORTERS" >&2
+  echo "$PASSWORD" | "$BIN/commons" user add --email bench@example.org --role admin --password-stdin >&2
+fi
+
+taskset -c 0 "$BIN/commons" serve --port "$PORT" >"$WORK/app.log" 2>&1 &
+APP_PID=$!
+for _ in $(seq 1 100); do curl -fsS "http://127.0.0.1:$PORT/healthz" >/dev/null 2>&1 && break; sleep 0.1; done
+BASE="http://127.0.0.1:$PORT"
+JAR="$WORK/cookies"
+TOKEN=$(curl -fsS -c "$JAR" "$BASE/admin/login" | sed -n 's/.*name="form_token" value="\([^"]*\)".*/\1/p')
+curl -fsS -b "$JAR" -c "$JAR" -o /dev/null -H "Origin: $BASE" \
+  --data-urlencode "form_token=$TOKEN" --data-urlencode "email=bench@example.org" --data-urlencode "password=$PASSWORD" "$BASE/admin/login"
+
+# Median of 5 requests, in milliseconds.
+median() {
+  local times=()
+  for _ in 1 2 3 4 5; do times+=("$(curl -fsS -b "$JAR" -o /dev/null -w '%{time_total}' "$BASE$1")"); done
+  printf '%s\n' "${times[@]}" | sort -n | sed -n 3p | awk '{ printf "%.1f", $1 * 1000 }'
+}
+first() { curl -fsS -b "$JAR" -o /dev/null -w '%{time_total}' "$BASE$1" | awk '{ printf "%.1f", $1 * 1000 }'; }
+
+LIST=$(curl -fsS -b "$JAR" "$BASE/admin/supporters")
+CAMPAIGN=$(echo "$LIST" | sed -n 's/.*<option value="\([0-9A-F-]\{36\}\)">Sanctuary.*/\1/p' | head -1)
+TAG=$(echo "$LIST" | grep -o 'name="tag"[^§]*' | sed -n 's/.*<option value="\([a-z0-9-]\{2,\}\)".*/\1/p' | head -1)
+SUMMARY=$(echo "$LIST" | grep -o '[0-9,]* supporters, page 1 of [0-9,]*' | head -1)
+echo "scale: $SUMMARY; campaign $CAMPAIGN; tag ${TAG:-none}" >&2
+
+printf '| measure | ms |\n|---|---:|\n'
+printf '| staff list, unfiltered (50 a page) | %s |\n' "$(median /admin/supporters)"
+printf '| staff list, page 1,000 | %s |\n' "$(median '/admin/supporters?page=1000')"
+printf '| staff list, by campaign | %s |\n' "$(median "/admin/supporters?campaign=$CAMPAIGN")"
+[ -n "$TAG" ] && printf '| staff list, by tag `%s` | %s |\n' "$TAG" "$(median "/admin/supporters?tag=$TAG")"
+printf '| staff list, name search (decrypts the candidates) | %s |\n' "$(median '/admin/supporters?q=Number+99999')"
+BEFORE=$(awk '/VmHWM/ { print $2 }' /proc/$APP_PID/status)
+EXPORT_MS=$(first /admin/supporters/export.csv)
+ROWS=$(curl -fsS -b "$JAR" "$BASE/admin/supporters/export.csv" | wc -l)
+AFTER=$(awk '/VmHWM/ { print $2 }' /proc/$APP_PID/status)
+printf '| CSV export of everyone (%s lines) | %s |\n' "$ROWS" "$EXPORT_MS"
+printf '| server peak RSS before / after two exports (MB) | %s / %s |\n' "$((BEFORE / 1024))" "$((AFTER / 1024))"
+printf '| /sitemap.xml (index), first request | %s |\n' "$(first /sitemap.xml)"
+printf '| /sitemap-en.xml, first request (render) | %s |\n' "$(first /sitemap-en.xml)"
+printf '| /sitemap-en.xml, cached | %s |\n' "$(median /sitemap-en.xml)"
+printf '| /news/page/500, first request (uncached) | %s |\n' "$(first /news/page/500)"
+SEARCHES=()
+for word in sanctuary parents schools budget union teachers funding bilingual reading mayor; do SEARCHES+=("$(first "/search?q=$word")"); done
+printf '| full-text search, first requests, median of 10 words | %s |\n' "$(printf '%s\n' "${SEARCHES[@]}" | sort -n | sed -n 5p)"
