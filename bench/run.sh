@@ -204,7 +204,9 @@ MEMORY=$(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo)
   for name in "${!ERR[@]}"; do errors=$((errors + ERR[$name])); done
   echo "Non-2xx/3xx answers or socket errors on the page runs: $errors."
 } >"$WORK/results.md"
-# The mail section, written by bench/mail.sh, stays.
-MAIL_SECTION=$(sed -n '/^<!-- mail:/,/^<!-- \/mail -->/p' bench/RESULTS.md 2>/dev/null || true)
-[ -n "$MAIL_SECTION" ] && printf '\n%s\n' "$MAIL_SECTION" >>"$WORK/results.md"
+# The mail and scale sections, written by bench/mail.sh and bench/scale.sh, stay.
+for section in mail scale; do
+  KEPT=$(sed -n "/^<!-- $section:/,/^<!-- \/$section -->/p" bench/RESULTS.md 2>/dev/null || true)
+  [ -n "$KEPT" ] && printf '\n%s\n' "$KEPT" >>"$WORK/results.md"
+done
 tee bench/RESULTS.md <"$WORK/results.md"

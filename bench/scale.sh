@@ -2,7 +2,8 @@
 # Measures the staff side and the big pages at a coalition's size: 100,000 supporters and
 # 10,000 posts (seeded through the same domain code as real sign-ups, so seeding takes minutes).
 #
-#   bench/scale.sh          build in release mode, seed, measure, print the figures
+#   bench/scale.sh          build in release mode, seed, measure, print the figures and write
+#                           them into bench/RESULTS.md (the "At a coalition's size" section)
 #
 # Environment: BENCH_BIN (binaries already built), BENCH_POSTS (10000), BENCH_SUPPORTERS (100000),
 # BENCH_DATA (a data folder seeded before, kept between runs: seeding is skipped when it exists).
@@ -14,7 +15,7 @@ export PATH="$PATH:/usr/sbin:/sbin"
 POSTS=${BENCH_POSTS:-10000}
 SUPPORTERS=${BENCH_SUPPORTERS:-100000}
 PORT=18090
-PASSWORD="bench-scale-password-77"
+PASSWORD="measuring-a-big-coalition-77"
 
 if [ -n "${BENCH_BIN:-}" ]; then
   BIN=$BENCH_BIN
@@ -40,8 +41,9 @@ unset DATABASE_URL
 if [ ! -f "$DATA/commons.sqlite" ]; then
   echo "scale: seeding $POSTS posts and $SUPPORTERS supporters" >&2
   "$BIN/bench-seed" "$POSTS" "$SUPPORTERS" >&2
-  echo "$PASSWORD" | "$BIN/commons" user add --email bench@example.org --role admin --password-stdin >&2
 fi
+# The admin the script signs in as (already there when BENCH_DATA was seeded before).
+echo "$PASSWORD" | "$BIN/commons" user add --email bench@example.org --role admin --password-stdin >/dev/null 2>&1 || true
 
 taskset -c 0 "$BIN/commons" serve --port "$PORT" >"$WORK/app.log" 2>&1 &
 APP_PID=$!
@@ -66,22 +68,44 @@ TAG=$(echo "$LIST" | grep -o 'name="tag"[^§]*' | sed -n 's/.*<option value="\([
 SUMMARY=$(echo "$LIST" | grep -o '[0-9,]* supporters, page 1 of [0-9,]*' | head -1)
 echo "scale: $SUMMARY; campaign $CAMPAIGN; tag ${TAG:-none}" >&2
 
-printf '| measure | ms |\n|---|---:|\n'
-printf '| staff list, unfiltered (50 a page) | %s |\n' "$(median /admin/supporters)"
-printf '| staff list, page 1,000 | %s |\n' "$(median '/admin/supporters?page=1000')"
-printf '| staff list, by campaign | %s |\n' "$(median "/admin/supporters?campaign=$CAMPAIGN")"
-[ -n "$TAG" ] && printf '| staff list, by tag `%s` | %s |\n' "$TAG" "$(median "/admin/supporters?tag=$TAG")"
-printf '| staff list, name search (decrypts the candidates) | %s |\n' "$(median '/admin/supporters?q=Number+99999')"
+# Each row goes to the terminal and to the table kept for bench/RESULTS.md.
+row() { printf "$@" | tee -a "$WORK/table.md"; }
+row '| measure | ms |\n|---|---:|\n'
+row '| staff list, unfiltered (50 a page) | %s |\n' "$(median /admin/supporters)"
+row '| staff list, page 1,000 | %s |\n' "$(median '/admin/supporters?page=1000')"
+row '| staff list, by campaign | %s |\n' "$(median "/admin/supporters?campaign=$CAMPAIGN")"
+[ -n "$TAG" ] && row '| staff list, by tag `%s` | %s |\n' "$TAG" "$(median "/admin/supporters?tag=$TAG")"
 BEFORE=$(awk '/VmHWM/ { print $2 }' /proc/$APP_PID/status)
 EXPORT_MS=$(first /admin/supporters/export.csv)
 ROWS=$(curl -fsS -b "$JAR" "$BASE/admin/supporters/export.csv" | wc -l)
 AFTER=$(awk '/VmHWM/ { print $2 }' /proc/$APP_PID/status)
-printf '| CSV export of everyone (%s lines) | %s |\n' "$ROWS" "$EXPORT_MS"
-printf '| server peak RSS before / after two exports (MB) | %s / %s |\n' "$((BEFORE / 1024))" "$((AFTER / 1024))"
-printf '| /sitemap.xml (index), first request | %s |\n' "$(first /sitemap.xml)"
-printf '| /sitemap-en.xml, first request (render) | %s |\n' "$(first /sitemap-en.xml)"
-printf '| /sitemap-en.xml, cached | %s |\n' "$(median /sitemap-en.xml)"
-printf '| /news/page/500, first request (uncached) | %s |\n' "$(first /news/page/500)"
+row '| CSV export of everyone (%s lines) | %s |\n' "$ROWS" "$EXPORT_MS"
+row '| server peak RSS before / after two exports (MB) | %s / %s |\n' "$((BEFORE / 1024))" "$((AFTER / 1024))"
+row '| staff list, name search (decrypts the candidates) | %s |\n' "$(median '/admin/supporters?q=Number+99999')"
+row '| server peak RSS after the name searches (MB) | %s |\n' "$(( $(awk '/VmHWM/ { print $2 }' /proc/$APP_PID/status) / 1024 ))"
+row '| /sitemap.xml (index), first request | %s |\n' "$(first /sitemap.xml)"
+row '| /sitemap-en.xml, first request (render) | %s |\n' "$(first /sitemap-en.xml)"
+row '| /sitemap-en.xml, again (median of 5) | %s |\n' "$(median /sitemap-en.xml)"
+row '| /news/page/500, first request (uncached) | %s |\n' "$(first /news/page/500)"
 SEARCHES=()
 for word in sanctuary parents schools budget union teachers funding bilingual reading mayor; do SEARCHES+=("$(first "/search?q=$word")"); done
-printf '| full-text search, first requests, median of 10 words | %s |\n' "$(printf '%s\n' "${SEARCHES[@]}" | sort -n | sed -n 5p)"
+row '| full-text search, first requests, median of 10 words | %s |\n' "$(printf '%s\n' "${SEARCHES[@]}" | sort -n | sed -n 5p)"
+
+SECTION=$(
+  echo "<!-- scale: written by bench/scale.sh; bench/run.sh keeps this section -->"
+  echo "## At a coalition's size"
+  echo
+  echo "Written by \`bench/scale.sh\` on $(date -u '+%Y-%m-%d %H:%M') UTC, commit $(git rev-parse --short HEAD); $(nproc) cores."
+  echo "$SUMMARY (every one signed the demo campaign), $POSTS generated posts; SQLite with synchronous=FULL;"
+  echo "the app (release build) on core 0, requests one at a time with curl; each time is the median of 5 unless it says first request."
+  echo
+  cat "$WORK/table.md"
+  echo "<!-- /scale -->"
+)
+python3 - "$SECTION" <<'PY'
+import re, sys
+path = "bench/RESULTS.md"
+text = open(path).read()
+text = re.sub(r"\n*<!-- scale:.*?<!-- /scale -->\n?", "\n", text, flags=re.S).rstrip("\n")
+open(path, "w").write(text + "\n\n" + sys.argv[1] + "\n")
+PY

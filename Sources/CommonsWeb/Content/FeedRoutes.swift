@@ -59,8 +59,7 @@ struct FeedRoutes {
         let sitemaps = site.languages.flatMap { language in
             (1...parts).map { Sitemap.IndexEntry(loc: baseURL + Sitemap.path(language, part: $0), lastmod: newest) }
         }
-        return site.views.document(.sitemapIndex, Sitemap.Index(sitemaps: sitemaps), contentType: "application/xml; charset=utf-8")
-            .sharedCacheable()
+        return Self.xmlResponse(Sitemap.Index(sitemaps: sitemaps).xml)
     }
 
     /// `/sitemap-es.xml` (and `/sitemap-es-2.xml`, … past 50,000): every public address in one
@@ -71,7 +70,7 @@ struct FeedRoutes {
         guard part <= Sitemap.parts(entries.count) else { throw HTTPError(.notFound) }
         let slice = entries.dropFirst((part - 1) * Sitemap.maximumURLs).prefix(Sitemap.maximumURLs)
         let localized = Sitemap.localized(Array(slice), in: language, baseURL: baseURL, languages: site.languages)
-        return site.views.document(.sitemap, Sitemap(entries: localized), contentType: "application/xml; charset=utf-8").sharedCacheable()
+        return Self.xmlResponse(Sitemap(entries: localized).xml)
     }
 
     /// Every public address, in the site's own language, with its last change.
@@ -99,6 +98,11 @@ struct FeedRoutes {
             entries.append(.init(loc: baseURL + SitePath.campaign(campaign.slug), date: campaign.updatedAt))
         }
         return entries
+    }
+
+    static func xmlResponse(_ text: String) -> Response {
+        Response(status: .ok, headers: [.contentType: "application/xml; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: text)))
+            .sharedCacheable()
     }
 
     func robots() -> Response {

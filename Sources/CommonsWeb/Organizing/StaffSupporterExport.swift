@@ -5,9 +5,8 @@ import Foundation
 import Hummingbird
 
 extension StaffSupporterRoutes {
-    /// The current filter as CSV, streamed 500 rows at a time as the database gives them, so
-    /// memory stays flat however many there are; the audit log records who, when, which filter
-    /// and how many rows before the first is sent.
+    /// The current filter as CSV, streamed 500 rows at a time; the audit log records who, when,
+    /// which filter and how many rows before the first is sent.
     func export(_ request: Request, _ context: Context) async throws -> Response {
         let filter = filter(request)
         let directory = directory

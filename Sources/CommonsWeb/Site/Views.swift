@@ -85,8 +85,6 @@ enum Template: String, CaseIterable, Sendable {
     case privacy = "privacy"
     case rss = "rss"
     case search = "search"
-    case sitemap = "sitemap"
-    case sitemapIndex = "sitemap-index"
     case staffLayout = "staff-layout"
     case staffAccounts = "staff/accounts"
     case staffAPITokens = "staff/api-tokens"
