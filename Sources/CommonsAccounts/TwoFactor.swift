@@ -167,33 +167,22 @@ public struct TwoFactor: Sendable {
     /// Reseals the secrets not under the current key version (`commons keys rotate`).
     public static func reseal(database: any Database, keys: DataKeys) async throws -> Int {
         let cipher = FieldCipher(keys: keys)
+        @Sendable func again(_ sealed: Data?, _ column: String, _ id: UUID) throws -> Data? {
+            guard let sealed, FieldCipher.version(of: sealed) != keys.version else { return nil }
+            let table = StaffAccount.schema
+            return try cipher.seal(try cipher.open(sealed, table: table, column: column, rowID: id), table: table, column: column, rowID: id)
+        }
         return try await database.transaction { db in
             var done = 0
             for account in try await StaffAccount.query(on: db).all() {
                 let id = try account.requireID()
-                var changed = false
-                if let sealed = account.totpSecret, FieldCipher.version(of: sealed) != keys.version {
-                    account.totpSecret = try cipher.seal(
-                        try cipher.open(sealed, table: StaffAccount.schema, column: "totp_secret", rowID: id),
-                        table: StaffAccount.schema,
-                        column: "totp_secret",
-                        rowID: id
-                    )
-                    changed = true
-                }
-                if let sealed = account.totpPendingSecret, FieldCipher.version(of: sealed) != keys.version {
-                    account.totpPendingSecret = try cipher.seal(
-                        try cipher.open(sealed, table: StaffAccount.schema, column: "totp_pending_secret", rowID: id),
-                        table: StaffAccount.schema,
-                        column: "totp_pending_secret",
-                        rowID: id
-                    )
-                    changed = true
-                }
-                if changed {
-                    try await account.update(on: db)
-                    done += 1
-                }
+                let secret = try again(account.totpSecret, "totp_secret", id)
+                let pending = try again(account.totpPendingSecret, "totp_pending_secret", id)
+                guard secret != nil || pending != nil else { continue }
+                if let secret { account.totpSecret = secret }
+                if let pending { account.totpPendingSecret = pending }
+                try await account.update(on: db)
+                done += 1
             }
             return done
         }

@@ -235,12 +235,19 @@ struct KeyRotationTests {
         let clock = TestClock()
         let site = try await TestSite.make(clock: clock.clock)
         defer { Task { await site.destroy() } }
-        try await site.run { client async throws in
+        let authenticator = try await site.run { client async throws -> [UInt8] in
             // A webhook's secret, sealed under version 1.
-            try await site.withStore { store in
+            let authenticator = try await site.withStore { store async throws -> [UInt8] in
                 let keys = try site.dataKeys()
                 _ = try await WebhookDirectory(database: store.database, keys: keys, clock: .system, allowLocal: false)
                     .register(url: "https://partner.example.org/hook", events: [.personCreated], by: .system("test"))
+                // A staff member's authenticator secret, sealed under version 1.
+                let accountID = try await StaffDirectory(database: store.database, clock: .system)
+                    .add(email: "ana@example.org", name: "", role: .admin, password: staffPassword, by: nil).requireID()
+                let twoFactor = TwoFactor(database: store.database, clock: .system, keys: keys)
+                let secret = try await twoFactor.pendingSecret(for: accountID)
+                _ = try await twoFactor.enable(accountID, code: TOTP.code(secret: secret, step: TOTP.step(at: Date())), keeping: nil)
+                return secret
             }
             _ = try await client.fillAndSend(
                 "/campaigns/sanctuary-schools",
@@ -258,6 +265,7 @@ struct KeyRotationTests {
                 clock: clock,
                 [("given_name", "Before"), ("email", "BEFORE@example.org"), ("school", "P.S. 5")]
             )
+            return authenticator
         }
         try await site.withStore { store async throws in
             let (keys, _) = try DataKeys.load(environmentValue: nil, dataDirectory: site.settings.dataDirectory)
@@ -284,6 +292,7 @@ struct KeyRotationTests {
                 addingVersion: false,
                 also: {
                     try await Outbox.reseal(database: store.database, keys: keys) + WebhookKeys.reseal(database: store.database, keys: keys)
+                        + TwoFactor.reseal(database: store.database, keys: keys)
                 },
                 by: .system("test"),
                 clock: .system
@@ -296,6 +305,17 @@ struct KeyRotationTests {
                 try FieldCipher.version(of: $0.decode(column: "secret", as: Data.self))
             }
             #expect(secrets == [2], "the webhook's secret moved to the new key too")
+            let totp = try await store.sql.raw("SELECT totp_secret FROM staff_accounts").all().map {
+                try FieldCipher.version(of: $0.decode(column: "totp_secret", as: Data.self))
+            }
+            #expect(totp == [2], "the authenticator secret moved to the new key too")
+            let account = try #require(try await StaffDirectory(database: store.database, clock: .system).account(email: "ana@example.org"))
+            // It still opens: the next step's code is accepted.
+            let nextCode = TOTP.code(secret: authenticator, step: TOTP.step(at: Date()) + 1)
+            #expect(
+                try await TwoFactor(database: store.database, clock: .system, keys: keys).verify(account.requireID(), code: nextCode)
+                    == .authenticator
+            )
             // The rotation records itself, with the version and the count.
             let line = try #require(try await AuditEntry.query(on: store.database).filter(\.$action == "keys.rotated").first())
             #expect(line.detail == "test version=2 supporters=\(report.supporters)")

@@ -34,20 +34,8 @@ extension Site {
         guard isForm, let secret = context.form.fields["step_up"], !secret.isEmpty else {
             return try await stepUpPage(request, context)
         }
-        switch try await verifyStepUp(secret, context) {
-        case .verified: return try await action()
-        case .refused:
-            return try await stepUpPage(request, context, error: strings(context.language)["staff.step_up_refused"], status: .unauthorized)
-        case .throttled(let wait):
-            var response = try await stepUpPage(
-                request,
-                context,
-                error: strings(context.language).format("staff.locked_out", ["minutes": String((wait + 59) / 60)]),
-                status: .tooManyRequests
-            )
-            response.headers[.retryAfter] = String(wait)
-            return response
-        }
+        if let refusal = try await refusal(of: secret, request, context) { return refusal }
+        return try await action()
     }
 
     /// The step-up form of a page (a GET): checks the password or code, then sends the staff
@@ -58,37 +46,36 @@ extension Site {
         guard let secret = fields["step_up"], !secret.isEmpty else {
             return try await stepUpPage(request, context, returnTo: target, status: .unprocessableContent)
         }
-        switch try await verifyStepUp(secret, context) {
-        case .verified:
-            return Response.redirect(to: target, type: .normal)
-        case .refused:
-            return try await stepUpPage(
-                request,
-                context,
-                returnTo: target,
-                error: strings(context.language)["staff.step_up_refused"],
-                status: .unauthorized
-            )
-        case .throttled(let wait):
-            var response = try await stepUpPage(
-                request,
-                context,
-                returnTo: target,
-                error: strings(context.language).format("staff.locked_out", ["minutes": String((wait + 59) / 60)]),
-                status: .tooManyRequests
-            )
-            response.headers[.retryAfter] = String(wait)
-            return response
-        }
+        if let refusal = try await refusal(of: secret, request, context, returnTo: target) { return refusal }
+        return Response.redirect(to: target, type: .normal)
     }
 
-    private func verifyStepUp(_ secret: String, _ context: StaffContext<some StaffArea>) async throws -> SignInDesk.StepUpOutcome {
-        try await SignInDesk(database: database, clock: clock).stepUp(
+    /// Checks the password or code: nil when it passes (the session's step-up is fresh now),
+    /// else the step-up page again, 401 with what was wrong or 429 with the wait.
+    private func refusal(
+        of secret: String,
+        _ request: Request,
+        _ context: StaffContext<some StaffArea>,
+        returnTo: String? = nil
+    ) async throws -> Response? {
+        let outcome = try await SignInDesk(database: database, clock: clock).stepUp(
             token: context.staff.sessionToken,
             accountID: context.staff.accountID,
             secret: secret,
             twoFactor: twoFactor
         )
+        switch outcome {
+        case .verified:
+            return nil
+        case .refused:
+            let error = strings(context.language)["staff.step_up_refused"]
+            return try await stepUpPage(request, context, returnTo: returnTo, error: error, status: .unauthorized)
+        case .throttled(let wait):
+            let error = strings(context.language).format("staff.locked_out", ["minutes": String((wait + 59) / 60)])
+            var response = try await stepUpPage(request, context, returnTo: returnTo, error: error, status: .tooManyRequests)
+            response.headers[.retryAfter] = String(wait)
+            return response
+        }
     }
 
     /// The page asking for the password or a code. For a form, it posts back to the same
