@@ -81,7 +81,7 @@ ROWS=$(curl -fsS -b "$JAR" "$BASE/admin/supporters/export.csv" | wc -l)
 AFTER=$(awk '/VmHWM/ { print $2 }' /proc/$APP_PID/status)
 row '| CSV export of everyone (%s lines) | %s |\n' "$ROWS" "$EXPORT_MS"
 row '| server peak RSS before / after two exports (MB) | %s / %s |\n' "$((BEFORE / 1024))" "$((AFTER / 1024))"
-row '| staff list, name search (decrypts the candidates) | %s |\n' "$(median '/admin/supporters?q=Number+99999')"
+row '| staff list, name search (name index, then its candidates opened) | %s |\n' "$(median '/admin/supporters?q=Number+99999')"
 row '| server peak RSS after the name searches (MB) | %s |\n' "$(( $(awk '/VmHWM/ { print $2 }' /proc/$APP_PID/status) / 1024 ))"
 row '| /sitemap.xml (index), first request | %s |\n' "$(first /sitemap.xml)"
 row '| /sitemap-en.xml, first request (render) | %s |\n' "$(first /sitemap-en.xml)"

@@ -204,8 +204,14 @@ public struct Outbox: Sendable {
 
     /// The ones among these hashes that are suppressed.
     func suppressed(among indexes: [String]) async throws -> Set<String> {
-        guard !indexes.isEmpty else { return [] }
-        return Set(try await MailSuppression.query(on: database).filter(\.$id ~~ indexes).all().compactMap(\.id))
+        // A thousand to a statement: a mailing to a campaign of 40,000 would bind more
+        // parameters than SQLite takes (32,766).
+        var found: Set<String> = []
+        for start in stride(from: 0, to: indexes.count, by: 1_000) {
+            let chunk = Array(indexes[start..<min(start + 1_000, indexes.count)])
+            found.formUnion(try await MailSuppression.query(on: database).filter(\.$id ~~ chunk).all().compactMap(\.id))
+        }
+        return found
     }
 
     /// No more mail of any kind to this address (a `5xx` for the recipient).

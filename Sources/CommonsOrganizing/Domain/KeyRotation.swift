@@ -83,6 +83,29 @@ public struct KeyRotation: Sendable {
         return done
     }
 
+    /// Gives the supporters stored before names were indexed (`IndexSupporterNamesAndOrder`) their name
+    /// index, a batch per transaction; answers how many. The server does this as it starts,
+    /// so it finds nothing to do after the first start. A row changed meanwhile was indexed by
+    /// that change and is left as it is.
+    public func indexNames(batchSize: Int = 500) async throws -> Int {
+        var done = 0
+        while true {
+            let batch = try await Supporter.query(on: database).filter(\.$nameIndex == nil).limit(batchSize).all()
+            guard !batch.isEmpty else { break }
+            try await database.transaction { db in
+                for supporter in batch {
+                    try await Supporter.query(on: db)
+                        .filter(\.$id == supporter.requireID())
+                        .filter(\.$nameIndex == nil)
+                        .set(\.$nameIndex, to: vault.nameIndex(try vault.open(supporter)))
+                        .update()
+                }
+            }
+            done += batch.count
+        }
+        return done
+    }
+
     /// The values kept on actions, sealed like supporters' and rotated the same way.
     private func reencryptSubmissions(batchSize: Int) async throws {
         let version = keys.version

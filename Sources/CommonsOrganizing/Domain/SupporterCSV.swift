@@ -1,3 +1,4 @@
+import CommonsCore
 import Foundation
 
 /// Supporters as a CSV file for phone banks and mail merges: RFC 4180, UTF-8 with a byte-order
@@ -15,11 +16,10 @@ public enum SupporterCSV {
 
     public static func line(for record: SupporterRecord) -> String {
         let person = record.person
-        let formatter = ISO8601DateFormatter()
         return line([
             person.givenName ?? "", person.familyName ?? "", person.email ?? "", person.phone ?? "", person.postalCode ?? "",
             person.preferredLanguage ?? "", person.role ?? "", person.school ?? "", record.supporter.emailOptIn ? "yes" : "no",
-            record.supporter.smsOptIn ? "yes" : "no", record.tags.joined(separator: ";"), formatter.string(from: record.supporter.lastActionAt),
+            record.supporter.smsOptIn ? "yes" : "no", record.tags.joined(separator: ";"), InternetDate.iso8601(record.supporter.lastActionAt),
         ])
     }
 

@@ -5,11 +5,13 @@ import FluentKit
 import FluentSQL
 import Foundation
 import SQLKit
+import Synchronization
 
 /// What an organizer narrows the supporter list to.
 public struct SupporterFilter: Sendable, Equatable {
     /// A name, an email or a phone number. Emails and phones are matched exactly through the
-    /// blind index; names are matched by decrypting each candidate's name in memory.
+    /// blind index; names by whole words (any order, case and accents ignored) through the
+    /// name index, each candidate then opened to confirm.
     public var query: String = ""
     public var campaignID: UUID?
     public var eventID: UUID?
@@ -76,9 +78,10 @@ public struct SupporterDirectory: Sendable {
     /// time (the staff area streams each batch as it comes). The export is recorded (who, the
     /// filter, how many rows) before the first row is handed over; answers how many were written.
     ///
-    /// The matching supporters are still read and opened together: paging them by their last
-    /// action (keyset) lost or repeated rows of the same moment on SQLite, whose dates do not
-    /// come back exactly as bound, so holding one batch at a time waits for a sound cursor (#20).
+    /// Only the matching ids are held for the whole export (16 bytes a supporter, read in one
+    /// statement, so the list is one consistent moment); each batch is then read by id, opened,
+    /// written and let go. A supporter deleted meanwhile is left out. A name search has few
+    /// candidates and opens them together.
     @discardableResult
     public func export(
         _ filter: SupporterFilter,
@@ -86,41 +89,95 @@ public struct SupporterDirectory: Sendable {
         batchSize: Int = 500,
         _ write: ([SupporterRecord]) async throws -> Void
     ) async throws -> Int {
-        let records = try await matching(filter)
+        if Self.searchesNames(filter) {
+            let records = try await matching(filter)
+            try await recordExport(filter, rows: records.count, by: actor)
+            for start in stride(from: 0, to: records.count, by: batchSize) {
+                try await write(Array(records[start..<min(start + batchSize, records.count)]))
+            }
+            return records.count
+        }
+        let ids = try await matchingIDs(filter)
+        try await recordExport(filter, rows: ids.count, by: actor)
+        var written = 0
+        for start in stride(from: 0, to: ids.count, by: batchSize) {
+            let batch = try await supporters(Array(ids[start..<min(start + batchSize, ids.count)]))
+            try await write(try await records(batch, namesMatching: nil))
+            written += batch.count
+        }
+        return written
+    }
+
+    private func recordExport(_ filter: SupporterFilter, rows: Int, by actor: AuditActor) async throws {
         try await AuditLog(database: database).record(
             "supporters.exported",
             by: actor,
-            detail: "filter=\(filter.auditDescription) rows=\(records.count)",
+            detail: "filter=\(filter.auditDescription) rows=\(rows)",
             at: clock.now
         )
-        for start in stride(from: 0, to: records.count, by: batchSize) {
-            try await write(Array(records[start..<min(start + batchSize, records.count)]))
-        }
-        return records.count
     }
 
-    /// The supporters the filter's columns select (not yet the name search), newest action
-    /// first. Campaign, event, date and tag filters are subqueries in the same statement, so a
-    /// campaign of 40,000 binds one id, not 40,000 (SQLite takes at most 32,766 parameters).
-    func filtered(_ filter: SupporterFilter) -> QueryBuilder<Supporter> {
+    /// The ids of the supporters the filter selects, in the list's order, decoded row by row
+    /// (no model is built for them).
+    func matchingIDs(_ filter: SupporterFilter) async throws -> [UUID] {
+        let ids = Mutex<[UUID]>([])
+        let failure = Mutex<(any Error)?>(nil)
+        try await filtered(filter, shape: .perSupporter).field(\.$id).run { output in
+            do {
+                let id = try output.schema(Supporter.schema).decode(.id, as: UUID.self)
+                ids.withLock { $0.append(id) }
+            } catch {
+                failure.withLock { $0 = error }
+            }
+        }
+        if let error = failure.withLock({ $0 }) { throw error }
+        return ids.withLock { $0 }
+    }
+
+    /// The supporters with these ids, in the order given (those since deleted are left out).
+    private func supporters(_ ids: [UUID]) async throws -> [Supporter] {
+        let found = Dictionary(uniqueKeysWithValues: try await Supporter.query(on: database).filter(\.$id ~~ ids).all().map { ($0.id!, $0) })
+        return ids.compactMap { found[$0] }
+    }
+
+    /// How a filter on actions or tags is written: as a list of ids (`IN (SELECT …)`), best when
+    /// few supporters match, or as a question asked of each supporter in the list's order
+    /// (`EXISTS (…)`), best when many do: the first page of a campaign of 40,000 is then found
+    /// by reading the list's index until 50 have answered yes, instead of sorting 40,000.
+    enum FilterShape { case list, perSupporter }
+
+    /// Above this many matches a page is found by walking the list's order (`.perSupporter`).
+    static let denseFilter = 2_000
+
+    /// The supporters the filter selects, newest action first. Campaign, event, date and tag
+    /// filters are subqueries in the same statement, so a campaign of 40,000 binds one id, not
+    /// 40,000 (SQLite takes at most 32,766 parameters). A name search selects the supporters
+    /// whose name index holds every word searched for (the words still need checking against
+    /// the opened names: the index's hashes are cut short and may collide).
+    func filtered(_ filter: SupporterFilter, shape: FilterShape = .list) -> QueryBuilder<Supporter> {
         let query = Supporter.query(on: database)
         let supporterID: SQLQueryString = "\(ident: Supporter.schema).\(ident: "id")"
-        var actionConditions: [SQLQueryString] = []
-        if let campaignID = filter.campaignID { actionConditions.append("\(ident: "campaign_id") = \(bind: campaignID)") }
-        if let eventID = filter.eventID { actionConditions.append("\(ident: "event_id") = \(bind: eventID)") }
-        if let from = filter.from { actionConditions.append("\(ident: "created_at") >= \(bind: from)") }
-        if let until = filter.until { actionConditions.append("\(ident: "created_at") < \(bind: until)") }
-        if !actionConditions.isEmpty {
-            let conditions = actionConditions.joined(separator: " AND ")
-            query.filter(.sql(embed: "\(supporterID) IN (SELECT \(ident: "supporter_id") FROM \(ident: Action.schema) WHERE \(conditions))"))
-        }
-        if let tag = filter.tag, !tag.isEmpty {
-            query.filter(
-                .sql(
+        func limited(to table: String, _ conditions: [SQLQueryString]) -> DatabaseQuery.Filter {
+            let whereClause = conditions.joined(separator: " AND ")
+            switch shape {
+            case .list:
+                return .sql(embed: "\(supporterID) IN (SELECT \(ident: table).\(ident: "supporter_id") FROM \(ident: table) WHERE \(whereClause))")
+            case .perSupporter:
+                return .sql(
                     embed:
-                        "\(supporterID) IN (SELECT \(ident: "supporter_id") FROM \(ident: SupporterTag.schema) WHERE \(ident: "name") = \(bind: tag))"
+                        "EXISTS (SELECT 1 FROM \(ident: table) WHERE \(ident: table).\(ident: "supporter_id") = \(supporterID) AND \(whereClause))"
                 )
-            )
+            }
+        }
+        func column(_ name: String) -> SQLQueryString { "\(ident: Action.schema).\(ident: name)" }
+        var actionConditions: [SQLQueryString] = []
+        if let campaignID = filter.campaignID { actionConditions.append("\(column("campaign_id")) = \(bind: campaignID)") }
+        if let eventID = filter.eventID { actionConditions.append("\(column("event_id")) = \(bind: eventID)") }
+        if let from = filter.from { actionConditions.append("\(column("created_at")) >= \(bind: from)") }
+        if let until = filter.until { actionConditions.append("\(column("created_at")) < \(bind: until)") }
+        if !actionConditions.isEmpty { query.filter(limited(to: Action.schema, actionConditions)) }
+        if let tag = filter.tag, !tag.isEmpty {
+            query.filter(limited(to: SupporterTag.schema, ["\(ident: SupporterTag.schema).\(ident: "name") = \(bind: tag)"]))
         }
         if let language = filter.language, !language.isEmpty { query.filter(\.$preferredLanguage == language) }
         if let role = filter.role, !role.isEmpty { query.filter(\.$role == role) }
@@ -130,12 +187,21 @@ public struct SupporterDirectory: Sendable {
             query.filter(\.$emailIndex ~~ vault.emailIndexes(Normalization.email(text)))
         } else if let phone = Normalization.phone(text) {
             query.filter(\.$phoneIndex ~~ vault.phoneIndexes(phone))
+        } else if !text.isEmpty {
+            let nameIndex: SQLQueryString = "\(ident: Supporter.schema).\(ident: "name_index")"
+            let words = Set(SupporterVault.nameWords(text))
+            // Only punctuation: no name has no words.
+            if words.isEmpty { query.filter(.sql(raw: "1 = 0")) }
+            for word in words {
+                let either = vault.nameWordIndexes(word).map { hash -> SQLQueryString in "\(nameIndex) LIKE \(bind: "% \(hash) %")" }
+                query.filter(.sql(embed: "(\(either.joined(separator: " OR ")))"))
+            }
         }
         return query.sort(\.$lastActionAt, .descending).sort(\.$id)
     }
 
-    /// Whether the filter searches names, which are sealed: matching them means opening each
-    /// candidate (emails and phones are found by blind index instead).
+    /// Whether the filter searches names, which are sealed: the name index narrows the
+    /// candidates, which are then opened (emails and phones are found by blind index alone).
     static func searchesNames(_ filter: SupporterFilter) -> Bool {
         let text = Normalization.text(filter.query)
         return !text.isEmpty && !text.contains("@") && Normalization.phone(text) == nil
@@ -147,14 +213,15 @@ public struct SupporterDirectory: Sendable {
         return try await records(supporters, namesMatching: Self.searchesNames(filter) ? Normalization.text(filter.query) : nil)
     }
 
-    /// Opens the supporters (keeping only those whose name contains `name`, when given) with their tags.
+    /// Opens the supporters (keeping only those whose name has every word of `name`, when given) with their tags.
     private func records(_ supporters: [Supporter], namesMatching name: String?) async throws -> [SupporterRecord] {
         var opened: [(Supporter, Person)] = []
+        let searched = name.map { Set(SupporterVault.nameWords($0)) }
         for supporter in supporters {
             let person = try vault.open(supporter)
-            if let name {
-                let full = [person.givenName, person.familyName].compactMap { $0 }.joined(separator: " ")
-                guard full.range(of: name, options: [.caseInsensitive, .diacriticInsensitive]) != nil else { continue }
+            if let searched {
+                let words = Set(SupporterVault.nameWords([person.givenName, person.familyName].compactMap { $0 }.joined(separator: " ")))
+                guard searched.isSubset(of: words) else { continue }
             }
             opened.append((supporter, person))
         }
@@ -163,7 +230,8 @@ public struct SupporterDirectory: Sendable {
     }
 
     /// One page of the matching supporters, recorded with the filter and how many rows were shown.
-    /// Without a name search, the database counts and pages, and only the page's 50 are opened.
+    /// Without a name search, the database counts and pages, and only the page's 50 are opened;
+    /// a name search opens only the candidates the name index found.
     public func page(
         _ filter: SupporterFilter,
         page: Int,
@@ -182,7 +250,8 @@ public struct SupporterDirectory: Sendable {
             total = try await filtered(filter).count()
             pageCount = max(1, (total + Self.perPage - 1) / Self.perPage)
             let start = (max(1, min(page, pageCount)) - 1) * Self.perPage
-            shown = try await records(try await filtered(filter).range(start..<(start + Self.perPage)).all(), namesMatching: nil)
+            let shape: FilterShape = total > Self.denseFilter ? .perSupporter : .list
+            shown = try await records(try await filtered(filter, shape: shape).range(start..<(start + Self.perPage)).all(), namesMatching: nil)
         }
         try await AuditLog(database: database).record(
             "supporters.listed",

@@ -29,6 +29,7 @@ public struct SupporterVault: Sendable {
         supporter.phone = try sealed(person.phone, "phone")
         supporter.phoneIndex = person.phone.map(phoneIndex)
         supporter.school = try sealed(person.school, "school")
+        supporter.nameIndex = nameIndex(person)
         supporter.postalCode = person.postalCode
         supporter.preferredLanguage = person.preferredLanguage
         supporter.role = person.role
@@ -88,6 +89,31 @@ public struct SupporterVault: Sendable {
     /// The email and phone hashes under every key version, for searches.
     func emailIndexes(_ email: String) -> [String] { index.hashes(email, purpose: "email") }
     func phoneIndexes(_ phone: String) -> [String] { index.hashes(phone, purpose: "phone") }
+
+    /// The words of a name as a name search compares them: case and accents folded, split at
+    /// anything that is not a letter or a digit.
+    public static func nameWords(_ text: String) -> [String] {
+        text.folding(options: [.caseInsensitive, .diacriticInsensitive, .widthInsensitive], locale: nil)
+            .split { !$0.isLetter && !$0.isNumber }
+            .map(String.init)
+    }
+
+    /// A supporter's name as the list searches it: a keyed hash (HMAC under the current key
+    /// version, cut to 12 hex digits) of each distinct word of the given and family names,
+    /// sorted, joined and enclosed by spaces (" 3f… a1… "), so `LIKE '% HASH %'` finds a word.
+    /// Without the key the hashes reveal only which rows share a name word and how often a
+    /// word occurs; the cut makes unrelated words collide now and then, which the search
+    /// settles by opening its few candidates.
+    func nameIndex(_ person: Person) -> String {
+        let words = Set(Self.nameWords([person.givenName, person.familyName].compactMap { $0 }.joined(separator: " ")))
+        guard !words.isEmpty else { return " " }
+        return " " + words.map { Self.cut(index.hash($0, purpose: "name-word")) }.sorted().joined(separator: " ") + " "
+    }
+
+    /// The hashes of one name word under every key version, for searches.
+    func nameWordIndexes(_ word: String) -> [String] { index.hashes(word, purpose: "name-word").map(Self.cut) }
+
+    private static func cut(_ hash: String) -> String { String(hash.prefix(12)) }
 
     /// Looks a supporter up by email, for staff search and tests.
     public func supporter(withEmail email: String, on database: any Database) async throws -> Supporter? {

@@ -34,6 +34,7 @@ public enum OrganizingMigrations {
         [
             // The mail fields come right after the tables: later migrations load these models.
             CreateCampaigns(), CreateEvents(), CreateSupporters(), AddMailFieldsToOrganizing(), AddSubmittedValuesToActions(),
+            IndexSupporterNamesAndOrder(),
         ]
     }
 }

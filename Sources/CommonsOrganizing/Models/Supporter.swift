@@ -14,6 +14,8 @@ public final class Supporter: Model, @unchecked Sendable {
     @OptionalField(key: "email_index") var emailIndex: String?
     @OptionalField(key: "phone") var phone: Data?
     @OptionalField(key: "phone_index") var phoneIndex: String?
+    /// Keyed hashes of the name's words, space-separated and space-enclosed (see `SupporterVault.nameIndex`).
+    @OptionalField(key: "name_index") var nameIndex: String?
     @OptionalField(key: "school") var school: Data?
     @OptionalField(key: "postal_code") public var postalCode: String?
     @OptionalField(key: "preferred_language") public var preferredLanguage: String?

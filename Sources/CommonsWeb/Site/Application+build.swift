@@ -111,6 +111,8 @@ func makeSite(settings: Settings, services: Services, store: CommonsDatabase, lo
     // Several servers starting on one PostgreSQL check the key and load the demo one at a time.
     let keys = try await store.exclusively {
         let keys = try await loadDataKeys(settings: settings, store: store, logger: logger)
+        let indexed = try await KeyRotation(database: store.database, keys: keys).indexNames()
+        if indexed > 0 { logger.notice("Indexed the names of \(indexed) supporters for the staff search") }
         if settings.loadDemoContent, try await DemoContent.loadIfEmpty(on: store.database, clock: services.clock) {
             logger.info("Loaded the demo content (set COMMONS_DEMO=0 to start empty)")
         }
