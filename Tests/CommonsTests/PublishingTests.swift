@@ -191,8 +191,18 @@ struct PublishingTests {
     @Test func test_sitemap_lists_every_public_address_and_robots_names_it() async throws {
         let site = try await TestSite.make()
         defer { Task { await site.destroy() } }
-        try await site.withStore { store async throws in
+        try await site.run { _ in }  // loads the demo content
+        // Three posts that are not public: a draft, one scheduled for next year, one deleted.
+        let hidden = try await site.withStore { store async throws -> [String] in
             try await store.migrate(AllMigrations.list)
+            let newsroom = Newsroom(database: store.database, clock: .system)
+            let draft = try await newsroom.create(PostDraft(title: "Not yet written", body: "Draft.", status: .draft))
+            let scheduled = try await newsroom.create(
+                PostDraft(title: "Next year", body: "Soon.", status: .scheduled, publishAt: Date().addingTimeInterval(365 * 86_400))
+            )
+            let deleted = try await newsroom.create(PostDraft(title: "Taken down", body: "Gone.", status: .published))
+            try await newsroom.delete(deleted.requireID())
+            return [draft.slug, scheduled.slug, deleted.slug]
         }
         try await site.run { client async throws in
             // The index names one sitemap per language, each an absolute address with a W3C date.
@@ -229,6 +239,7 @@ struct PublishingTests {
             ] {
                 #expect(locations.contains("https://commons.test\(path)"), "\(path)")
             }
+            for slug in hidden { #expect(!locations.contains("https://commons.test/news/\(slug)"), "\(slug)") }
             let post = urlset.all("url").first { $0.child("loc")?.text.hasSuffix("/news/cej-calls-for-sanctuary-schools") == true }
             #expect(post?.child("lastmod")?.text.isEmpty == false)
             for missing in ["/sitemap-xx.xml", "/sitemap-es-2.xml", "/sitemap-es-02.xml", "/sitemap-es.txt", "/sitemap-.xml"] {
@@ -513,8 +524,23 @@ struct PublishingTests {
 
 @Suite("Sitemap files")
 struct SitemapFileTests {
-    @Test func test_a_language_past_50000_addresses_takes_more_files_and_only_real_names_are_files() {
-        #expect(Sitemap.parts(0) == 1 && Sitemap.parts(50_000) == 1 && Sitemap.parts(50_001) == 2 && Sitemap.parts(150_000) == 3)
+    @Test func test_sitemap_dates_are_written_as_foundation_writes_them() {
+        var dates = [
+            0, 1, 59, 951_782_400, 1_733_500_944.75, 4_102_444_800, 253_402_300_799, 253_402_300_800, -86_400, -12_212_553_600, -12_212_553_601,
+            -62_167_219_200,
+        ]
+        .map { Date(timeIntervalSince1970: $0) }
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<2_000 {
+            dates.append(Date(timeIntervalSince1970: Double(Int64.random(in: -62_167_219_200..<253_402_300_800, using: &generator))))
+        }
+        for date in dates { #expect(Sitemap.w3cDate(date) == date.formatted(.iso8601), "\(date.timeIntervalSince1970)") }
+        #expect(Sitemap.w3cDate(nil) == nil)
+    }
+
+    @Test func test_a_language_past_2000_addresses_takes_more_files_and_only_real_names_are_files() {
+        #expect(Sitemap.urlsPerFile <= Sitemap.maximumURLs)
+        #expect(Sitemap.parts(0) == 1 && Sitemap.parts(2_000) == 1 && Sitemap.parts(2_001) == 2 && Sitemap.parts(6_000) == 3)
         let languages = Language.known
         let spanish = Language.known(code: "es")!
         #expect(Sitemap.path(spanish, part: 1) == "/sitemap-es.xml" && Sitemap.path(spanish, part: 2) == "/sitemap-es-2.xml")

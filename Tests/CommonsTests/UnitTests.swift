@@ -28,6 +28,23 @@ struct SlugTests {
     func test_invalid_slugs(value: String) { #expect(!Slug.isValid(value)) }
 }
 
+@Suite("Route values")
+struct RouteValueTests {
+    @Test func test_a_path_segment_keeps_slugs_and_encodes_everything_else_as_foundation_does() {
+        let allowed = CharacterSet.urlPathAllowed.subtracting(["/"])
+        var samples = [
+            "cej-calls-for-sanctuary-schools", "2026_report.v2", "", "a/b", "caf\u{E9}", "\u{645}\u{62F}\u{631}\u{633}\u{629}", "100%", "a b",
+            "?#[]@!$&'()*+,;=", "..", "~x",
+        ]
+        let alphabet = Array("abcXYZ019-_.~/%é ?#😀")
+        for _ in 0..<500 { samples.append(String((0..<Int.random(in: 0...12)).map { _ in alphabet.randomElement()! })) }
+        for sample in samples {
+            #expect(sample.pathSegment == sample.addingPercentEncoding(withAllowedCharacters: allowed), "\(sample)")
+            #expect(!sample.pathSegment.contains("/"))
+        }
+    }
+}
+
 @Suite("File types")
 struct FileTypeTests {
     @Test func test_types_are_recognised_by_their_bytes() {

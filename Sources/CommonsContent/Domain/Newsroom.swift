@@ -1,6 +1,7 @@
 import CommonsCore
 import FluentKit
 import Foundation
+import SQLKit
 
 /// What an editor fills in to write or change a post.
 public struct PostDraft: Sendable {
@@ -145,9 +146,24 @@ public struct Newsroom: Sendable {
         return candidates.filter { DocumentLinks.slugs(in: $0.body).contains(slug) }
     }
 
-    /// Every public post, for the sitemap.
-    public func allPublicPosts() async throws -> [Post] {
-        try await publicQuery().all()
+    /// Every public post's slug and last change (its update, else its publishing), newest
+    /// first, for the sitemap. Read as plain rows: building 10,000 `Post` models, even with three
+    /// columns selected, took 0.7 s of reflection; the same rows as plain values take a few ms.
+    public func publicPostDates() async throws -> [(slug: String, date: Date?)] {
+        struct Row: Decodable {
+            let slug: String
+            let publish_at: Date?
+            let updated_at: Date?
+        }
+        let draft = PublicationStatus.draft.rawValue
+        let rows = try await (database as! any SQLDatabase).raw(
+            """
+            SELECT slug, publish_at, updated_at FROM \(ident: Post.schema)
+            WHERE status <> \(bind: draft) AND publish_at <= \(bind: clock.now) AND deleted_at IS NULL
+            ORDER BY publish_at DESC, slug ASC
+            """
+        ).all(decoding: Row.self)
+        return rows.map { ($0.slug, $0.updated_at ?? $0.publish_at) }
     }
 
     /// The newest public posts of one category, for its feed.

@@ -169,7 +169,7 @@ public enum ContentMigrations {
     public static var all: [any Migration] {
         [
             CreateStoredFiles(), CreateDocuments(), CreatePages(), CreatePosts(), CreatePostRevisions(), CreateCategoriesAndTags(),
-            CreateSiteSettings(), CreateRedirects(), CreateSearchIndex(), AddBodyFormat(),
+            CreateSiteSettings(), CreateRedirects(), CreateSearchIndex(), AddBodyFormat(), IndexPublicPostOrder(),
         ]
     }
 }

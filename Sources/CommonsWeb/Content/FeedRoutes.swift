@@ -51,7 +51,7 @@ struct FeedRoutes {
     }
 
     /// `/sitemap.xml`: a sitemap index naming one sitemap per served language (more than one
-    /// when a language has over 50,000 addresses), each with the newest change it holds.
+    /// when a language has over 2,000 addresses), each with the newest change it holds.
     func sitemapIndex() async throws -> Response {
         let entries = try await sitemapEntries()
         let newest = Sitemap.w3cDate(entries.compactMap(\.date).max())
@@ -68,7 +68,7 @@ struct FeedRoutes {
         guard let (language, part) = Sitemap.file(file, languages: site.languages) else { throw HTTPError(.notFound) }
         let entries = try await sitemapEntries()
         guard part <= Sitemap.parts(entries.count) else { throw HTTPError(.notFound) }
-        let slice = entries.dropFirst((part - 1) * Sitemap.maximumURLs).prefix(Sitemap.maximumURLs)
+        let slice = entries.dropFirst((part - 1) * Sitemap.urlsPerFile).prefix(Sitemap.urlsPerFile)
         let localized = Sitemap.localized(Array(slice), in: language, baseURL: baseURL, languages: site.languages)
         return Self.xmlResponse(Sitemap(entries: localized).xml)
     }
@@ -84,8 +84,8 @@ struct FeedRoutes {
         for page in try await site.pages.allPublicPages() {
             entries.append(.init(loc: baseURL + SitePath.page(page.slug), date: page.updatedAt ?? page.publishedAt))
         }
-        for post in try await site.newsroom.allPublicPosts() {
-            entries.append(.init(loc: baseURL + SitePath.post(post.slug), date: post.updatedAt ?? post.publishAt))
+        for post in try await site.newsroom.publicPostDates() {
+            entries.append(.init(loc: baseURL + SitePath.post(post.slug), date: post.date))
         }
         for document in try await site.library.allPublicDocuments() {
             entries.append(.init(loc: baseURL + SitePath.document(document.slug), date: document.updatedAt ?? document.publishedAt))

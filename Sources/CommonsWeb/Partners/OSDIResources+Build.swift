@@ -1,4 +1,5 @@
 import CommonsAccounts
+import CommonsCore
 import CommonsOrganizing
 import Crypto
 import Foundation
@@ -6,7 +7,7 @@ import Foundation
 /// Each resource made from its domain record.
 extension OSDI {
     static func date(_ date: Date?) -> String {
-        date.map { $0.formatted(.iso8601) } ?? "1970-01-01T00:00:00Z"
+        date.map(InternetDate.iso8601) ?? "1970-01-01T00:00:00Z"
     }
 
     static func identifiers(_ id: UUID) -> [String] { ["commons:\(id.uuidString.lowercased())"] }
