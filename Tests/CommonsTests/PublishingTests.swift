@@ -360,6 +360,31 @@ struct PublishingTests {
         }
     }
 
+    @Test func test_search_finds_public_posts_ranked_below_many_drafts() async throws {
+        let site = try await TestSite.make()
+        defer { Task { await site.destroy() } }
+        try await site.run { client async throws in _ = try await client.get("/healthz") }
+        try await site.withStore { store async throws in
+            let newsroom = Newsroom(database: store.database, clock: .system)
+            // 80 drafts rank first (the word in their titles), more than the first window of candidates.
+            for number in 1...80 {
+                try await newsroom.create(PostDraft(title: "Zoning draft \(number)", body: "Not public.", status: .draft))
+            }
+            for number in 1...12 {
+                try await newsroom.create(PostDraft(title: "Public post \(number)", body: "About zoning, once.", status: .published))
+            }
+        }
+        try await site.run { client async throws in
+            let first = try await client.get("/search?q=zoning").text
+            #expect(!first.contains("Zoning draft"))
+            #expect(first.components(separatedBy: "<mark>zoning</mark>").count - 1 == 10)
+            let second = try await client.get("/search?q=zoning&page=2").text
+            #expect(second.components(separatedBy: "<mark>zoning</mark>").count - 1 == 2)
+            let titles = (first + second).matches(of: /Public post (\d+)/).map { String($0.output.1) }
+            #expect(Set(titles).count == 12, "each public post once across the two pages")
+        }
+    }
+
     // MARK: Removal, revisions, documents
 
     @Test func test_deleted_post_and_document_answer_410() async throws {
