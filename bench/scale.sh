@@ -6,6 +6,7 @@
 #                           them into bench/RESULTS.md (the "At a coalition's size" section)
 #
 # Environment: BENCH_BIN (binaries already built), BENCH_POSTS (10000), BENCH_SUPPORTERS (100000),
+# BENCH_IMPORT_POSTS (5000: the WordPress export bench/wxr-generate.py writes and the import reads),
 # BENCH_DATA (a data folder seeded before, kept between runs: seeding is skipped when it exists).
 # Each time is the median of 5 requests (first requests, uncached, are reported apart). The
 # server's peak resident memory is read from /proc (VmHWM) after the export.
@@ -90,6 +91,25 @@ row '| /news/page/500, first request (uncached) | %s |\n' "$(first /news/page/50
 SEARCHES=()
 for word in sanctuary parents schools budget union teachers funding bilingual reading mayor; do SEARCHES+=("$(first "/search?q=$word")"); done
 row '| full-text search, first requests, median of 10 words | %s |\n' "$(printf '%s\n' "${SEARCHES[@]}" | sort -n | sed -n 5p)"
+
+# A WordPress export of 5,000 posts and 500 attachments, imported into an empty site; the
+# importer's peak resident memory is sampled from /proc every 0.2 s.
+IMPORT_POSTS=${BENCH_IMPORT_POSTS:-5000}
+python3 bench/wxr-generate.py "$WORK/export.xml" "$WORK/uploads" "$IMPORT_POSTS" 500
+IMPORT_START=$(date +%s.%N)
+COMMONS_DATA_DIR="$WORK/import-data" COMMONS_DEMO=0 taskset -c 0 "$BIN/commons" import wordpress "$WORK/export.xml" --uploads "$WORK/uploads" >"$WORK/import.log" 2>&1 &
+IMPORT_PID=$!
+PEAK=0
+while kill -0 "$IMPORT_PID" 2>/dev/null; do
+  RSS=$(awk '/VmRSS/ { print $2 }' "/proc/$IMPORT_PID/status" 2>/dev/null || echo 0)
+  [ "${RSS:-0}" -gt "$PEAK" ] && PEAK=$RSS
+  sleep 0.2
+done
+wait "$IMPORT_PID"
+IMPORT_MS=$(python3 -c "import sys; print(f'{(float(sys.argv[2]) - float(sys.argv[1])) * 1000:.0f}')" "$IMPORT_START" "$(date +%s.%N)")
+row '| WordPress import into an empty site: %s posts, 500 attachments, %s MB of XML | %s |\n' \
+  "$IMPORT_POSTS" "$(($(stat -c %s "$WORK/export.xml") / 1048576))" "$IMPORT_MS"
+row '| importer peak RSS (MB) | %s |\n' "$((PEAK / 1024))"
 
 SECTION=$(
   echo "<!-- scale: written by bench/scale.sh; bench/run.sh keeps this section -->"
