@@ -204,8 +204,8 @@ MEMORY=$(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo)
   for name in "${!ERR[@]}"; do errors=$((errors + ERR[$name])); done
   echo "Non-2xx/3xx answers or socket errors on the page runs: $errors."
 } >"$WORK/results.md"
-# The mail and scale sections, written by bench/mail.sh and bench/scale.sh, stay.
-for section in mail scale; do
+# The mail, scale and crowd sections, written by bench/mail.sh, bench/scale.sh and bench/crowd.sh, stay.
+for section in mail scale crowd; do
   KEPT=$(sed -n "/^<!-- $section:/,/^<!-- \/$section -->/p" bench/RESULTS.md 2>/dev/null || true)
   [ -n "$KEPT" ] && printf '\n%s\n' "$KEPT" >>"$WORK/results.md"
 done

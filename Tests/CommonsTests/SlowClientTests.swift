@@ -1,3 +1,5 @@
+import CommonsContent
+import FluentKit
 import Foundation
 import HummingbirdTesting
 import Testing
@@ -106,6 +108,46 @@ struct SlowClientTests {
             next.send("GET /healthz HTTP/1.1\r\nHost: commons.test\r\n\r\n")
             #expect(await next.readUntilClosed(within: 3).text.hasPrefix("HTTP/1.1 200"))
             _ = held
+        }
+    }
+
+    @Test func test_readers_that_take_nothing_do_not_hold_up_others_and_are_let_go() async throws {
+        let site = try await makeSite()
+        defer { Task { await site.destroy() } }
+        try await site.run { _ in }  // loads the demo content
+        // A 20 MB file: far more than the socket buffers on both sides hold, so the server's
+        // writes stall on a reader that takes nothing.
+        let size = 20 << 20
+        try await site.withStore { store async throws in
+            let document = try #require(try await Document.query(on: store.database).filter(\.$slug == "12-8-16-cej-press-release").first())
+            let bytes = Data("%PDF-1.4\n".utf8) + Data(repeating: 0x20, count: size)
+            try await DocumentLibrary(database: store.database, clock: .system).replaceFile(of: document.requireID(), fileName: "big.pdf", bytes: bytes)
+        }
+        try await site.runLive { client async throws in
+            let port = try #require(client.port)
+            // Eight readers on two addresses (the limit is four an address) ask and never read.
+            var crowd: [RawConnection] = []
+            for address in 2...3 {
+                for _ in 0..<4 {
+                    let reader = try RawConnection(port: port, from: "127.0.0.\(address)")
+                    #expect(reader.send("GET /documents/12-8-16-cej-press-release/file HTTP/1.1\r\nHost: commons.test\r\n\r\n"))
+                    crowd.append(reader)
+                }
+            }
+            try await Task.sleep(for: .milliseconds(500))
+            // Everyone else is answered meanwhile.
+            let other = try RawConnection(port: port, from: "127.0.0.4")
+            other.send("GET / HTTP/1.1\r\nHost: commons.test\r\nConnection: close\r\n\r\n")
+            #expect(await other.readUntilClosed(within: 10).text.hasPrefix("HTTP/1.1 200"))
+            // Past the 2 s idle time without taking a byte, each reader is let go: what it then
+            // reads ends well short of the file.
+            try await Task.sleep(for: .seconds(5))
+            for reader in crowd {
+                let read = await reader.readUntilClosed(within: 10)
+                #expect(read.closed)
+                #expect(read.text.hasPrefix("HTTP/1.1 200"))
+                #expect(read.text.utf8.count < size / 2, "\(read.text.utf8.count) bytes")
+            }
         }
     }
 }
