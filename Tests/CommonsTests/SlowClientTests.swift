@@ -121,7 +121,11 @@ struct SlowClientTests {
         try await site.withStore { store async throws in
             let document = try #require(try await Document.query(on: store.database).filter(\.$slug == "12-8-16-cej-press-release").first())
             let bytes = Data("%PDF-1.4\n".utf8) + Data(repeating: 0x20, count: size)
-            try await DocumentLibrary(database: store.database, clock: .system).replaceFile(of: document.requireID(), fileName: "big.pdf", bytes: bytes)
+            try await DocumentLibrary(database: store.database, clock: .system).replaceFile(
+                of: document.requireID(),
+                fileName: "big.pdf",
+                bytes: bytes
+            )
         }
         try await site.runLive { client async throws in
             let port = try #require(client.port)
