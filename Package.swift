@@ -57,7 +57,8 @@ let package = Package(
         .target(
             name: "CommonsPrivacy",
             dependencies: [
-                .product(name: "Crypto", package: "swift-crypto")
+                "CommonsCore",
+                .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: swiftSettings
         ),

@@ -1,3 +1,4 @@
+import CommonsCore
 import Crypto
 import Foundation
 
@@ -43,17 +44,10 @@ public enum TOTP {
         let now = step(at: date)
         var found: Int64?
         // Every candidate is compared, in constant time, so the time taken says nothing.
-        for candidate in (now - drift)...(now + drift) where constantTimeEqual(Self.code(secret: secret, step: candidate), code) {
+        for candidate in (now - drift)...(now + drift) where ConstantTime.equal(Self.code(secret: secret, step: candidate), code) {
             found = candidate
         }
         return found
-    }
-
-    static func constantTimeEqual(_ a: String, _ b: String) -> Bool {
-        let x = Array(a.utf8)
-        let y = Array(b.utf8)
-        guard x.count == y.count else { return false }
-        return zip(x, y).reduce(0) { $0 | ($1.0 ^ $1.1) } == 0
     }
 
     /// The `otpauth://` link authenticator apps read (from the QR code or a tap on a phone).

@@ -153,7 +153,7 @@ public struct APITokens: Sendable {
     }
 
     static func hash(_ secret: String) -> String {
-        SHA256.hash(data: Data(secret.utf8)).map { String(format: "%02x", $0) }.joined()
+        Hex.string(SHA256.hash(data: Data(secret.utf8)))
     }
 }
 

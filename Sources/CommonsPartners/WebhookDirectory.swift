@@ -53,7 +53,7 @@ public struct WebhookDirectory: Sendable {
         do { url = try Self.check(raw, allowLocal: allowLocal) } catch let found as ValidationErrors { errors.add(found) }
         if events.isEmpty { errors.add(field: "events", message: "error.webhook_events_required") }
         try errors.throwIfAny()
-        let secret = "whsec_" + SymmetricKey(size: .bits256).withUnsafeBytes { Data($0) }.map { String(format: "%02x", $0) }.joined()
+        let secret = "whsec_" + SymmetricKey(size: .bits256).withUnsafeBytes { Hex.string($0) }
         let webhook = Webhook()
         let id = UUID()
         webhook.id = id

@@ -1,3 +1,4 @@
+import CommonsCore
 import Crypto
 import Foundation
 
@@ -13,7 +14,7 @@ public enum WebhookSignature {
         var message = Array("\(timestamp).".utf8)
         message += body
         let code = HMAC<SHA256>.authenticationCode(for: message, using: SymmetricKey(data: Data(secret.utf8)))
-        return code.map { String(format: "%02x", $0) }.joined()
+        return Hex.string(code)
     }
 
     /// Whether `header` signs `body` with `secret` and was made within `tolerance` seconds of `now`.

@@ -1,3 +1,4 @@
+import CommonsCore
 import Crypto
 import Foundation
 
@@ -70,6 +71,6 @@ public struct BlindIndex: Sendable {
     }
 
     static func hash(_ value: String, purpose: String, key: SymmetricKey) -> String {
-        Data(HMAC<SHA256>.authenticationCode(for: Data("\(purpose)|\(value)".utf8), using: key)).map { String(format: "%02x", $0) }.joined()
+        Hex.string(HMAC<SHA256>.authenticationCode(for: Data("\(purpose)|\(value)".utf8), using: key))
     }
 }

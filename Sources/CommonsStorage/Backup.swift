@@ -1,3 +1,4 @@
+import CommonsCore
 import Crypto
 import FluentKit
 import Foundation
@@ -52,7 +53,7 @@ public enum Backup {
             hash.update(data: chunk)
             bytes += chunk.count
         }
-        return Report(path: path, bytes: bytes, sha256: hash.finalize().map { String(format: "%02x", $0) }.joined())
+        return Report(path: path, bytes: bytes, sha256: Hex.string(hash.finalize()))
     }
 
     /// Whether the database at `location` holds any table (a site, or anything else).

@@ -28,6 +28,21 @@ struct SlugTests {
     func test_invalid_slugs(value: String) { #expect(!Slug.isValid(value)) }
 }
 
+@Suite("Hex and constant-time comparison")
+struct HexTests {
+    @Test func test_hex_writes_every_byte_as_two_lowercase_digits() {
+        let every = (0...255).map { UInt8($0) }
+        #expect(Hex.string(every) == every.map { String(format: "%02x", $0) }.joined())
+        #expect(Hex.string([UInt8]()) == "")
+    }
+
+    @Test func test_constant_time_equal_is_equality() {
+        for (a, b) in [("", ""), ("123456", "123456"), ("123456", "123457"), ("abc", "abcd"), ("é", "e\u{301}"), ("token", "Token")] {
+            #expect(ConstantTime.equal(a, b) == (Array(a.utf8) == Array(b.utf8)), "\(a) \(b)")
+        }
+    }
+}
+
 @Suite("Route values")
 struct RouteValueTests {
     @Test func test_a_path_segment_keeps_slugs_and_encodes_everything_else_as_foundation_does() {

@@ -54,7 +54,7 @@ public struct DocumentLibrary: Sendable {
         try errors.throwIfAny()
         guard let type = checked else { throw errors }
 
-        let sha256 = SHA256.hash(data: upload.bytes).map { String(format: "%02x", $0) }.joined()
+        let sha256 = Hex.string(SHA256.hash(data: upload.bytes))
         let now = clock.now
         return try await database.transaction { db in
             try await storeFile(upload.bytes, sha256: sha256, type: type, on: db)
@@ -102,7 +102,7 @@ public struct DocumentLibrary: Sendable {
     public func replaceFile(of id: UUID, fileName: String, bytes: Data) async throws -> Document {
         guard let document = try await Document.find(id, on: database) else { throw ContentError.notFound }
         let type = try Self.check(bytes)
-        let sha256 = SHA256.hash(data: bytes).map { String(format: "%02x", $0) }.joined()
+        let sha256 = Hex.string(SHA256.hash(data: bytes))
         return try await database.transaction { db in
             try await storeFile(bytes, sha256: sha256, type: type, on: db)
             document.$file.id = sha256

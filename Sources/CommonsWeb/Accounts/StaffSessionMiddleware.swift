@@ -1,4 +1,5 @@
 import CommonsAccounts
+import CommonsCore
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -41,7 +42,7 @@ struct StaffSessionMiddleware: RouterMiddleware {
                 let body = try await request.body.collect(upTo: BodyLimitMiddleware.limit(for: request, context: context))
                 let form =
                     try boundary.map { try MultipartForm.parse(body, boundary: $0) } ?? MultipartForm(fields: FormFields.parse(String(buffer: body)))
-                guard let sent = form.fields["csrf_token"], Self.constantTimeEqual(sent, staff.csrfToken) else { throw StaffAccessError.badCSRFToken }
+                guard let sent = form.fields["csrf_token"], ConstantTime.equal(sent, staff.csrfToken) else { throw StaffAccessError.badCSRFToken }
                 var context = context
                 context.staffForm = form
                 return try await noStore(next(request, context))
@@ -74,10 +75,4 @@ struct StaffSessionMiddleware: RouterMiddleware {
         return response
     }
 
-    static func constantTimeEqual(_ a: String, _ b: String) -> Bool {
-        let x = Array(a.utf8)
-        let y = Array(b.utf8)
-        guard x.count == y.count else { return false }
-        return zip(x, y).reduce(0) { $0 | ($1.0 ^ $1.1) } == 0
-    }
 }

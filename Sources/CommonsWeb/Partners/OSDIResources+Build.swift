@@ -39,7 +39,7 @@ extension OSDI {
     /// A tag's id: its name would need escaping in a path, so the id is the first 16 bytes of
     /// the name's SHA-256 in hex, stable for as long as the name is used.
     static func tagID(_ name: String) -> String {
-        SHA256.hash(data: Data(name.utf8)).prefix(16).map { String(format: "%02x", $0) }.joined()
+        Hex.string(SHA256.hash(data: Data(name.utf8)).prefix(16))
     }
 
     static func tag(_ use: TagUse, base: String) -> Tag {

@@ -1,3 +1,4 @@
+import CommonsCore
 import Crypto
 import Foundation
 import Hummingbird
@@ -21,7 +22,7 @@ public struct Assets: Sendable {
         var paths: [String: String] = [:]
         for file in try FileManager.default.contentsOfDirectory(at: directory, includingPropertiesForKeys: nil).sorted(by: { $0.path < $1.path }) {
             let bytes = try Data(contentsOf: file)
-            let hash = SHA256.hash(data: bytes).prefix(6).map { String(format: "%02x", $0) }.joined()
+            let hash = Hex.string(SHA256.hash(data: bytes).prefix(6))
             let name = file.lastPathComponent
             let stem = file.deletingPathExtension().lastPathComponent
             let path = "/assets/\(stem).\(hash).\(file.pathExtension)"

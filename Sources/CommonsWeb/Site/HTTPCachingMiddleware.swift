@@ -1,3 +1,4 @@
+import CommonsCore
 import CompressNIO
 import Crypto
 import Foundation
@@ -114,7 +115,7 @@ struct HTTPCachingMiddleware: RouterMiddleware {
             var source = body
             gzipped = try source.compress(with: .gzip())
         }
-        let digest = SHA256.hash(data: Data(body.readableBytesView)).prefix(16).map { String(format: "%02x", $0) }.joined()
+        let digest = Hex.string(SHA256.hash(data: Data(body.readableBytesView)).prefix(16))
         return PageCache.Entry(
             headers: headers,
             body: body,
