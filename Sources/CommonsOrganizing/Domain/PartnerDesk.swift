@@ -3,6 +3,7 @@ import CommonsCore
 import CommonsPrivacy
 import FluentKit
 import Foundation
+import SQLKit
 
 /// What a partner tool narrows a collection to (OSDI's `filter`).
 public struct PartnerFilter: Sendable, Equatable {
@@ -61,14 +62,10 @@ public struct PartnerDesk: Sendable {
         if let after = filter.modifiedAfter { query = query.filter(\.$updatedAt > after) }
         if let before = filter.modifiedBefore { query = query.filter(\.$updatedAt < before) }
         if let email = filter.email { query = query.filter(\.$emailIndex ~~ vault.emailIndexes(Normalization.email(email))) }
-        let total = try await query.copy().count()
-        var supporters: [Supporter] = []
-        if let start = Pagination.offset(page: page, perPage: perPage), start < total {
-            supporters = try await query.sort(\.$createdAt).sort(\.$id).range(start..<(start + perPage)).all()
-        }
-        let records = try await records(supporters)
+        let found = try await Self.page(query.sort(\.$createdAt).sort(\.$id), page: page, perPage: perPage)
+        let records = try await records(found.items)
         try await audit("api.people_read", by: actor, detail: "filter=\(filter.auditDescription) rows=\(records.count)")
-        return PartnerPage(items: records, total: total)
+        return PartnerPage(items: records, total: found.total)
     }
 
     /// One supporter; the look is recorded.
@@ -99,23 +96,23 @@ public struct PartnerDesk: Sendable {
         return try await records([supporter])[0]
     }
 
-    /// Every tag in use with how many carry it, by name. Holds no personal data.
+    /// Every tag in use with how many carry it, by name. Holds no personal data. Counted by
+    /// the database: 100,000 taggings are not read to count them.
     public func tags() async throws -> [TagUse] {
-        var counts: [String: Int] = [:]
-        for name in try await SupporterTag.query(on: database).all(\.$name) { counts[name, default: 0] += 1 }
-        return counts.map { TagUse(name: $0.key, count: $0.value) }.sorted { $0.name < $1.name }
+        struct Row: Decodable {
+            let name: String
+            let uses: Int
+        }
+        return try await (database as! any SQLDatabase).raw(
+            "SELECT name, count(*) AS uses FROM \(ident: SupporterTag.schema) GROUP BY name"
+        ).all(decoding: Row.self).map { TagUse(name: $0.name, count: $0.uses) }.sorted { $0.name < $1.name }
     }
 
     /// Who carries a tag: the taggings, a page at a time.
     public func taggings(_ tag: String, page: Int, perPage: Int, by actor: AuditActor) async throws -> PartnerPage<SupporterTag> {
-        let query = SupporterTag.query(on: database).filter(\.$name == tag)
-        let total = try await query.copy().count()
-        var items: [SupporterTag] = []
-        if let start = Pagination.offset(page: page, perPage: perPage), start < total {
-            items = try await query.sort(\.$id).range(start..<(start + perPage)).all()
-        }
-        try await audit("api.taggings_read", by: actor, detail: "rows=\(items.count)")
-        return PartnerPage(items: items, total: total)
+        let found = try await Self.page(SupporterTag.query(on: database).filter(\.$name == tag).sort(\.$id), page: page, perPage: perPage)
+        try await audit("api.taggings_read", by: actor, detail: "rows=\(found.items.count)")
+        return PartnerPage(items: found.items, total: found.total)
     }
 
     /// The actions of one kind taken on a campaign or event (signatures, submissions,
@@ -134,13 +131,17 @@ public struct PartnerDesk: Sendable {
         if let eventID { query = query.filter(\.$event.$id == eventID) }
         if let after = filter.modifiedAfter { query = query.filter(\.$createdAt > after) }
         if let before = filter.modifiedBefore { query = query.filter(\.$createdAt < before) }
+        let found = try await Self.page(query.sort(\.$createdAt).sort(\.$id), page: page, perPage: perPage)
+        try await audit("api.\(kind.rawValue)_actions_read", by: actor, detail: "filter=\(filter.auditDescription) rows=\(found.items.count)")
+        return PartnerPage(items: found.items, total: found.total)
+    }
+
+    /// One page of a sorted query and how many rows it has in all; no rows past the end or
+    /// for a page number that cannot be one.
+    private static func page<Item: Model>(_ query: QueryBuilder<Item>, page: Int, perPage: Int) async throws -> (items: [Item], total: Int) {
         let total = try await query.copy().count()
-        var items: [Action] = []
-        if let start = Pagination.offset(page: page, perPage: perPage), start < total {
-            items = try await query.sort(\.$createdAt).sort(\.$id).range(start..<(start + perPage)).all()
-        }
-        try await audit("api.\(kind.rawValue)_actions_read", by: actor, detail: "filter=\(filter.auditDescription) rows=\(items.count)")
-        return PartnerPage(items: items, total: total)
+        guard let start = Pagination.offset(page: page, perPage: perPage), start < total else { return ([], total) }
+        return (try await query.range(start..<(start + perPage)).all(), total)
     }
 
     /// One action; the look is recorded.
