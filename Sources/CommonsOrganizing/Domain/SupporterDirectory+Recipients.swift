@@ -22,9 +22,18 @@ extension SupporterDirectory {
         var filter = filter
         filter.emailOptIn = true
         filter.query = ""
-        return try await matching(filter).compactMap { record in
-            guard let email = record.person.email, let id = record.supporter.id else { return nil }
-            return MailRecipient(supporterID: id, email: email, language: record.person.preferredLanguage, givenName: record.person.givenName)
+        // Read and opened 500 at a time, like the export: only the recipients themselves (a
+        // few dozen bytes each) are held, not 100,000 supporter rows at once.
+        let ids = try await matchingIDs(filter)
+        var recipients: [MailRecipient] = []
+        recipients.reserveCapacity(ids.count)
+        for start in stride(from: 0, to: ids.count, by: 500) {
+            for supporter in try await supporters(Array(ids[start..<min(start + 500, ids.count)])) {
+                let person = try vault.open(supporter)
+                guard let email = person.email, let id = supporter.id else { continue }
+                recipients.append(MailRecipient(supporterID: id, email: email, language: person.preferredLanguage, givenName: person.givenName))
+            }
         }
+        return recipients
     }
 }

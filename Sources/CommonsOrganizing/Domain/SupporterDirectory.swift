@@ -135,7 +135,7 @@ public struct SupporterDirectory: Sendable {
     }
 
     /// The supporters with these ids, in the order given (those since deleted are left out).
-    private func supporters(_ ids: [UUID]) async throws -> [Supporter] {
+    func supporters(_ ids: [UUID]) async throws -> [Supporter] {
         let found = Dictionary(uniqueKeysWithValues: try await Supporter.query(on: database).filter(\.$id ~~ ids).all().map { ($0.id!, $0) })
         return ids.compactMap { found[$0] }
     }
