@@ -101,10 +101,4 @@ SECTION=$(
   echo "<!-- /crowd -->"
 )
 echo "$SECTION"
-python3 - "$SECTION" <<'PY'
-import re, sys
-path = "bench/RESULTS.md"
-text = open(path).read()
-text = re.sub(r"\n*<!-- crowd:.*?<!-- /crowd -->\n?", "\n", text, flags=re.S).rstrip("\n")
-open(path, "w").write(text + "\n\n" + sys.argv[1] + "\n")
-PY
+python3 bench/results-section.py crowd "$SECTION"

@@ -130,15 +130,5 @@ SECTION=$(
   echo "<!-- /mail -->"
 )
 printf '%s\n' "$SECTION"
-if [ -f bench/RESULTS.md ]; then
-  python3 - "$SECTION" <<'PY'
-import re, sys
-path = "bench/RESULTS.md"
-text = open(path).read()
-text = re.sub(r"\n*<!-- mail:.*?<!-- /mail -->\n?", "\n", text, flags=re.S).rstrip("\n")
-open(path, "w").write(text + "\n\n" + sys.argv[1] + "\n")
-PY
-else
-  printf '%s\n' "$SECTION" >bench/RESULTS.md
-fi
+python3 bench/results-section.py mail "$SECTION"
 [ "$DELIVERED" -eq "$QUEUED" ] || { echo "bench: $DELIVERED of $QUEUED messages delivered" >&2; exit 1; }

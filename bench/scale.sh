@@ -122,10 +122,4 @@ SECTION=$(
   cat "$WORK/table.md"
   echo "<!-- /scale -->"
 )
-python3 - "$SECTION" <<'PY'
-import re, sys
-path = "bench/RESULTS.md"
-text = open(path).read()
-text = re.sub(r"\n*<!-- scale:.*?<!-- /scale -->\n?", "\n", text, flags=re.S).rstrip("\n")
-open(path, "w").write(text + "\n\n" + sys.argv[1] + "\n")
-PY
+python3 bench/results-section.py scale "$SECTION"
