@@ -56,12 +56,26 @@ struct SupporterListTests {
                 #expect(row.firstMatch(of: /^ ([0-9a-f]{12} )+$/) != nil, "\(row)")
                 #expect(!row.lowercased().contains("maria") && !row.lowercased().contains("garc"))
             }
-            // Rows stored before the index (or by an older version) are indexed when the server starts.
+            // Rows stored before the index (or by an older version) are indexed when the server
+            // starts, and one that cannot be opened does not stop it from starting.
             try await sql.raw("UPDATE supporters SET name_index = NULL").run()
+            let broken = try #require(
+                try await Supporter.query(on: store.database).filter(
+                    \.$emailIndex == SupporterVault(keys: try site.dataKeys()).emailIndex("gabo@example.org")
+                ).first()
+            )
+            broken.givenName = Data("not sealed".utf8)
+            try await broken.update(on: store.database)
         }
         try await site.run { client async throws in
             let organizer = try #require(try await StaffBrowser.signIn(client, email: "org@example.org"))
             #expect(names(try await organizer.get(client, "/admin/supporters?q=okafor").text) == ["maria"])
+            #expect(try await client.get("/").status == .ok)
+        }
+        try await site.withStore { store async throws in
+            #expect(try await Supporter.query(on: store.database).filter(\.$nameIndex == " ").count() == 1)
+            // The damaged row is taken out again, so the rest of the test sees four readable supporters.
+            try await Supporter.query(on: store.database).filter(\.$nameIndex == " ").delete()
         }
         try await site.withStore { store async throws in
             let directory = SupporterDirectory(database: store.database, keys: try site.dataKeys(), clock: clock.clock)
@@ -97,11 +111,11 @@ struct SupporterListTests {
             // The export hands over every supporter once, in the list's order, a batch at a time.
             let listed = try await directory.filtered(SupporterFilter()).all().map { try $0.requireID() }
             let batches = Batches()
-            let written = try await directory.export(SupporterFilter(), by: .system("test"), batchSize: 3) { batch in
+            let written = try await directory.export(SupporterFilter(), by: .system("test"), batchSize: 2) { batch in
                 await batches.add(try batch.map { try $0.supporter.requireID() })
             }
-            #expect(written == 4)
-            #expect(await batches.all == [Array(listed.prefix(3)), Array(listed.dropFirst(3))])
+            #expect(written == 3)
+            #expect(await batches.all == [Array(listed.prefix(2)), Array(listed.dropFirst(2))])
         }
     }
 

@@ -83,27 +83,32 @@ public struct KeyRotation: Sendable {
         return done
     }
 
-    /// Gives the supporters stored before names were indexed (`IndexSupporterNamesAndOrder`) their name
-    /// index, a batch per transaction; answers how many. The server does this as it starts,
-    /// so it finds nothing to do after the first start. A row changed meanwhile was indexed by
-    /// that change and is left as it is.
-    public func indexNames(batchSize: Int = 500) async throws -> Int {
+    /// Gives the supporters stored before names were indexed (`IndexSupporterNamesAndOrder`)
+    /// their name index, a batch per transaction; answers how many, and how many of those could
+    /// not be opened (sealed under a lost key, or damaged): they get an empty index, so one bad
+    /// row never keeps the server from starting. The server does this as it starts, so it finds
+    /// nothing to do after the first start. A row changed meanwhile was indexed by that change
+    /// and is left as it is.
+    public func indexNames(batchSize: Int = 500) async throws -> (indexed: Int, unreadable: Int) {
         var done = 0
+        var unreadable = 0
         while true {
             let batch = try await Supporter.query(on: database).filter(\.$nameIndex == nil).limit(batchSize).all()
             guard !batch.isEmpty else { break }
+            let indexes = batch.map { supporter in (try? vault.open(supporter)).map(vault.nameIndex) }
+            unreadable += indexes.filter { $0 == nil }.count
             try await database.transaction { db in
-                for supporter in batch {
+                for (supporter, index) in zip(batch, indexes) {
                     try await Supporter.query(on: db)
                         .filter(\.$id == supporter.requireID())
                         .filter(\.$nameIndex == nil)
-                        .set(\.$nameIndex, to: vault.nameIndex(try vault.open(supporter)))
+                        .set(\.$nameIndex, to: index ?? " ")
                         .update()
                 }
             }
             done += batch.count
         }
-        return done
+        return (done, unreadable)
     }
 
     /// The values kept on actions, sealed like supporters' and rotated the same way.

@@ -111,8 +111,11 @@ func makeSite(settings: Settings, services: Services, store: CommonsDatabase, lo
     // Several servers starting on one PostgreSQL check the key and load the demo one at a time.
     let keys = try await store.exclusively {
         let keys = try await loadDataKeys(settings: settings, store: store, logger: logger)
-        let indexed = try await KeyRotation(database: store.database, keys: keys).indexNames()
-        if indexed > 0 { logger.notice("Indexed the names of \(indexed) supporters for the staff search") }
+        let names = try await KeyRotation(database: store.database, keys: keys).indexNames()
+        if names.indexed > 0 { logger.notice("Indexed the names of \(names.indexed) supporters for the staff search") }
+        if names.unreadable > 0 {
+            logger.error("\(names.unreadable) supporters could not be opened to index their names (damaged, or sealed under a lost key)")
+        }
         if settings.loadDemoContent, try await DemoContent.loadIfEmpty(on: store.database, clock: services.clock) {
             logger.info("Loaded the demo content (set COMMONS_DEMO=0 to start empty)")
         }
