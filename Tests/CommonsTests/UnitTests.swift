@@ -43,6 +43,16 @@ struct HexTests {
     }
 }
 
+@Suite("Chunks")
+struct ChunkTests {
+    @Test func test_chunks_keep_every_element_in_order_and_the_last_may_be_shorter() {
+        #expect([Int]().chunked(3).isEmpty)
+        #expect([1, 2, 3, 4, 5, 6, 7].chunked(3) == [[1, 2, 3], [4, 5, 6], [7]])
+        #expect([1, 2, 3].chunked(3) == [[1, 2, 3]])
+        #expect([1, 2].chunked(1_000) == [[1, 2]])
+    }
+}
+
 @Suite("Route values")
 struct RouteValueTests {
     @Test func test_a_path_segment_keeps_slugs_and_encodes_everything_else_as_foundation_does() {

@@ -91,9 +91,7 @@ public struct Outbox: Sendable {
 
     /// Inserts rows from `sealAll`, 200 to a statement.
     public func insert(_ rows: [OutboxMessage], on db: any Database) async throws {
-        for start in stride(from: 0, to: rows.count, by: 200) {
-            try await Array(rows[start..<min(start + 200, rows.count)]).create(on: db)
-        }
+        for chunk in rows.chunked(200) { try await chunk.create(on: db) }
     }
 
     private func seal(
@@ -207,8 +205,7 @@ public struct Outbox: Sendable {
         // A thousand to a statement: a mailing to a campaign of 40,000 would bind more
         // parameters than SQLite takes (32,766).
         var found: Set<String> = []
-        for start in stride(from: 0, to: indexes.count, by: 1_000) {
-            let chunk = Array(indexes[start..<min(start + 1_000, indexes.count)])
+        for chunk in indexes.chunked(1_000) {
             found.formUnion(try await MailSuppression.query(on: database).filter(\.$id ~~ chunk).all().compactMap(\.id))
         }
         return found

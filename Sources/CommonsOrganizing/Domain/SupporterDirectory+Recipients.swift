@@ -1,3 +1,4 @@
+import CommonsCore
 import Foundation
 
 /// Someone a mailing goes to, opened just for writing to them.
@@ -27,8 +28,8 @@ extension SupporterDirectory {
         let ids = try await matchingIDs(filter)
         var recipients: [MailRecipient] = []
         recipients.reserveCapacity(ids.count)
-        for start in stride(from: 0, to: ids.count, by: 500) {
-            for supporter in try await supporters(Array(ids[start..<min(start + 500, ids.count)])) {
+        for chunk in ids.chunked(500) {
+            for supporter in try await supporters(chunk) {
                 let person = try vault.open(supporter)
                 guard let email = person.email, let id = supporter.id else { continue }
                 recipients.append(MailRecipient(supporterID: id, email: email, language: person.preferredLanguage, givenName: person.givenName))

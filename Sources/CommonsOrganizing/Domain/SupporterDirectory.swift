@@ -92,16 +92,14 @@ public struct SupporterDirectory: Sendable {
         if Self.searchesNames(filter) {
             let records = try await matching(filter)
             try await recordExport(filter, rows: records.count, by: actor)
-            for start in stride(from: 0, to: records.count, by: batchSize) {
-                try await write(Array(records[start..<min(start + batchSize, records.count)]))
-            }
+            for batch in records.chunked(batchSize) { try await write(batch) }
             return records.count
         }
         let ids = try await matchingIDs(filter)
         try await recordExport(filter, rows: ids.count, by: actor)
         var written = 0
-        for start in stride(from: 0, to: ids.count, by: batchSize) {
-            let batch = try await supporters(Array(ids[start..<min(start + batchSize, ids.count)]))
+        for chunk in ids.chunked(batchSize) {
+            let batch = try await supporters(chunk)
             try await write(try await records(batch, namesMatching: nil))
             written += batch.count
         }
@@ -220,8 +218,7 @@ public struct SupporterDirectory: Sendable {
         for supporter in supporters {
             let person = try vault.open(supporter)
             if let searched {
-                let words = Set(SupporterVault.nameWords([person.givenName, person.familyName].compactMap { $0 }.joined(separator: " ")))
-                guard searched.isSubset(of: words) else { continue }
+                guard searched.isSubset(of: SupporterVault.nameWords(of: person)) else { continue }
             }
             opened.append((supporter, person))
         }
@@ -400,8 +397,7 @@ public struct SupporterDirectory: Sendable {
     static func tags(for ids: [UUID], on db: any Database) async throws -> [UUID: [String]] {
         var result: [UUID: [String]] = [:]
         // A thousand ids a statement: an export of every supporter stays under SQLite's parameter limit.
-        for start in stride(from: 0, to: ids.count, by: 1000) {
-            let chunk = Array(ids[start..<min(start + 1000, ids.count)])
+        for chunk in ids.chunked(1000) {
             for tag in try await SupporterTag.query(on: db).filter(\.$supporter.$id ~~ chunk).sort(\.$name).all() {
                 result[tag.$supporter.id, default: []].append(tag.name)
             }

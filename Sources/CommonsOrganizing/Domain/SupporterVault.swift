@@ -98,6 +98,11 @@ public struct SupporterVault: Sendable {
             .map(String.init)
     }
 
+    /// The distinct words of a person's given and family names, as `nameWords` reads them.
+    static func nameWords(of person: Person) -> Set<String> {
+        Set(nameWords([person.givenName, person.familyName].compactMap { $0 }.joined(separator: " ")))
+    }
+
     /// A supporter's name as the list searches it: a keyed hash (HMAC under the current key
     /// version, cut to 12 hex digits) of each distinct word of the given and family names,
     /// sorted, joined and enclosed by spaces (" 3f… a1… "), so `LIKE '% HASH %'` finds a word.
@@ -105,7 +110,7 @@ public struct SupporterVault: Sendable {
     /// word occurs; the cut makes unrelated words collide now and then, which the search
     /// settles by opening its few candidates.
     func nameIndex(_ person: Person) -> String {
-        let words = Set(Self.nameWords([person.givenName, person.familyName].compactMap { $0 }.joined(separator: " ")))
+        let words = Self.nameWords(of: person)
         guard !words.isEmpty else { return " " }
         return " " + words.map { Self.cut(index.hash($0, purpose: "name-word")) }.sorted().joined(separator: " ") + " "
     }
