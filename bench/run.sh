@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Measures Commons side by side with nginx serving the same bytes, and the sign-up write path.
+# Measures Commons side by side with nginx serving the same bytes, and the sign-up write path
+# on SQLite and on PostgreSQL.
 #
 #   bench/run.sh            build in release mode, seed, measure, print the table and write bench/RESULTS.md
 #
@@ -51,8 +52,12 @@ WORK=$(mktemp -d /tmp/commons-bench.XXXXXX)
 chmod 755 "$WORK"
 APP_PID=""
 NGINX_PID=""
+PG_APP_PID=""
+PG_STARTED=""
 cleanup() {
   [ -n "$APP_PID" ] && kill "$APP_PID" 2>/dev/null && wait "$APP_PID" 2>/dev/null
+  [ -n "$PG_APP_PID" ] && kill "$PG_APP_PID" 2>/dev/null && wait "$PG_APP_PID" 2>/dev/null
+  [ -n "$PG_STARTED" ] && as_pg "'$PG_BIN/pg_ctl' -D '$WORK/pg/data' -m fast stop" >/dev/null 2>&1
   [ -n "$NGINX_PID" ] && kill "$NGINX_PID" 2>/dev/null
   rm -rf "$WORK"
 }
@@ -148,30 +153,62 @@ done
 
 # Sign-ups: fresh one-time tokens from the campaign page, then (after the form's minimum fill
 # time) one sign-up per token, each a new supporter. Stored is counted in the database after.
-count_actions() {
+count_sqlite_actions() {
   python3 -c "import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute('select count(*) from actions').fetchone()[0])" "$COMMONS_DATA_DIR/commons.sqlite"
 }
-SIGNUP_URL="http://127.0.0.1:$APP_PORT/campaigns/sanctuary-schools"
-signup_lines=""
-ACKED=0
-REFUSED=0
-BEFORE=$(count_actions)
-for run in $(seq 1 $RUNS); do
-  tokens="$WORK/tokens-$run.txt"
-  : >"$tokens"
-  load "$SIGNUP_URL" bench/harvest.lua "$DURATION" "$tokens" >/dev/null
-  sleep 3.5
-  output=$(load "$SIGNUP_URL" bench/signup.lua "$DURATION" "$tokens")
-  signup_lines+=$(printf '%s\n' "$output" | grep '^RESULT')$'\n'
-  read -r _ acked refused < <(printf '%s\n' "$output" | grep '^SIGNUPS')
-  ACKED=$((ACKED + acked))
-  REFUSED=$((REFUSED + refused))
-  echo "bench: sign-up run $run: $(wc -l <"$tokens") tokens, $acked acknowledged, $refused refused" >&2
+declare -A ACKED STORED REFUSED
+signups() { # NAME PORT COUNT-FUNCTION
+  local name=$1 url="http://127.0.0.1:$2/campaigns/sanctuary-schools" count=$3 lines="" before run tokens output acked refused
+  ACKED[$name]=0
+  REFUSED[$name]=0
+  before=$($count)
+  for run in $(seq 1 $RUNS); do
+    tokens="$WORK/tokens-$name-$run.txt"
+    : >"$tokens"
+    load "$url" bench/harvest.lua "$DURATION" "$tokens" >/dev/null
+    sleep 3.5
+    output=$(load "$url" bench/signup.lua "$DURATION" "$tokens")
+    lines+=$(printf '%s\n' "$output" | grep '^RESULT')$'\n'
+    read -r _ acked refused < <(printf '%s\n' "$output" | grep '^SIGNUPS')
+    ACKED[$name]=$((ACKED[$name] + acked))
+    REFUSED[$name]=$((REFUSED[$name] + refused))
+    echo "bench: $name sign-up run $run: $(wc -l <"$tokens") tokens, $acked acknowledged, $refused refused" >&2
+  done
+  STORED[$name]=$(($($count) - before))
+  RPS[$name]=$(printf '%s' "$lines" | awk '{ print $2 }' | median)
+  P50[$name]=$(printf '%s' "$lines" | awk '{ print $3 }' | median)
+  P99[$name]=$(printf '%s' "$lines" | awk '{ print $4 }' | median)
+}
+signups signup-sqlite "$APP_PORT" count_sqlite_actions
+
+# The same on PostgreSQL: a throwaway cluster as .ci/run starts one, but durable as a
+# production one is (fsync and synchronous_commit on, their defaults), and a second app on it.
+PG_BIN=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
+[ -x "$PG_BIN/initdb" ] || { echo "bench: installing postgresql" >&2; apt-get install -y -qq postgresql >/dev/null; PG_BIN=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1); }
+PG_PORT=18082
+PG_APP_PORT=18083
+PG_USER=postgres
+id "$PG_USER" >/dev/null 2>&1 || PG_USER=$(id -un)
+as_pg() { if [ "$(id -u)" -eq 0 ]; then su "$PG_USER" -s /bin/sh -c "$*"; else sh -c "$*"; fi; }
+mkdir -p "$WORK/pg"
+[ "$(id -u)" -eq 0 ] && chown "$PG_USER" "$WORK/pg"
+as_pg "'$PG_BIN/initdb' -D '$WORK/pg/data' -U commons --auth=trust --encoding=UTF8 --locale=C.UTF-8" >/dev/null
+as_pg "taskset -c 0 '$PG_BIN/pg_ctl' -D '$WORK/pg/data' -l '$WORK/pg/server.log' -w -o \"-p $PG_PORT -k '$WORK/pg' -c listen_addresses=127.0.0.1 -c synchronous_commit=on\" start" >/dev/null
+PG_STARTED=1
+as_pg "'$PG_BIN/createdb' -h 127.0.0.1 -p $PG_PORT -U commons commons"
+PG_URL="postgres://commons@127.0.0.1:$PG_PORT/commons"
+COMMONS_DATA_DIR="$WORK/data-pg" DATABASE_URL="$PG_URL" taskset -c 0 "$BIN/commons" serve --port "$PG_APP_PORT" >"$WORK/app-pg.log" 2>&1 &
+PG_APP_PID=$!
+for _ in $(seq 1 300); do
+  curl -fsS "http://127.0.0.1:$PG_APP_PORT/healthz" >/dev/null 2>&1 && break
+  sleep 0.1
 done
-STORED=$(($(count_actions) - BEFORE))
-RPS[signup]=$(printf '%s' "$signup_lines" | awk '{ print $2 }' | median)
-P50[signup]=$(printf '%s' "$signup_lines" | awk '{ print $3 }' | median)
-P99[signup]=$(printf '%s' "$signup_lines" | awk '{ print $4 }' | median)
+curl -fsS "http://127.0.0.1:$PG_APP_PORT/healthz" >/dev/null
+count_postgres_actions() { "$PG_BIN/psql" -h 127.0.0.1 -p "$PG_PORT" -U commons -d commons -tAc 'select count(*) from actions'; }
+signups signup-postgres "$PG_APP_PORT" count_postgres_actions
+PG_PEAK_RSS_KB=$(awk '/VmHWM/ { print $2 }' "/proc/$PG_APP_PID/status")
+PG_VERSION=$("$PG_BIN/postgres" --version | awk '{ print $3 }')
+
 PEAK_RSS_KB=$(awk '/VmHWM/ { print $2 }' "/proc/$APP_PID/status")
 
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.0f%%", (b > 0 ? 100 * a / b : 0) }'; }
@@ -195,11 +232,16 @@ MEMORY=$(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo)
     echo "| \`$path\` | ${RPS[app-$name]} | ${P50[app-$name]} | ${P99[app-$name]} | ${RPS[nginx-$name]} | ${P50[nginx-$name]} | ${P99[nginx-$name]} | $(ratio "${RPS[app-$name]}" "${RPS[nginx-$name]}") |"
   done
   echo
-  echo "| sign-ups (POST, new supporter each) | acknowledged/s | p50 ms | p99 ms | acknowledged | stored | refused |"
+  echo "| sign-ups to \`/campaigns/sanctuary-schools\` (POST, new supporter each) | acknowledged/s | p50 ms | p99 ms | acknowledged | stored | refused |"
   echo "|---|---:|---:|---:|---:|---:|---:|"
-  echo "| \`/campaigns/sanctuary-schools\` | ${RPS[signup]} | ${P50[signup]} | ${P99[signup]} | $ACKED | $STORED | $REFUSED |"
+  for engine in sqlite postgres; do
+    name=signup-$engine
+    label="SQLite, synchronous=FULL"
+    [ "$engine" = postgres ] && label="PostgreSQL $PG_VERSION, fsync and synchronous_commit on"
+    echo "| $label | ${RPS[$name]} | ${P50[$name]} | ${P99[$name]} | ${ACKED[$name]} | ${STORED[$name]} | ${REFUSED[$name]} |"
+  done
   echo
-  echo "Peak RSS of the app (VmHWM, whole run): $((PEAK_RSS_KB / 1024)) MB."
+  echo "Peak RSS of the app (VmHWM, whole run): $((PEAK_RSS_KB / 1024)) MB on SQLite, $((PG_PEAK_RSS_KB / 1024)) MB on PostgreSQL (sign-ups only)."
   errors=0
   for name in "${!ERR[@]}"; do errors=$((errors + ERR[$name])); done
   echo "Non-2xx/3xx answers or socket errors on the page runs: $errors."
