@@ -52,36 +52,15 @@ public func buildApplication(settings: Settings, services: Services = .live, log
 /// Builds the site on a store that is already open; the application closes it on shutdown.
 public func buildApplication(settings: Settings, services: Services, store: CommonsDatabase, logger: Logger) async throws -> CommonsApplication {
     let site = try await makeSite(settings: settings, services: services, store: store, logger: logger)
-    let limits = settings.connectionLimits
-    let counter = ConnectionCounter()
-    let guardHandlers: @Sendable () -> [any RemovableChannelHandler] = {
-        [ConnectionGuard(limits: limits, counter: counter, exempt: settings.trustedProxies)]
-    }
-    let idle = Duration.seconds(limits.idleTimeout.components.seconds)
-    let idleAmount = TimeAmount.seconds(limits.idleTimeout.components.seconds)
-    var certificates: TLSCertificates?
-    let server: HTTPServerBuilder
-    if let certificate = settings.tlsCertificate, let key = settings.tlsKey {
-        let loaded = try TLSCertificates(certificate: certificate, key: key)
-        certificates = loaded
-        // HTTP/2 where the client offers it (ALPN), HTTP/1.1 otherwise; every stream guarded alike.
-        server = try .http2Upgrade(
-            tlsConfiguration: loaded.configuration,
-            configuration: .init(
-                idleTimeout: idle,
-                streamConfiguration: .init(additionalChannelHandlers: guardHandlers(), idleTimeout: idleAmount)
-            )
-        )
-    } else {
-        server = .http1(configuration: .init(additionalChannelHandlers: guardHandlers(), idleTimeout: idleAmount))
-    }
+    let responder = SiteResponder(
+        router: buildRouter(site: site).buildResponder(),
+        languages: site.languages,
+        trustedProxies: settings.trustedProxies,
+        isHTTPS: settings.isHTTPS
+    )
+    let (server, certificates) = try serverBuilder(settings: settings, site: site, responder: responder, logger: logger)
     var app = Application(
-        responder: SiteResponder(
-            router: buildRouter(site: site).buildResponder(),
-            languages: site.languages,
-            trustedProxies: settings.trustedProxies,
-            isHTTPS: settings.isHTTPS
-        ),
+        responder: responder,
         server: server,
         configuration: .init(address: .hostname(settings.hostname, port: settings.port), serverName: nil),
         logger: logger

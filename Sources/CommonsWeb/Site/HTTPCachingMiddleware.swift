@@ -4,6 +4,7 @@ import Crypto
 import Foundation
 import HTTPTypes
 import Hummingbird
+import HummingbirdCore
 
 /// Public pages come from memory, revalidate instead of downloading again, and travel
 /// compressed: a rendered page is kept in the `PageCache` with its gzip form made once; each
@@ -35,8 +36,7 @@ struct HTTPCachingMiddleware: RouterMiddleware {
             if let cache, request.uri.path.hasPrefix(StaffPath.home()) { await cache.refresh() }
             return Self.privateUnlessSaid(response)
         }
-        // The path lost its language prefix on the way in; the language and the offer shown are part of the page.
-        let key = "\(context.language.code) \(context.languageOffer?.code ?? "-") \(Self.cacheKey(path: request.uri.path, query: request.uri.query))"
+        let key = Self.pageKey(language: context.language, offer: context.languageOffer, uri: request.uri)
         var version: Int64?
         // This request renders the page for the others that asked meanwhile, and must end that.
         var claimed = false
@@ -61,6 +61,12 @@ struct HTTPCachingMiddleware: RouterMiddleware {
             if claimed, let cache, let version { cache.finish(key, entry: nil, version: version) }
             throw error
         }
+    }
+
+    /// The page's key in the cache: the path lost its language prefix on the way in, so the
+    /// language and the offer shown are part of it.
+    static func pageKey(language: Language, offer: Language?, uri: URI) -> String {
+        "\(language.code) \(offer?.code ?? "-") \(cacheKey(path: uri.path, query: uri.query))"
     }
 
     /// What `sharedCacheable()` marks: any cache may keep the page, and must ask again before reusing it.
@@ -100,7 +106,8 @@ struct HTTPCachingMiddleware: RouterMiddleware {
             response.headers[.cacheControl] == Self.sharedCacheControl
         else { return (response, nil) }
         let keep = keep && response.headers[.setCookie] == nil
-        let entry = try await Self.entry(for: response, compress: keep || Self.acceptsGzip(request.headers[.acceptEncoding]))
+        var entry = try await Self.entry(for: response, compress: keep || Self.acceptsGzip(request.headers[.acceptEncoding]))
+        entry.route = context.endpointPath
         return (Self.respond(with: entry, to: request), keep ? entry : nil)
     }
 
@@ -128,31 +135,37 @@ struct HTTPCachingMiddleware: RouterMiddleware {
 
     /// The entry as this request wants it: 304 when its validators match, else the plain or gzipped bytes.
     static func respond(with entry: PageCache.Entry, to request: Request) -> Response {
+        answer(with: entry, to: request.headers).response
+    }
+
+    /// The answer `respond` gives, with its body's bytes (nil for a 304): what
+    /// `CachedPageHandler` writes on the event loop.
+    static func answer(with entry: PageCache.Entry, to request: HTTPFields) -> (response: Response, body: ByteBuffer?) {
         var headers = entry.headers
-        let gzipped = acceptsGzip(request.headers[.acceptEncoding]) ? entry.gzipped : nil
+        let gzipped = acceptsGzip(request[.acceptEncoding]) ? entry.gzipped : nil
         // Each representation has its own strong ETag.
         let etag = "\"\(entry.etag)\(gzipped != nil ? "-gz" : "")\""
         headers[.eTag] = etag
         headers[.lastModified] = entry.lastModified
         if notModified(request, etag: etag, lastModified: entry.lastModified) {
             headers[.contentType] = nil
-            return Response(status: .notModified, headers: headers)
+            return (Response(status: .notModified, headers: headers), nil)
         }
         let body = gzipped ?? entry.body
         if gzipped != nil { headers[.contentEncoding] = "gzip" }
         headers[.contentLength] = String(body.readableBytes)
-        return Response(status: .ok, headers: headers, body: .init(byteBuffer: body))
+        return (Response(status: .ok, headers: headers, body: .init(byteBuffer: body)), body)
     }
 
     /// `If-None-Match` decides when sent (RFC 9110 13.2.2); otherwise `If-Modified-Since`.
-    static func notModified(_ request: Request, etag: String, lastModified: String) -> Bool {
-        if let match = request.headers[.ifNoneMatch] {
+    static func notModified(_ request: HTTPFields, etag: String, lastModified: String) -> Bool {
+        if let match = request[.ifNoneMatch] {
             return match.split(separator: ",").contains {
                 let tag = $0.trimmingCharacters(in: .whitespaces)
                 return tag == etag || tag == "*"
             }
         }
-        guard let since = request.headers[.ifModifiedSince].flatMap(HTTPDate.parse),
+        guard let since = request[.ifModifiedSince].flatMap(HTTPDate.parse),
             let modified = HTTPDate.parse(lastModified)
         else { return false }
         return modified <= since

@@ -19,6 +19,8 @@ final class PageCache: Sendable {
         let etag: String
         let lastModified: String
         let storedAt: ContinuousClock.Instant
+        /// The route that rendered it, for the request log and metrics of a page answered from here.
+        var route: String? = nil
 
         var size: Int { body.readableBytes + (gzipped?.readableBytes ?? 0) + 512 }
     }
@@ -153,6 +155,23 @@ final class PageCache: Sendable {
                 if finished { continuation.resume(returning: state.withLock { $0.slots[key]?.entry }) }
             }
             return entry.map { .hit($0) } ?? .render(claimed: false)
+        }
+    }
+
+    /// The page for `key` when it can be answered without waiting for anything: the content
+    /// version was read within `checkInterval` and the page is younger than `maximumAge`. Nil
+    /// otherwise, and then the request takes the router's path (`lookup`), which reads the
+    /// version or renders as needed. What `CachedPageHandler` answers from, on the event loop.
+    func freshEntry(_ key: String) -> Entry? {
+        let now = ContinuousClock.now
+        return state.withLock { state -> Entry? in
+            guard state.version != nil, let checkedAt = state.checkedAt, now - checkedAt < checkInterval,
+                var slot = state.slots[key], now - slot.entry.storedAt < maximumAge
+            else { return nil }
+            state.tick += 1
+            slot.lastUsed = state.tick
+            state.slots[key] = slot
+            return slot.entry
         }
     }
 

@@ -12,22 +12,29 @@ struct RequestLogMiddleware: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let start = ContinuousClock.now
         let response = try await next(request, context)
-        let elapsed = ContinuousClock.now - start
-        let milliseconds = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
-        metrics.request(
-            route: context.endpointPath ?? "unmatched",
+        Self.record(
             method: request.method.rawValue,
+            path: request.uri.path,
+            route: context.endpointPath ?? "unmatched",
             status: Int(response.status.code),
-            duration: elapsed
+            elapsed: ContinuousClock.now - start,
+            metrics: metrics,
+            logger: context.logger
         )
-        context.logger.info(
-            "\(request.method) \(request.uri.path) \(response.status.code) \(String(format: "%.1f", milliseconds))ms",
+        return response
+    }
+
+    /// Counts and logs one answered request (also one `CachedPageHandler` answered).
+    static func record(method: String, path: String, route: String, status: Int, elapsed: Duration, metrics: SiteMetrics, logger: Logger) {
+        let milliseconds = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
+        metrics.request(route: route, method: method, status: status, duration: elapsed)
+        logger.info(
+            "\(method) \(path) \(status) \(String(format: "%.1f", milliseconds))ms",
             metadata: [
-                "route": .string(context.endpointPath ?? "unmatched"),
-                "status": .stringConvertible(Int(response.status.code)),
+                "route": .string(route),
+                "status": .stringConvertible(status),
                 "duration_ms": .stringConvertible((milliseconds * 10).rounded() / 10),
             ]
         )
-        return response
     }
 }

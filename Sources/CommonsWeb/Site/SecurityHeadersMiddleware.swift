@@ -17,13 +17,21 @@ struct SecurityHeadersMiddleware: RouterMiddleware {
         } else {
             response = try await next(request, context)
         }
-        response.headers[.contentSecurityPolicy] = Self.contentSecurityPolicy
-        response.headers[.xContentTypeOptions] = "nosniff"
-        response.headers[HTTPField.Name("Referrer-Policy")!] = "no-referrer"
-        response.headers[HTTPField.Name("Permissions-Policy")!] = "camera=(), microphone=(), geolocation=(), interest-cohort=()"
-        if context.isHTTPS {
-            response.headers[.strictTransportSecurity] = "max-age=31536000; includeSubDomains"
-        }
+        Self.add(to: &response.headers, isHTTPS: context.isHTTPS)
         return response
     }
+
+    /// Sets the headers on a response's fields (also what `CachedPageHandler` answers with).
+    static func add(to headers: inout HTTPFields, isHTTPS: Bool) {
+        headers[.contentSecurityPolicy] = contentSecurityPolicy
+        headers[.xContentTypeOptions] = "nosniff"
+        headers[referrerPolicy] = "no-referrer"
+        headers[permissionsPolicy] = "camera=(), microphone=(), geolocation=(), interest-cohort=()"
+        if isHTTPS {
+            headers[.strictTransportSecurity] = "max-age=31536000; includeSubDomains"
+        }
+    }
+
+    static let referrerPolicy = HTTPField.Name("Referrer-Policy")!
+    static let permissionsPolicy = HTTPField.Name("Permissions-Policy")!
 }

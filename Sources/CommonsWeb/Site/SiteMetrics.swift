@@ -38,6 +38,15 @@ final class SiteMetrics: Sendable {
         ).increment()
     }
 
+    /// A cached page answered on the event loop, before the router (`CachedPageHandler`); it is
+    /// also counted as a page cache hit and as a request.
+    func fastPathAnswer() {
+        registry.makeCounter(
+            descriptor: Self.name("page_cache_fast_path_answers", "total", "Cached pages answered before the router, on the event loop."),
+            labels: []
+        ).increment()
+    }
+
     func actionBatch(size: Int, commit: Duration) {
         registry.makeValueHistogram(
             descriptor: Self.name("action_writer_batch_size", "actions", "Public actions written in one group commit."),

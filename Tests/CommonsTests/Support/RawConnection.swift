@@ -59,7 +59,19 @@ final class RawConnection: @unchecked Sendable {
         }
     }
 
+    /// The bytes the server sends until it closes the connection or `seconds` pass.
+    func readBytesUntilClosed(within seconds: Double) async -> [UInt8] {
+        await withCheckedContinuation { continuation in
+            DispatchQueue.global().async { continuation.resume(returning: self.blockingReadBytes(within: seconds).bytes) }
+        }
+    }
+
     private func blockingRead(within seconds: Double) -> (text: String, closed: Bool) {
+        let (bytes, closed) = blockingReadBytes(within: seconds)
+        return (String(decoding: bytes, as: UTF8.self), closed)
+    }
+
+    private func blockingReadBytes(within seconds: Double) -> (bytes: [UInt8], closed: Bool) {
         var received: [UInt8] = []
         let deadline = Date().addingTimeInterval(seconds)
         var buffer = [UInt8](repeating: 0, count: 4096)
@@ -68,10 +80,10 @@ final class RawConnection: @unchecked Sendable {
             let remaining = Int32(max(1, deadline.timeIntervalSinceNow * 1000))
             guard poll(&poller, 1, min(remaining, 200)) > 0 else { continue }
             let count = recv(socket, &buffer, buffer.count, 0)
-            if count <= 0 { return (String(decoding: received, as: UTF8.self), true) }
+            if count <= 0 { return (received, true) }
             received += buffer[0..<count]
         }
-        return (String(decoding: received, as: UTF8.self), false)
+        return (received, false)
     }
 }
 

@@ -49,7 +49,16 @@ struct TestSite {
         let store = try await CommonsDatabase.open(database.location, logger: TestDatabase.logger)
         let built = try await makeSite(settings: settings, services: services, store: store, logger: TestDatabase.logger)
         let router = buildRouter(site: built)
-        var app = Application(responder: SiteResponder(router: router.buildResponder(), languages: built.languages), logger: TestDatabase.logger)
+        var routed = settings
+        routed.port = 0
+        let responder = SiteResponder(router: router.buildResponder(), languages: built.languages)
+        let (server, _) = try serverBuilder(settings: routed, site: built, responder: responder, logger: TestDatabase.logger)
+        var app = Application(
+            responder: responder,
+            server: server,
+            configuration: .init(address: .hostname(routed.hostname, port: 0), serverName: nil),
+            logger: TestDatabase.logger
+        )
         app.addServices(DatabaseService(store: store))
         return (router, built, app)
     }
