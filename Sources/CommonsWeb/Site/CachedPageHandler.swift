@@ -43,6 +43,7 @@ final class CachedPageHandler: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     private let pages: Pages
+    private static let staffPrefix = StaffPath.home()
     /// Requests handed on whose answers have not ended yet.
     private var handedOn = 0
     /// The answer to the request being read, written when its end arrives.
@@ -119,7 +120,7 @@ final class CachedPageHandler: ChannelDuplexHandler, RemovableChannelHandler {
         let arrival = pages.site.arrive(head, peer: peer)
         let uri = URI(arrival.head.path ?? "/")
         // The API and staff pages are never kept; no need to look.
-        guard !uri.path.hasPrefix(APIPath.prefix), !uri.path.hasPrefix(StaffPath.home()) else { return nil }
+        guard !uri.path.hasPrefix(APIPath.prefix), !uri.path.hasPrefix(Self.staffPrefix) else { return nil }
         let key = HTTPCachingMiddleware.pageKey(language: arrival.language, offer: arrival.languageOffer, uri: uri)
         guard let entry = pages.cache.freshEntry(key) else { return nil }
         // As the router's path builds it: the caching middleware's answer, the security

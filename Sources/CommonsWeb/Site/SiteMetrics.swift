@@ -2,6 +2,7 @@ import CommonsStorage
 import Foundation
 import Prometheus
 import SQLKit
+import Synchronization
 
 /// What an operator watches, in Prometheus's text format (`/metrics`), through swift-prometheus:
 /// requests by route pattern and status (never by raw path, so no slug or id becomes a label),
@@ -19,32 +20,62 @@ final class SiteMetrics: Sendable {
         MetricNameDescriptor(namespace: "commons", metricName: metric, unitName: unit, helpText: help)
     }
 
+    /// The registry checks a metric's name and help text each time it is asked for one, which
+    /// costs more than answering a cached page: each metric is asked for once and kept here.
+    private struct RequestMetrics {
+        let count: Counter
+        let duration: DurationHistogram
+    }
+    private let requestMetrics = Mutex<[String: RequestMetrics]>([:])
+    private let cacheLookups = Mutex<[Bool: Counter]>([:])
+    private let fastPathAnswers = Mutex<Counter?>(nil)
+
     func request(route: String, method: String, status: Int, duration: Duration) {
-        registry.makeCounter(
-            descriptor: Self.name("http_requests", "total", "HTTP requests answered, by route pattern, method and status."),
-            labels: [("route", route), ("method", method), ("status", String(status))]
-        ).increment()
-        registry.makeDurationHistogram(
-            descriptor: Self.name("http_request_duration", "seconds", "Time to answer a request, by route pattern."),
-            labels: [("route", route)],
-            buckets: Self.latencyBuckets
-        ).record(duration)
+        let key = route + " " + method + " " + String(status)
+        let metrics = requestMetrics.withLock { cached in
+            if let found = cached[key] { return found }
+            let made = RequestMetrics(
+                count: registry.makeCounter(
+                    descriptor: Self.name("http_requests", "total", "HTTP requests answered, by route pattern, method and status."),
+                    labels: [("route", route), ("method", method), ("status", String(status))]
+                ),
+                duration: registry.makeDurationHistogram(
+                    descriptor: Self.name("http_request_duration", "seconds", "Time to answer a request, by route pattern."),
+                    labels: [("route", route)],
+                    buckets: Self.latencyBuckets
+                )
+            )
+            cached[key] = made
+            return made
+        }
+        metrics.count.increment()
+        metrics.duration.record(duration)
     }
 
     func pageCache(hit: Bool) {
-        registry.makeCounter(
-            descriptor: Self.name("page_cache_lookups", "total", "Page cache lookups, by result (hit or miss)."),
-            labels: [("result", hit ? "hit" : "miss")]
-        ).increment()
+        cacheLookups.withLock { cached in
+            if let found = cached[hit] { return found }
+            let made = registry.makeCounter(
+                descriptor: Self.name("page_cache_lookups", "total", "Page cache lookups, by result (hit or miss)."),
+                labels: [("result", hit ? "hit" : "miss")]
+            )
+            cached[hit] = made
+            return made
+        }.increment()
     }
 
     /// A cached page answered on the event loop, before the router (`CachedPageHandler`); it is
     /// also counted as a page cache hit and as a request.
     func fastPathAnswer() {
-        registry.makeCounter(
-            descriptor: Self.name("page_cache_fast_path_answers", "total", "Cached pages answered before the router, on the event loop."),
-            labels: []
-        ).increment()
+        fastPathAnswers.withLock { cached in
+            if let cached { return cached }
+            let made = registry.makeCounter(
+                descriptor: Self.name("page_cache_fast_path_answers", "total", "Cached pages answered before the router, on the event loop."),
+                labels: []
+            )
+            cached = made
+            return made
+        }.increment()
     }
 
     func actionBatch(size: Int, commit: Duration) {
