@@ -18,6 +18,8 @@ public final class CommonsDatabase: Sendable {
     public let logger: Logger
     private let eventLoop: any EventLoop
     private let state = OpenState()
+    /// SQLite's own thread: its one connection runs every statement there (see `open`).
+    private let threadPool: NIOThreadPool?
 
     /// The Fluent database every domain operation runs on. One value serves every request:
     /// it holds only the connection pool, and fails each query once the pool is shut down.
@@ -32,11 +34,13 @@ public final class CommonsDatabase: Sendable {
         location: DatabaseLocation,
         databases: Databases,
         eventLoop: any EventLoop,
+        threadPool: NIOThreadPool? = nil,
         logger: Logger
     ) {
         self.location = location
         self.databases = databases
         self.eventLoop = eventLoop
+        self.threadPool = threadPool
         self.logger = logger
         self.database = databases.database(logger: logger, on: eventLoop)!  // configured just before
     }
@@ -55,9 +59,14 @@ public final class CommonsDatabase: Sendable {
             // after `shutdown` (a service's last tick) meets a closed pool and fails, rather than
             // a dead loop that would drop its promise.
             let loop = MultiThreadedEventLoopGroup.singleton.next()
-            let databases = Databases(threadPool: NIOThreadPool.singleton, on: loop)
+            // SQLite's statements block the thread they run on. The connection gets a thread of
+            // its own rather than the process's shared pool, so work that blocks there (a
+            // backup's `VACUUM INTO` on its own connection, file reads) never makes sign-ups wait.
+            let pool = NIOThreadPool(numberOfThreads: 1)
+            pool.start()
+            let databases = Databases(threadPool: pool, on: loop)
             databases.use(.sqlite(.init(storage: .file(path: path), enableForeignKeys: true), sqlLogLevel: .trace), as: .sqlite)
-            let store = CommonsDatabase(location: location, databases: databases, eventLoop: loop, logger: logger)
+            let store = CommonsDatabase(location: location, databases: databases, eventLoop: loop, threadPool: pool, logger: logger)
             do {
                 try await SQLitePragmas.apply(on: store.sql, path: path)
             } catch {
@@ -152,6 +161,7 @@ public final class CommonsDatabase: Sendable {
     public func shutdown() async {
         guard state.close() else { return }
         await databases.shutdownAsync()
+        try? await threadPool?.shutdownGracefully()
     }
 
     /// The data folder is the owner's alone (0700) and so is the database file (0600), made so
