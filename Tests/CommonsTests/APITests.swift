@@ -296,7 +296,7 @@ struct APITests {
     /// Runs the partner's day, checks the audit log, then validates every answer against the document.
     func partnerDayIsAuditedAndMatchesTheDocument(_ backend: TestDatabase.Backend) async throws {
         let answers = try await partnerDay(backend)
-        try Self.validateAgainstDocument(answers)
+        try await Self.validateAgainstDocument(answers)
     }
 
     @Test func test_partner_tool_reads_and_writes_people_petitions_events_and_forms_on_sqlite() async throws {
@@ -309,7 +309,7 @@ struct APITests {
     }
 
     /// The answers, checked by the `jsonschema` package against `openapi.json` (see openapi_validate.py).
-    static func validateAgainstDocument(_ answers: [String]) throws {
+    static func validateAgainstDocument(_ answers: [String]) async throws {
         guard let python = validatorPython else { return }
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("commons-openapi-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
@@ -326,8 +326,8 @@ struct APITests {
         process.standardOutput = output
         process.standardError = output
         try process.run()
-        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
+        let text = String(decoding: await output.fileHandleForReading.readAllWithoutBlocking(), as: UTF8.self)
+        await process.exited()
         #expect(process.terminationStatus == 0, "\(text)")
         #expect(text.contains("answers checked"), "\(text)")
     }
@@ -355,7 +355,7 @@ struct APITests {
         ]
         process.standardOutput = Pipe()
         try process.run()
-        process.waitUntilExit()
+        await process.exited()
         #expect(process.terminationStatus == 1)
     }
 
@@ -438,7 +438,7 @@ struct TokenCommandTests {
         let site = try await TestSite.make()
         defer { Task { await site.destroy() } }
         let commands = StaffCommandTests()
-        let made = try commands.run(
+        let made = try await commands.run(
             ["token", "add", "--name", "union database", "--scope", "write", "--expires", "30"],
             dataDirectory: site.settings.dataDirectory
         )
@@ -457,7 +457,7 @@ struct TokenCommandTests {
             #expect(try await AuditEntry.query(on: store.database).filter(\.$action == "api_token.created").count() == 1)
         }
         for bad in [["--name", "", "--scope", "read"], ["--name", "x", "--scope", "admin"], ["--name", "x", "--scope", "read", "--expires", "0"]] {
-            let refused = try commands.run(["token", "add"] + bad, dataDirectory: site.settings.dataDirectory)
+            let refused = try await commands.run(["token", "add"] + bad, dataDirectory: site.settings.dataDirectory)
             #expect(refused.status != 0, "\(bad)")
             #expect(refused.output.firstMatch(of: /commons_[A-Za-z0-9_-]{43}/) == nil)
         }

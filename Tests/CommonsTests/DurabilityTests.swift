@@ -96,7 +96,7 @@ struct DurabilityTests {
                 }
             }
         }
-        server.process.waitUntilExit()
+        await server.process.exited()
         #expect(server.process.terminationReason == .uncaughtSignal)
         let answered = await acknowledged.indices
         #expect(answered.count >= total / 3)
@@ -106,7 +106,7 @@ struct DurabilityTests {
         let again = try Server(folder: folder, port: ServerProcessTests.freePort())
         try await again.waitUntilHealthy(client: client)
         again.process.terminate()
-        again.process.waitUntilExit()
+        await again.process.exited()
 
         var logger = TestDatabase.logger
         logger.logLevel = .error

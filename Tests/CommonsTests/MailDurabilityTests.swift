@@ -70,7 +70,7 @@ struct MailDurabilityTests {
             let first = try DurabilityTests.Server(folder: folder, port: ServerProcessTests.freePort())
             try await first.waitUntilHealthy(client: client)
             first.process.terminate()
-            first.process.waitUntilExit()
+            await first.process.exited()
             let total = 300
             try await CommonsDatabase.using(.sqliteFile(inDataDirectory: folder.path), logger: TestDatabase.logger) { store in
                 try await Self.seedMailing(total, on: store)
@@ -83,7 +83,7 @@ struct MailDurabilityTests {
             defer { if sending.process.isRunning { kill(sending.process.processIdentifier, SIGKILL) } }
             try await Self.waitFor(60) { smtp.messages().count >= total / 3 }
             kill(sending.process.processIdentifier, SIGKILL)
-            sending.process.waitUntilExit()
+            await sending.process.exited()
             let before = smtp.messages().count
             #expect(before >= total / 3)
             #expect(before < total, "the mailing had finished before the kill")
@@ -106,7 +106,7 @@ struct MailDurabilityTests {
             }
             #expect(ids.values.allSatisfy { $0.count == 1 })
             again.process.terminate()
-            again.process.waitUntilExit()
+            await again.process.exited()
         } catch {
             try? await client.shutdown()
             throw error

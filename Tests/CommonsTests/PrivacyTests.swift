@@ -145,8 +145,8 @@ struct PrivacyTests {
         process.standardOutput = output
         process.standardError = FileHandle.nullDevice
         try process.run()
-        let dump = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
+        let dump = await output.fileHandleForReading.readAllWithoutBlocking()
+        await process.exited()
         #expect(process.terminationStatus == 0)
         #expect(dump.count > 1000)
         for secret in ["Zanzibarina", "Quetzalcoatlova", "canary.person@example.org", "2125550199", "Canary Academy"] {
@@ -216,7 +216,7 @@ struct PrivacyTests {
         }
         try await client.shutdown()
         process.terminate()
-        process.waitUntilExit()
+        await process.exited()
         let log = String(decoding: try Data(contentsOf: logFile), as: UTF8.self)
         #expect(log.contains("POST /campaigns/sanctuary-schools 303"))
         for secret in [

@@ -55,7 +55,7 @@ struct ServerProcessTests {
         #expect(!process.isRunning)
         #expect(process.terminationReason == .exit)
         #expect(process.terminationStatus == 0)
-        let log = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        let log = String(decoding: await output.fileHandleForReading.readAllWithoutBlocking(), as: UTF8.self)
         #expect(log.contains("GET / 200"))
         #expect(log.contains("GET /healthz 200"))
     }
@@ -94,9 +94,9 @@ struct ServerProcessTests {
         process.standardError = output
         process.standardOutput = output
         try process.run()
-        process.waitUntilExit()
+        await process.exited()
         #expect(process.terminationStatus != 0)
-        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        let text = String(decoding: await output.fileHandleForReading.readAllWithoutBlocking(), as: UTF8.self)
         #expect(text.contains("PORT=eighty cannot be used"))
     }
 
@@ -120,8 +120,8 @@ struct ServerProcessTests {
         let (_, response) = try await URLSession.shared.data(for: request)
         #expect((response as? HTTPURLResponse)?.statusCode == 422)
         process.terminate()
-        process.waitUntilExit()
-        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        await process.exited()
+        let text = String(decoding: await output.fileHandleForReading.readAllWithoutBlocking(), as: UTF8.self)
         let lines = text.split(separator: "\n")
         #expect(lines.count >= 5)
         var requests: [[String: Any]] = []
@@ -141,15 +141,15 @@ struct ServerProcessTests {
 
     /// `commons --version`: the release and the commit the binary was built from.
     @Test(.enabled(if: executable != nil, "build the commons executable first (swift build)"))
-    func test_version_names_the_release_and_the_commit_it_was_built_from() throws {
+    func test_version_names_the_release_and_the_commit_it_was_built_from() async throws {
         let process = Process()
         process.executableURL = Self.executable
         process.arguments = ["--version"]
         let output = Pipe()
         process.standardOutput = output
         try process.run()
-        process.waitUntilExit()
-        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        await process.exited()
+        let text = String(decoding: await output.fileHandleForReading.readAllWithoutBlocking(), as: UTF8.self)
         let match = try #require(text.wholeMatch(of: #/commons [0-9]+\.[0-9]+\.[0-9]+ \(commit ([0-9a-f]{12})(-modified)?\)\n/#), "\(text)")
         let git = Process()
         git.executableURL = URL(fileURLWithPath: "/usr/bin/git")
@@ -157,9 +157,9 @@ struct ServerProcessTests {
         let commits = Pipe()
         git.standardOutput = commits
         try git.run()
-        git.waitUntilExit()
+        await git.exited()
         // One of the recent commits: the binary may be a build or two behind the work tree.
-        #expect(String(decoding: commits.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self).contains(String(match.output.1)))
+        #expect(String(decoding: await commits.fileHandleForReading.readAllWithoutBlocking(), as: UTF8.self).contains(String(match.output.1)))
     }
 
     /// Starts `commons serve` on a free port with its data in `folder`, and waits until it is healthy.

@@ -144,7 +144,7 @@ struct SeveralServersTests {
                 }
             }
         }
-        b.process.waitUntilExit()
+        await b.process.exited()
         #expect(b.process.terminationReason == .uncaughtSignal)
         let answered = await acknowledged.indices
         #expect(answered.count == 90, "nginx and the surviving server answered every sign-up")

@@ -726,7 +726,7 @@ struct StaffTests {
 
 @Suite("Staff commands")
 struct StaffCommandTests {
-    func run(_ arguments: [String], dataDirectory: String, input: String? = nil) throws -> (status: Int32, output: String) {
+    func run(_ arguments: [String], dataDirectory: String, input: String? = nil) async throws -> (status: Int32, output: String) {
         let process = Process()
         process.executableURL = ServerProcessTests.executable
         process.arguments = arguments
@@ -739,8 +739,8 @@ struct StaffCommandTests {
         try process.run()
         if let input { stdin.fileHandleForWriting.write(Data(input.utf8)) }
         try stdin.fileHandleForWriting.close()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
+        let data = await output.fileHandleForReading.readAllWithoutBlocking()
+        await process.exited()
         return (process.terminationStatus, String(decoding: data, as: UTF8.self))
     }
 
@@ -755,27 +755,27 @@ struct StaffCommandTests {
                 _ = try await client.fillAndSend("/campaigns/sanctuary-schools", clock: clock, [("given_name", name), ("email", email)])
             }
         }
-        let weak = try run(
+        let weak = try await run(
             ["user", "add", "--email", "a@example.org", "--role", "admin", "--password-stdin"],
             dataDirectory: folder,
             input: "short\n"
         )
         #expect(weak.status != 0)
         #expect(weak.output.contains("Use at least 12 characters."))
-        let added = try run(
+        let added = try await run(
             ["user", "add", "--email", "Org@Example.org", "--role", "organizer", "--password-stdin"],
             dataDirectory: folder,
             input: staffPassword + "\n"
         )
         #expect(added.status == 0, "\(added.output)")
-        let generated = try run(["user", "add", "--email", "ed@example.org", "--role", "editor"], dataDirectory: folder)
+        let generated = try await run(["user", "add", "--email", "ed@example.org", "--role", "editor"], dataDirectory: folder)
         let password = try #require(
             generated.output.components(separatedBy: "Password (shown once, keep it safe): ").last?.trimmingCharacters(in: .whitespacesAndNewlines)
         )
         #expect(password.count >= 25)
 
         let file = folder + "/export.csv"
-        let exported = try run(["export", "supporters", "--campaign", "sanctuary-schools", "--out", file], dataDirectory: folder)
+        let exported = try await run(["export", "supporters", "--campaign", "sanctuary-schools", "--out", file], dataDirectory: folder)
         #expect(exported.status == 0, "\(exported.output)")
         let attributes = try FileManager.default.attributesOfItem(atPath: file)
         #expect((attributes[.posixPermissions] as? Int) == 0o600)

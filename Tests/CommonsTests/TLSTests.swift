@@ -15,7 +15,7 @@ import Glibc
 @Suite("HTTPS without a proxy", .serialized)
 struct TLSTests {
     /// A self-signed certificate for localhost and 127.0.0.1, made by openssl.
-    static func makeCertificate(in folder: URL, name: String) throws -> (certificate: String, key: String) {
+    static func makeCertificate(in folder: URL, name: String) async throws -> (certificate: String, key: String) {
         let certificate = folder.appendingPathComponent("\(name).crt").path
         let key = folder.appendingPathComponent("\(name).key").path
         let openssl = Process()
@@ -27,7 +27,7 @@ struct TLSTests {
         openssl.standardOutput = FileHandle.nullDevice
         openssl.standardError = FileHandle.nullDevice
         try openssl.run()
-        openssl.waitUntilExit()
+        await openssl.exited()
         #expect(openssl.terminationStatus == 0)
         return (certificate, key)
     }
@@ -54,8 +54,8 @@ struct TLSTests {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("commons-tls-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
-        let first = try Self.makeCertificate(in: folder, name: "first")
-        let second = try Self.makeCertificate(in: folder, name: "second")
+        let first = try await Self.makeCertificate(in: folder, name: "first")
+        let second = try await Self.makeCertificate(in: folder, name: "second")
         let live = (certificate: folder.appendingPathComponent("live.crt").path, key: folder.appendingPathComponent("live.key").path)
         try FileManager.default.copyItem(atPath: first.certificate, toPath: live.certificate)
         try FileManager.default.copyItem(atPath: first.key, toPath: live.key)

@@ -97,7 +97,7 @@ struct TwoFactorTests {
     }
 
     @Test(.enabled(if: decoderPython != nil, "set COMMONS_TEST_QR_PYTHON to a Python with zxing-cpp (.ci/run does)"))
-    func test_the_qr_code_reads_back_with_zxing() throws {
+    func test_the_qr_code_reads_back_with_zxing() async throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("commons-qr-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
@@ -125,8 +125,8 @@ struct TwoFactorTests {
             process.standardOutput = output
             process.standardError = output
             try process.run()
-            let read = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-            process.waitUntilExit()
+            let read = String(decoding: await output.fileHandleForReading.readAllWithoutBlocking(), as: UTF8.self)
+            await process.exited()
             #expect(process.terminationStatus == 0 && read == text, "version \(code.version): \(read)")
         }
         #expect(QRCode(String(repeating: "x", count: 3000)) == nil)
@@ -405,9 +405,9 @@ struct TwoFactorTests {
         }
         guard ServerProcessTests.executable != nil else { return }
         let commands = StaffCommandTests()
-        let done = try commands.run(["user", "reset-2fa", "--email", "ANA@example.org"], dataDirectory: site.settings.dataDirectory)
+        let done = try await commands.run(["user", "reset-2fa", "--email", "ANA@example.org"], dataDirectory: site.settings.dataDirectory)
         #expect(done.status == 0 && done.output.contains("Turned off two-factor sign-in for ana@example.org"), "\(done.output)")
-        let unknown = try commands.run(["user", "reset-2fa", "--email", "nobody@example.org"], dataDirectory: site.settings.dataDirectory)
+        let unknown = try await commands.run(["user", "reset-2fa", "--email", "nobody@example.org"], dataDirectory: site.settings.dataDirectory)
         #expect(unknown.status != 0 && unknown.output.contains("no staff account"))
         try await site.withStore { store async throws in
             let account = try #require(try await StaffDirectory(database: store.database, clock: .system).account(email: "ana@example.org"))
