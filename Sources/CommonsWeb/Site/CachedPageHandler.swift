@@ -14,8 +14,9 @@ import Synchronization
 /// fresh (the content version not read within the last second, a page past its age), goes on
 /// to the router unchanged, which reads the version or renders.
 ///
-/// It sits after Hummingbird's connection state handler (idle timeout, `Connection: close`,
-/// graceful shutdown see its requests and answers) and answers only while no request handed
+/// It sits after Hummingbird's connection state handler, so the idle timeout and graceful
+/// shutdown see its requests and answers; it closes the connection after its answer to a
+/// `Connection: close` request, as Hummingbird does. It answers only while no request handed
 /// to the router is still being answered, so pipelined answers keep their order.
 final class CachedPageHandler: ChannelDuplexHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPRequestPart
