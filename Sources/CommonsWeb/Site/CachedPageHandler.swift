@@ -9,7 +9,7 @@ import Synchronization
 
 /// Answers a GET (or HEAD) for a page the `PageCache` holds fresh right on the connection's
 /// event loop, before Hummingbird hands the request to a task and the router: the same bytes
-/// and headers the router's path would send (`HTTPCachingMiddleware.respond`, the security
+/// and headers the router's path would send (`HTTPCachingMiddleware.answer`, the security
 /// headers, `Date`), counted and logged the same way. Anything else, and any page not held
 /// fresh (the content version not read within the last second, a page past its age), goes on
 /// to the router unchanged, which reads the version or renders.
@@ -47,10 +47,9 @@ final class CachedPageHandler: ChannelDuplexHandler, RemovableChannelHandler {
     private static let staffPrefix = StaffPath.home()
     /// Requests handed on whose answers have not ended yet.
     private var handedOn = 0
-    /// The answer to the request being read, written when its end arrives.
+    /// The answer to the request being read, written when its end arrives; while it is set,
+    /// the request's remaining parts stop here.
     private var answer: Answer?
-    /// This request was answered here: its remaining parts stop here.
-    private var absorbing = false
 
     init(pages: Pages) {
         self.pages = pages
@@ -61,20 +60,16 @@ final class CachedPageHandler: ChannelDuplexHandler, RemovableChannelHandler {
         case .head(let head):
             if handedOn == 0, let found = cachedAnswer(head, peer: context.channel.remoteAddress?.ipAddress) {
                 answer = found
-                absorbing = true
                 return
             }
             handedOn += 1
             context.fireChannelRead(data)
         case .body:
-            if !absorbing { context.fireChannelRead(data) }
+            if answer == nil { context.fireChannelRead(data) }
         case .end:
-            guard absorbing else { return context.fireChannelRead(data) }
-            absorbing = false
-            if let answer {
-                self.answer = nil
-                write(answer, context: context)
-            }
+            guard let answer else { return context.fireChannelRead(data) }
+            self.answer = nil
+            write(answer, context: context)
         }
     }
 
