@@ -18,8 +18,18 @@ public final class CommonsDatabase: Sendable {
     public let logger: Logger
     private let eventLoop: any EventLoop
     private let state = OpenState()
-    /// SQLite's own thread: its one connection runs every statement there (see `open`).
-    private let threadPool: NIOThreadPool?
+
+    /// SQLite's own threads: a connection runs every statement there, so work that blocks the
+    /// process's shared pool (file reads) never makes a sign-up wait behind it, and with two, a
+    /// backup's `VACUUM INTO` (on a store of its own) leaves the other to the site's connection.
+    /// One pool for the process, started once and never shut down: a connection still in use
+    /// when its store shuts down is closed when it is given back, and closing runs here, so the
+    /// threads must outlive every store.
+    private static let sqliteThreads: NIOThreadPool = {
+        let pool = NIOThreadPool(numberOfThreads: 2)
+        pool.start()
+        return pool
+    }()
 
     /// The Fluent database every domain operation runs on. One value serves every request:
     /// it holds only the connection pool, and fails each query once the pool is shut down.
@@ -34,13 +44,11 @@ public final class CommonsDatabase: Sendable {
         location: DatabaseLocation,
         databases: Databases,
         eventLoop: any EventLoop,
-        threadPool: NIOThreadPool? = nil,
         logger: Logger
     ) {
         self.location = location
         self.databases = databases
         self.eventLoop = eventLoop
-        self.threadPool = threadPool
         self.logger = logger
         self.database = databases.database(logger: logger, on: eventLoop)!  // configured just before
     }
@@ -59,14 +67,9 @@ public final class CommonsDatabase: Sendable {
             // after `shutdown` (a service's last tick) meets a closed pool and fails, rather than
             // a dead loop that would drop its promise.
             let loop = MultiThreadedEventLoopGroup.singleton.next()
-            // SQLite's statements block the thread they run on. The connection gets a thread of
-            // its own rather than the process's shared pool, so work that blocks there (a
-            // backup's `VACUUM INTO` on its own connection, file reads) never makes sign-ups wait.
-            let pool = NIOThreadPool(numberOfThreads: 1)
-            pool.start()
-            let databases = Databases(threadPool: pool, on: loop)
+            let databases = Databases(threadPool: Self.sqliteThreads, on: loop)
             databases.use(.sqlite(.init(storage: .file(path: path), enableForeignKeys: true), sqlLogLevel: .trace), as: .sqlite)
-            let store = CommonsDatabase(location: location, databases: databases, eventLoop: loop, threadPool: pool, logger: logger)
+            let store = CommonsDatabase(location: location, databases: databases, eventLoop: loop, logger: logger)
             do {
                 try await SQLitePragmas.apply(on: store.sql, path: path)
             } catch {
@@ -161,7 +164,6 @@ public final class CommonsDatabase: Sendable {
     public func shutdown() async {
         guard state.close() else { return }
         await databases.shutdownAsync()
-        try? await threadPool?.shutdownGracefully()
     }
 
     /// The data folder is the owner's alone (0700) and so is the database file (0600), made so
