@@ -95,11 +95,15 @@ let package = Package(
             pkgConfig: "libcmark-gfm",
             providers: [.apt(["libcmark-gfm-dev", "libcmark-gfm-extensions-dev"])]
         ),
-        // Posts, pages, documents, categories, tags, site settings.
+        // Datasets drawn as charts: reading CSV, the kinds of its columns, charts as SVG.
+        // Plain Swift with no dependencies, so the fuzzer compiles its files as they are.
+        .target(name: "CommonsCharts", swiftSettings: swiftSettings),
+        // Posts, pages, documents, datasets, categories, tags, site settings.
         .target(
             name: "CommonsContent",
             dependencies: [
                 "CLibXML2",
+                "CommonsCharts",
                 "CCmarkGFM",
                 "CommonsAudit",
                 "CommonsCore",
@@ -190,6 +194,7 @@ let package = Package(
         .target(
             name: "CommonsWeb",
             dependencies: [
+                "CommonsCharts",
                 "CommonsCore",
                 "CommonsStorage",
                 "CommonsContent",
@@ -259,6 +264,7 @@ let package = Package(
         .testTarget(
             name: "CommonsTests",
             dependencies: [
+                "CommonsCharts",
                 "CommonsImport",
                 "CommonsCore",
                 "CommonsStorage",

@@ -37,6 +37,18 @@ public enum DemoContent {
         try await settings.set(.siteName, to: "NYC Coalition for Educational Justice")
         try await settings.set(.tagline, to: "Parents organizing for equitable public schools")
 
+        // The platform's two figures, drawn on the platform page (its `[[chart:…]]` paragraph).
+        try await DataLibrary(database: db).add(
+            DatasetDraft(
+                title: "Students graduating college-ready, by neighborhood",
+                slug: collegeReadySlug,
+                notes:
+                    "Share of students who graduate high school with the knowledge and skills they need for college, as CEJ's platform cites them.",
+                sourceName: "NYC Coalition for Educational Justice, platform",
+                file: (name: "college-ready.csv", bytes: Array("Neighborhood,Graduating college-ready\nTribeca,80%\nMott Haven,8%\n".utf8))
+            )
+        )
+
         let pages = Pages(database: db, clock: clock)
         let mission = try await pages.create(PageDraft(title: "Our Mission", slug: "mission", body: missionText))
         let platform = try await pages.create(
@@ -135,7 +147,11 @@ public enum DemoContent {
         2. Build a college-going culture in all schools
         3. Provide strong, comprehensive support for every child
         4. Put the parents back in public education
+
+        [[chart:\(collegeReadySlug)]]
         """
+
+    static let collegeReadySlug = "college-ready-by-neighborhood"
 
     static let sanctuaryPostText = """
         On Thursday, December 8th, CEJ parents held a press conference at the NYC Department of Education to call on the NYC Department of Education to do more to make schools a refuge from racism, sexism, xenophobia and homophobia for students and families. In light of the surge of racist and anti-immigrant harassment and crimes in NYC and nationally, the DOE must take a much more proactive role in equipping school staff to support students who are exposed daily to hateful speech and acts through their own experiences, friends and family, and the media; and families who are being threatened with discriminatory federal policies.

@@ -2,14 +2,14 @@ import CommonsCore
 import FluentKit
 import Foundation
 
-/// One item's text in another language: a post, page, document, campaign or event as a
+/// One item's text in another language: a post, page, document, campaign, event or dataset as a
 /// volunteer translated it, linked to its original. Translations are written in Markdown.
 public final class ContentTranslation: Model, @unchecked Sendable {
     public static let schema = "translations"
 
     /// What a translation belongs to.
     public enum Subject: String, Codable, Sendable, CaseIterable {
-        case post, page, document, campaign, event
+        case post, page, document, campaign, event, dataset
     }
 
     @ID(key: .id) public var id: UUID?

@@ -96,7 +96,7 @@ struct NewsRoutes {
             throw try await site.newsroom.wasDeleted(slug: slug) ? SiteError.gone : SiteError.notFound
         }
         let post = query.post
-        let words = try await site.translated(
+        var words = try await site.translated(
             .post,
             id: post.id,
             title: post.title,
@@ -105,7 +105,8 @@ struct NewsRoutes {
             bodyText: post.bodyText,
             language: context.language
         )
-        let description = words.summary.isEmpty ? words.bodyText : words.summary
+        let description = Site.withoutChartMarkers(words.summary.isEmpty ? words.bodyText : words.summary)
+        words.bodyHTML = try await site.embeddingCharts(in: words.bodyHTML, language: context.language)
         let image = post.featuredDocument.map { SitePath.documentFile($0.slug) }
         let meta = PageMeta(title: words.title, description: description, path: SitePath.post(slug), ogType: "article", image: image)
         let layout = try await site.layout(meta, context: context)

@@ -44,7 +44,7 @@ struct PageRoutes {
 
     func page(slug: String, _ context: AppRequestContext) async throws -> Response {
         guard let page = try await site.pages.publicPage(slug: slug) else { throw SiteError.notFound }
-        let words = try await site.translated(
+        var words = try await site.translated(
             .page,
             id: page.id,
             title: page.title,
@@ -53,7 +53,8 @@ struct PageRoutes {
             bodyText: page.bodyText,
             language: context.language
         )
-        let description = words.summary.isEmpty ? words.bodyText : words.summary
+        let description = Site.withoutChartMarkers(words.summary.isEmpty ? words.bodyText : words.summary)
+        words.bodyHTML = try await site.embeddingCharts(in: words.bodyHTML, language: context.language)
         let layout = try await site.layout(PageMeta(title: words.title, description: description, path: SitePath.page(slug)), context: context)
         return site.views.page(.pageShow, PageShow(words: words, layout: layout)).sharedCacheable()
     }

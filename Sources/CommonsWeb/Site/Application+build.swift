@@ -27,7 +27,7 @@ public enum AllMigrations {
             TrackContentChanges(tables: publicContentTables), CreateTranslations(),
         ]
             + ImportMigrations.all + [StoreRenderedBodies(), StoreRenderedDescriptions(), IndexWordsWithoutPunctuation()]
-            + mail + [CreateAPITokens(), CreateSupporterChanges(), CreateWebhooks()]
+            + mail + [CreateAPITokens(), CreateSupporterChanges(), CreateWebhooks(), CreateDatasets()]
     }
 
     /// Every table a public page is rendered from: a write to any of them empties the page cache.
@@ -143,6 +143,7 @@ func buildRouter(site: Site) -> Router<AppRequestContext> {
     FeedRoutes(site: site).register(on: router)
     NewsRoutes(site: site).register(on: router)
     DocumentRoutes(site: site).register(on: router)
+    DataRoutes(site: site).register(on: router)
     PageRoutes(site: site).register(on: router)
     PrivacyRoutes(site: site).register(on: router)
     UnsubscribeRoutes(site: site).register(on: router)

@@ -1,3 +1,4 @@
+import CommonsCharts
 import CommonsCore
 import Foundation
 
@@ -57,5 +58,26 @@ struct Formatting: Sendable {
         }
         let megabytes = Double(bytes) / 1_048_576
         return strings.format("size.mb", ["count": megabytes.formatted(.number.precision(.fractionLength(1)).locale(locale))])
+    }
+}
+
+extension Formatting {
+    /// A figure of a dataset as the reader writes numbers: "12,500", "12.500", "80%", "80 %".
+    func figure(_ value: Double, _ kind: ColumnKind) -> String {
+        let locale = Locale(identifier: language.localeIdentifier)
+        switch kind {
+        case .percent: return (value / 100).formatted(.percent.precision(.fractionLength(0...2)).locale(locale))
+        case .number, .text: return value.formatted(.number.precision(.fractionLength(0...2)).locale(locale))
+        }
+    }
+
+    /// A dataset's "YYYY-MM-DD" as a date the reader reads ("June 30, 2024"); nil when empty.
+    func day(_ text: String) -> (iso: String, text: String)? {
+        let parts = text.split(separator: "-").compactMap { Int($0) }
+        guard parts.count == 3 else { return nil }
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = timeZone
+        guard let date = calendar.date(from: DateComponents(year: parts[0], month: parts[1], day: parts[2], hour: 12)) else { return nil }
+        return (text, self.date(date))
     }
 }

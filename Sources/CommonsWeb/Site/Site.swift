@@ -44,6 +44,7 @@ struct Site: Sendable {
     var newsroom: Newsroom { Newsroom(database: database, clock: clock) }
     var pages: Pages { Pages(database: database, clock: clock) }
     var library: DocumentLibrary { DocumentLibrary(database: database, clock: clock) }
+    var data: DataLibrary { DataLibrary(database: database) }
     var campaigns: CampaignDirectory { CampaignDirectory(database: database) }
     var events: EventDirectory { EventDirectory(database: database, clock: clock) }
     var actionDesk: ActionDesk {

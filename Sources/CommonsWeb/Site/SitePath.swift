@@ -16,6 +16,9 @@ public enum SitePath {
     static let documentsPage = Route("/documents/page/:page")
     public static let document = Route(ContentPath.document(":slug"))
     public static let documentFile = Route(ContentPath.documentFile(":slug"))
+    public static let datasets = Route("/data")
+    /// Also answers `/data/SLUG.csv` (the file as uploaded) and `/data/SLUG.svg` (the chart alone).
+    public static let dataset = Route("/data/:slug")
     public static let campaign = Route("/campaigns/:slug")
     public static let campaignThanks = Route("/campaigns/:slug/thanks")
     public static let events = Route("/events")
@@ -53,6 +56,8 @@ public enum SitePath {
     public static func category(_ slug: String, page: Int) -> String { page <= 1 ? category(slug) : categoryPage(slug, page) }
     public static func tag(_ slug: String, page: Int) -> String { page <= 1 ? tag(slug) : tagPage(slug, page) }
     public static func eventCalendar(_ slug: String) -> String { event(slug + ".ics") }
+    public static func datasetFile(_ slug: String) -> String { dataset(slug + ".csv") }
+    public static func datasetChart(_ slug: String) -> String { dataset(slug + ".svg") }
     /// The thanks page names the answer's one-time form id, so only the person who answered
     /// sees what is kept for them (an online meeting's link).
     public static func eventThanks(_ slug: String, formID: String) -> String { "\(eventThanks(slug))?r=\(formID)" }

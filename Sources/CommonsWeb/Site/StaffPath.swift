@@ -45,6 +45,10 @@ enum StaffPath {
     static let newDocument = Route("/admin/documents/new")
     static let document = Route("/admin/documents/:id")
     static let deleteDocument = Route("/admin/documents/:id/delete")
+    static let datasets = Route("/admin/datasets")
+    static let newDataset = Route("/admin/datasets/new")
+    static let dataset = Route("/admin/datasets/:id")
+    static let deleteDataset = Route("/admin/datasets/:id/delete")
     static let campaigns = Route("/admin/campaigns")
     static let newCampaign = Route("/admin/campaigns/new")
     static let campaign = Route("/admin/campaigns/:id")
@@ -74,6 +78,7 @@ extension StaffPath {
         case .post: post
         case .page: page
         case .document: document
+        case .dataset: dataset
         case .campaign: campaign
         case .event: event
         }
@@ -85,6 +90,7 @@ extension StaffPath {
         case .post: posts
         case .page: pages
         case .document: documents
+        case .dataset: datasets
         case .campaign: campaigns
         case .event: events
         }

@@ -30,6 +30,7 @@ struct StaffRoutes {
         StaffPostRoutes(site: site).register(on: content)
         StaffPageRoutes(site: site).register(on: content)
         StaffDocumentRoutes(site: site).register(on: content)
+        StaffDatasetRoutes(site: site).register(on: content)
         StaffTranslationRoutes(site: site).register(on: content)
         let organizing = staff.group(context: StaffContext<OrganizingArea>.self)
         StaffCampaignRoutes(site: site).register(on: organizing)
@@ -51,6 +52,9 @@ struct StaffRoutes {
         }.register(on: content)
         StaffTranslationEditor<ContentArea>(site: site, subject: .document) { id in
             try await site.library.document(id: id).map { .init(title: $0.title, summary: nil, bodyHTML: HTMLText.escape($0.description)) }
+        }.register(on: content)
+        StaffTranslationEditor<ContentArea>(site: site, subject: .dataset) { id in
+            try await site.data.dataset(id: id).map { .init(title: $0.title, summary: nil, bodyHTML: HTMLText.escape($0.notes)) }
         }.register(on: content)
         StaffTranslationEditor<OrganizingArea>(site: site, subject: .campaign) { id in
             try await site.campaigns.campaign(id: id).map { .init(title: $0.title, summary: nil, bodyHTML: $0.descriptionHTML) }

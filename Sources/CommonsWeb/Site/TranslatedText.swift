@@ -8,7 +8,8 @@ import Foundation
 struct TranslatedText {
     let title: String
     let summary: String
-    let bodyHTML: String
+    /// Pages and posts put their charts in it (see `embeddingCharts`) after it is chosen.
+    var bodyHTML: String
     let bodyText: String
     /// The `lang` of the item's words when they are not in the page's language.
     let contentLang: String?

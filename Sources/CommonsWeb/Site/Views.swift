@@ -74,6 +74,8 @@ enum Template: String, CaseIterable, Sendable {
     case campaignShow = "campaign-show"
     case documentList = "document-list"
     case documentShow = "document-show"
+    case datasetList = "dataset-list"
+    case datasetShow = "dataset-show"
     case error = "error"
     case eventList = "event-list"
     case eventShow = "event-show"

@@ -1,0 +1,276 @@
+import CommonsCharts
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import Testing
+
+@testable import CommonsWeb
+
+@Suite("Data pages")
+struct DataTests {
+    // MARK: Reading CSV
+
+    func parse(_ text: String) throws(CSVTable.Failure) -> CSVTable { try CSVTable.parse(Array(text.utf8)) }
+
+    @Test func test_csv_reads_quotes_embedded_newlines_and_commas_a_bom_and_semicolons() throws {
+        let table = try parse("\u{FEFF}District,\"Rate, 2024\"\r\n\"Mott Haven\nSouth Bronx\",\"8\"\r\n\"Say \"\"hi\"\"\",80\r\n\r\n")
+        #expect(table.header == ["District", "Rate, 2024"])
+        #expect(table.rows == [["Mott Haven\nSouth Bronx", "8"], ["Say \"hi\"", "80"]])
+        // The second row starts on line 4: the first row's value spans lines 2 and 3.
+        #expect(table.lines == [2, 4])
+        let semicolons = try parse("Quartier;Taux\nTribeca;80,5\nMott Haven;8\n")
+        #expect(semicolons.delimiter == UInt8(ascii: ";"))
+        #expect(semicolons.rows == [["Tribeca", "80,5"], ["Mott Haven", "8"]])
+        #expect(CellValue.number("80,5", kind: .number, decimalComma: true) == 80.5)
+        // A last line without its line end, and a lone carriage return between records.
+        #expect(try parse("a,b\r1,2").rows == [["1", "2"]])
+    }
+
+    @Test func test_csv_refuses_bad_rows_by_line_number_and_bad_files_whole() {
+        let bad = "Name,Value\nTribeca,80\n\"Mott Haven,8\nx,1,2\nok,3\n"
+        #expect(throws: CSVTable.Failure.badRows([.init(line: 3, kind: .unclosedQuote)], total: 1)) { try parse(bad) }
+        let several = "Name,Value\nTribeca,80,1\n\"Mott\" Haven,8\n,\nok,3\nlast\n"
+        #expect(
+            throws: CSVTable.Failure.badRows(
+                [
+                    .init(line: 2, kind: .fieldCount(found: 3, expected: 2)), .init(line: 3, kind: .textAfterQuote),
+                    .init(line: 6, kind: .fieldCount(found: 1, expected: 2)),
+                ],
+                total: 3
+            )
+        ) { try parse(several) }
+        #expect(throws: CSVTable.Failure.badRows([.init(line: 1, kind: .unnamedColumn(2))], total: 1)) { try parse("Name,,Value\n") }
+        #expect(throws: CSVTable.Failure.empty) { try parse("\n\n") }
+        #expect(throws: CSVTable.Failure.notUTF8) { try CSVTable.parse([0x41, 0x2C, 0xFF, 0x0A]) }
+        #expect(throws: CSVTable.Failure.tooLarge) { try CSVTable.parse([UInt8](repeating: 0x41, count: CSVTable.maximumBytes + 1)) }
+        #expect(throws: CSVTable.Failure.tooManyColumns(101)) { try parse(Array(repeating: "c", count: 101).joined(separator: ",")) }
+    }
+
+    @Test func test_columns_are_detected_as_text_numbers_or_percents() {
+        #expect(CellValue.detect(["80%", " 8 %", ""], decimalComma: false) == .percent)
+        #expect(CellValue.detect(["12,500", "-3.25", "+7"], decimalComma: false) == .number)
+        #expect(CellValue.detect(["12,500", "n/a"], decimalComma: false) == .text)
+        #expect(CellValue.detect(["", " "], decimalComma: false) == .text)
+        #expect(CellValue.number("12,500.5", kind: .number, decimalComma: false) == 12500.5)
+        #expect(CellValue.number("1.234,5", kind: .number, decimalComma: true) == 1234.5)
+        for notANumber in ["1,5", "1e5", "0x10", "inf", "nan", "--1", "1.", ".", "1,50,000", String(repeating: "9", count: 40), "9999999999999999"] {
+            #expect(CellValue.number(notANumber, kind: .number, decimalComma: false) == nil, "\(notANumber)")
+        }
+    }
+
+    // MARK: Drawing
+
+    static let districts = """
+        District,Graduation 2019,Graduation 2024
+        Tribeca,80%,82%
+        Mott Haven,8%,
+        Flushing,45%,51%
+        """
+
+    func svg(_ kind: ChartKind, values: [Int] = [1, 2], rightToLeft: Bool = false) throws -> (String, XMLElementNode) {
+        let table = try parse(Self.districts)
+        let columns = [
+            Column(name: "District", kind: .text), Column(name: "Graduation 2019", kind: .percent), Column(name: "Graduation 2024", kind: .percent),
+        ]
+        let data = try #require(
+            ChartData(table: table, columns: columns, spec: ChartSpec(kind: kind, labelColumn: 0, valueColumns: values, order: .descending))
+        )
+        let words = ChartSVG.Words(title: "Graduation <rates>", description: "Highest Tribeca", noValue: "no data") { value, _ in "\(Int(value))%" }
+        let text = ChartSVG(data: data, kind: kind, words: words, rightToLeft: rightToLeft, id: "chart-test").render()
+        return (text, try #require(XMLElementNode.parse(Data(text.utf8)), "not well-formed XML: \(text)"))
+    }
+
+    /// Every element of a tree, depth first.
+    func elements(_ node: XMLElementNode) -> [XMLElementNode] { [node] + node.children.flatMap(elements) }
+
+    /// The drawing names nothing outside itself and runs nothing.
+    func expectSelfContained(_ text: String, _ root: XMLElementNode) {
+        for element in elements(root) {
+            #expect(!["script", "foreignObject", "image", "use", "a"].contains(element.name), "\(element.name)")
+            for (name, value) in element.attributes {
+                #expect(!name.hasPrefix("on") && !name.hasSuffix("href"), "\(name)")
+                if value.contains("url(") { #expect(value.hasPrefix("url(#chart-test-"), "\(value)") }
+            }
+        }
+        #expect(root.attributes["role"] == "img")
+        #expect(text.components(separatedBy: "http").count == 2)  // the SVG namespace only
+    }
+
+    @Test func test_each_chart_kind_is_valid_svg_with_one_labelled_mark_per_value() throws {
+        for kind in ChartKind.allCases {
+            let (text, root) = try svg(kind)
+            expectSelfContained(text, root)
+            #expect(root.child("title")?.text == "Graduation <rates>")
+            #expect(root.child("desc")?.text == "Highest Tribeca")
+            let marks = elements(root).filter { $0.name == "g" && $0.attributes["class"] == "mark" }
+            let drawn = marks.filter { mark in mark.children.contains { ["rect", "circle", "path"].contains($0.name) } }
+            let series = kind == .bar ? 1 : 2
+            // Three districts; Mott Haven has no 2024 value: it is said in words, not drawn.
+            #expect(marks.count == 3 * series, "\(kind)")
+            #expect(drawn.count == 3 * series - (series - 1), "\(kind)")
+            for mark in drawn {
+                let shape = try #require(mark.children.first { ["rect", "circle", "path"].contains($0.name) })
+                #expect(shape.child("title")?.text.contains("–") == true)
+                #expect(mark.child("text")?.text.hasSuffix("%") == true)
+            }
+            // Values as text, largest first.
+            let texts = elements(root).filter { $0.name == "text" }.map(\.text)
+            #expect(
+                texts.contains { $0.hasSuffix("80%") } && texts.contains { $0.hasSuffix("8%") }
+                    && texts.contains { $0.hasSuffix("no data") } == (series == 2)
+            )
+            if kind != .line {
+                #expect(texts.firstIndex(of: "Tribeca")! < texts.firstIndex(of: "Flushing")!)
+                #expect(texts.firstIndex(of: "Flushing")! < texts.firstIndex(of: "Mott Haven")!)
+            }
+            // More than one series: told apart by patterns or shapes and a legend, not colour alone.
+            if series == 2 {
+                #expect(elements(root).contains { $0.attributes["class"] == "legend" })
+                if kind == .groupedBar { #expect(elements(root).contains { $0.name == "pattern" }) }
+            }
+        }
+    }
+
+    @Test func test_right_to_left_charts_are_mirrored() throws {
+        let (_, left) = try svg(.bar, values: [1])
+        let (_, right) = try svg(.bar, values: [1], rightToLeft: true)
+        #expect(right.attributes["direction"] == "rtl")
+        let leftLabel = try #require(elements(left).first { $0.name == "text" && $0.text == "Tribeca" })
+        let rightLabel = try #require(elements(right).first { $0.name == "text" && $0.text == "Tribeca" })
+        #expect(Double(leftLabel.attributes["x"]!)! < 20 && Double(rightLabel.attributes["x"]!)! > 340)
+    }
+
+    @Test func test_text_from_the_file_is_escaped_in_the_drawing() throws {
+        let table = try parse("Name,Value\n\"<script>alert(1)</script>\",5\n\"a\u{1}b & c\",6\n")
+        let columns = [Column(name: "Name", kind: .text), Column(name: "\"><x", kind: .number)]
+        let data = try #require(
+            ChartData(table: table, columns: columns, spec: ChartSpec(kind: .line, labelColumn: 0, valueColumns: [1], order: .file))
+        )
+        let words = ChartSVG.Words(title: "t", description: "d", noValue: "-") { value, _ in String(value) }
+        let text = ChartSVG(data: data, kind: .line, words: words, rightToLeft: false, id: "chart-test").render()
+        let root = try #require(XMLElementNode.parse(Data(text.utf8)))
+        expectSelfContained(text, root)
+        #expect(!text.contains("<script"))
+    }
+
+    // MARK: Through the site
+
+    static let csv = "District;Students;Graduating\nTribeca;12.500;80%\nMott Haven;9.800;8%\n"
+
+    @Test func test_an_editor_uploads_a_dataset_and_readers_see_its_chart_table_and_files_in_every_language() async throws {
+        let site = try await TestSite.make()
+        defer { Task { await site.destroy() } }
+        try await addStaff(site, email: "ed@example.org", role: .editor)
+        let forms = StaffEditorTests()
+        try await site.run { client async throws in
+            let editor = try #require(try await StaffBrowser.signIn(client, email: "ed@example.org"))
+            #expect(try await editor.get(client, "/admin/datasets/new").status == .ok)
+            let fields = [
+                ("title", "Students by district"), ("slug", "students"), ("source_name", "NYC DOE"), ("source_url", "https://example.org/doe"),
+                ("data_date", "2024-06-30"),
+            ]
+
+            // A file with bad rows: refused whole, each bad line named, nothing stored.
+            let bad = try await forms.upload(
+                client,
+                editor,
+                "/admin/datasets",
+                fields: fields,
+                file: ("d.csv", Data("District;Students\nTribeca;1\nMott Haven;2;3\n\"x\n".utf8))
+            )
+            #expect(bad.status == .unprocessableContent)
+            #expect(bad.text.contains("Line 3: 3 values where the first row names 2.") && bad.text.contains("Line 4: a quoted value never ends."))
+            #expect(try await client.get("/data/students").status == .notFound)
+            // A bad date and address are named beside the file's own problem.
+            let wrong = try await forms.upload(
+                client,
+                editor,
+                "/admin/datasets",
+                fields: [("title", "Students by district"), ("source_url", "javascript:alert(1)"), ("data_date", "2024-02-30")],
+                file: nil
+            )
+            #expect(wrong.status == .unprocessableContent)
+            #expect(
+                wrong.text.contains("Choose a CSV file.") && wrong.text.contains("Enter a real date as YYYY-MM-DD.")
+                    && wrong.text.contains("https://")
+            )
+
+            let saved = try await forms.upload(client, editor, "/admin/datasets", fields: fields, file: ("students.csv", Data(Self.csv.utf8)))
+            #expect(saved.status == .seeOther)
+            let editURL = try #require(saved.headers[.location])
+            let form = try await editor.get(client, editURL).text
+            // Detected: the district names, numbers (a semicolon file groups thousands with "."), percents.
+            #expect(form.contains("<option value=\"number\" selected>") && form.contains("<option value=\"percent\" selected>"))
+
+            let page = try await client.get("/data/students")
+            #expect(page.status == .ok)
+            #expect(page.text.contains("<svg") && page.text.contains("role=\"img\"") && !page.text.contains("<script"))
+            #expect(page.text.contains("<caption id=\"dataset-caption\">Students by district: the figures</caption>"))
+            #expect(page.text.contains("<th scope=\"row\">Tribeca</th><td class=\"number\">12,500</td><td class=\"number\">80%</td>"))
+            #expect(page.text.contains("href=\"https://example.org/doe\"") && page.text.contains("June 30, 2024"))
+            let list = try await client.get("/data").text
+            #expect(list.contains("href=\"/data/students\""), "\(list)")
+            // The file as uploaded, and the chart alone.
+            let file = try await client.get("/data/students.csv")
+            #expect(file.headers[.contentType] == "text/csv; charset=utf-8" && file.text == Self.csv)
+            let chart = try await client.get("/data/students.svg")
+            #expect(chart.headers[.contentType] == "image/svg+xml; charset=utf-8")
+            #expect(XMLElementNode.parse(Data(chart.text.utf8))?.name == "svg")
+
+            let spanish = try await client.get("/es/data/students").text
+            #expect(spanish.contains("lang=\"es\"") && spanish.contains("Students by district⁩: las cifras") == false)
+            #expect(spanish.contains("Students by district: las cifras") && spanish.contains("Descargar los datos (CSV)"))
+            // French writes its numbers its way; Arabic reads right to left, the chart too.
+            let french = try await client.get("/fr/data/students").text
+            #expect(french.contains("12\u{202F}500") && french.contains("80\u{A0}%") && french.contains("lang=\"fr\""))
+            let arabic = try await client.get("/ar/data/students").text
+            #expect(arabic.contains("dir=\"rtl\"") && arabic.contains("direction=\"rtl\""))
+
+            // The editor corrects a column and draws both value columns as a line, largest first.
+            var changes = fields + [("kind_0", "text"), ("kind_1", "number"), ("kind_2", "percent"), ("chart_kind", "line"), ("label_column", "0")]
+            changes += [("value_1", "yes"), ("value_2", "yes"), ("order", "descending")]
+            #expect(try await forms.upload(client, editor, editURL, fields: changes, file: nil).status == .seeOther)
+            #expect(try await client.get("/data/students.svg").text.contains("<polyline"))
+            // Calling a column of names numbers is refused, naming the lines.
+            let mislabelled = try await forms.upload(
+                client,
+                editor,
+                editURL,
+                fields: fields + [("kind_0", "number"), ("kind_1", "number"), ("kind_2", "percent")],
+                file: nil
+            )
+            #expect(mislabelled.status == .unprocessableContent)
+            #expect(mislabelled.text.contains("Line 2: “Tribeca” in “District” is not a number."))
+
+            // In a post: a paragraph that is only the marker shows the chart, its caption and link.
+            let post = try await editor.post(
+                client,
+                "/admin/posts",
+                [
+                    ("title", "The gap"), ("slug", "the-gap"), ("body", "Look:\n\n[[chart:students]]\n\n[[chart:nothing-here]]"),
+                    ("status", "published"),
+                ]
+            )
+            #expect(post.status == .seeOther)
+            let shown = try await client.get("/news/the-gap").text
+            #expect(shown.contains("<figure class=\"chart-figure\">") && shown.contains("<a href=\"/data/students\">Students by district</a>"))
+            #expect(!shown.contains("[[chart:"), "the marker is not shown, nor put in the page's description")
+
+            // Deleted: gone from the list and its page.
+            let delete = try #require(form.range(of: #"/admin/datasets/[0-9a-fA-F-]+/delete"#, options: .regularExpression))
+            #expect(try await editor.post(client, String(form[delete])).status == .seeOther)
+            #expect(try await client.get("/data/students").status == .notFound)
+        }
+    }
+
+    @Test func test_the_demo_platform_page_shows_the_college_ready_chart() async throws {
+        let site = try await TestSite.make()
+        defer { Task { await site.destroy() } }
+        try await site.run { client async throws in
+            let platform = try await client.get("/platform").text
+            #expect(platform.contains("<figure class=\"chart-figure\">") && platform.contains("Tribeca") && platform.contains("80%"))
+            let data = try await client.get("/data/college-ready-by-neighborhood").text
+            #expect(data.contains("<th scope=\"row\">Mott Haven</th><td class=\"number\">8%</td>"))
+        }
+    }
+}
