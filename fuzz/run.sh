@@ -29,7 +29,7 @@ targets=(
   "markdown|Sources/CommonsContent/Markdown/MarkdownRenderer.swift Sources/CommonsContent/Markdown/HTMLText.swift fuzz/Markup.swift"
   "html-sanitizer|Sources/CommonsContent/Body/HTMLSanitizer.swift Sources/CommonsContent/Markdown/MarkdownRenderer.swift Sources/CommonsContent/Markdown/HTMLText.swift fuzz/Markup.swift"
   "wxr|Sources/CommonsImport/WXR.swift"
-  "csv|Sources/CommonsOrganizing/Domain/CSVLine.swift"
+  "csv|Sources/CommonsOrganizing/Domain/CSVLine.swift Sources/CommonsCharts/CSVTable.swift Sources/CommonsCharts/Column.swift Sources/CommonsCharts/Chart.swift Sources/CommonsCharts/ChartSVG.swift"
   "normalization|Sources/CommonsOrganizing/Domain/Normalization.swift Sources/CommonsCore/EmailAddress.swift Sources/CommonsCore/PlainText.swift"
   "local-datetime|Sources/CommonsWeb/Site/LocalDateTime.swift"
   "trusted-proxies|Sources/CommonsWeb/Site/TrustedProxies.swift"
