@@ -30,6 +30,8 @@ PUBLIC = [
     ("past-events", "/events/past"),
     ("event", "/events/sanctuary-schools-press-conference"),
     ("platform", "/platform"),
+    ("data", "/data"),
+    ("dataset", "/data/college-ready-by-neighborhood"),
     ("mission", "/mission"),
     ("privacy", "/privacy"),
     ("search", "/search?q=sanctuary+schools"),
@@ -44,6 +46,21 @@ def test_public_page_is_accessible_and_self_contained(watched, name, path):
     assert watched.page.locator("h1").count() == 1
     assert watched.page.locator("html").get_attribute("lang") == "en"
     audit(watched.page, name)
+    watched.check_clean()
+
+
+def test_a_dataset_page_in_arabic_reads_right_to_left(watched):
+    """The chart mirrored, its words and the table's in Arabic where they are translated; axe finds nothing serious."""
+    response = watched.page.goto(watched.base + "/ar/data/college-ready-by-neighborhood")
+    assert response.status == 200
+    assert watched.page.locator("html").get_attribute("dir") == "rtl"
+    chart = watched.page.locator("svg.chart")
+    assert chart.get_attribute("direction") == "rtl"
+    assert chart.get_attribute("role") == "img"
+    # The chart fits a phone's width without scrolling the page sideways.
+    watched.page.set_viewport_size({"width": 360, "height": 740})
+    assert watched.page.evaluate("document.documentElement.scrollWidth") <= 360
+    audit(watched.page, "dataset-ar")
     watched.check_clean()
 
 
