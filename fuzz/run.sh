@@ -30,6 +30,7 @@ targets=(
   "html-sanitizer|Sources/CommonsContent/Body/HTMLSanitizer.swift Sources/CommonsContent/Markdown/MarkdownRenderer.swift Sources/CommonsContent/Markdown/HTMLText.swift fuzz/Markup.swift"
   "wxr|Sources/CommonsImport/WXR.swift"
   "csv|Sources/CommonsOrganizing/Domain/CSVLine.swift Sources/CommonsCharts/CSVTable.swift Sources/CommonsCharts/Column.swift Sources/CommonsCharts/Chart.swift Sources/CommonsCharts/ChartSVG.swift"
+  "geojson|Sources/CommonsCharts/AreaMap.swift Sources/CommonsCharts/MapSVG.swift Sources/CommonsCharts/ChartSVG.swift Sources/CommonsCharts/CSVTable.swift Sources/CommonsCharts/Column.swift Sources/CommonsCharts/Chart.swift"
   "normalization|Sources/CommonsOrganizing/Domain/Normalization.swift Sources/CommonsCore/EmailAddress.swift Sources/CommonsCore/PlainText.swift"
   "local-datetime|Sources/CommonsWeb/Site/LocalDateTime.swift"
   "trusted-proxies|Sources/CommonsWeb/Site/TrustedProxies.swift"

@@ -6,6 +6,8 @@ public enum ChartKind: String, Sendable, Codable, CaseIterable {
     case groupedBar = "grouped-bar"
     /// A line per value column across the rows, in the order they are sorted.
     case line
+    /// The dataset's map of areas, each coloured by its row's first value (joined by the label column).
+    case map
 }
 
 /// The order rows are drawn in: as in the file, or by the first value column.

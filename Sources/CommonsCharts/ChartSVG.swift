@@ -48,7 +48,12 @@ public struct ChartSVG: Sendable {
         self.kind = kind
         self.words = words
         self.rightToLeft = rightToLeft
-        self.id = String(id.lowercased().unicodeScalars.map { ("a"..."z").contains($0) || ("0"..."9").contains($0) ? Character($0) : "-" })
+        self.id = Self.safeID(id)
+    }
+
+    /// An id of ASCII letters, digits and hyphens, whatever a slug held.
+    static func safeID(_ id: String) -> String {
+        String(id.lowercased().unicodeScalars.map { ("a"..."z").contains($0) || ("0"..."9").contains($0) ? Character($0) : "-" })
     }
 
     public func render() -> String {
@@ -163,11 +168,17 @@ public struct ChartSVG: Sendable {
                     continue
                 }
                 let label = words.format(value, one.kind)
+                let rank = data.series.indices.filter { other in
+                    guard let theirs = data.series[other].values[row] else { return false }
+                    return theirs > value || (theirs == value && other < index)
+                }.count
                 let named = data.series.count > 1 ? "\(one.name): \(label)" : label
                 let y = pointY(value)
                 body +=
                     "<g class=\"mark\">\(marker(index, x: x, y: y, colour: colour, title: "\(data.labels[row]) – \(named)"))"
-                    + "\(text(label, x: x, y: y - 8 - Double(index % 2) * 12, anchor: "middle", size: 11))</g>"
+                    // The highest value of a row is written above its point, the others below theirs,
+                    // so two close lines do not write over each other.
+                    + "\(text(label, x: x, y: rank == 0 ? y - 8 : y + 5 + 12 * Double(rank), anchor: "middle", size: 11))</g>"
             }
         }
         let height = bottom + 16 + Double(min(longestLabel, 30)) * 5 + Self.margin

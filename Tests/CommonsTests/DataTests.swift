@@ -274,3 +274,109 @@ struct DataTests {
         }
     }
 }
+
+@Suite("Data maps")
+struct DataMapTests {
+    /// Three districts: the first a square with a hole, the second two squares, the third without figures.
+    static let districts = """
+        {"type": "FeatureCollection", "features": [
+          {"type": "Feature", "properties": {"district": 1, "name": "One"}, "geometry": {"type": "Polygon", "coordinates": [
+            [[-74.0, 40.7], [-73.9, 40.7], [-73.9, 40.8], [-74.0, 40.8], [-74.0, 40.7]],
+            [[-73.97, 40.73], [-73.93, 40.73], [-73.93, 40.77], [-73.97, 40.77], [-73.97, 40.73]]]}},
+          {"type": "Feature", "properties": {"district": "2"}, "geometry": {"type": "MultiPolygon", "coordinates": [
+            [[[-73.9, 40.7], [-73.8, 40.7], [-73.8, 40.8], [-73.9, 40.8], [-73.9, 40.7]]],
+            [[[-73.8, 40.8], [-73.75, 40.8], [-73.75, 40.85], [-73.8, 40.85], [-73.8, 40.8]]]]}},
+          {"type": "Feature", "properties": {"district": 3}, "geometry": {"type": "Polygon", "coordinates": [
+            [[-74.0, 40.6], [-73.8, 40.6], [-73.8, 40.7], [-74.0, 40.7], [-74.0, 40.6]]]}}
+        ]}
+        """
+
+    func parse(_ text: String, key: String = "district") throws(AreaMap.Failure) -> AreaMap { try AreaMap.parse(Array(text.utf8), keyProperty: key) }
+
+    @Test func test_geojson_areas_are_read_with_holes_and_multipolygons_and_bad_ones_refused_with_the_reason() throws {
+        let map = try parse(Self.districts)
+        #expect(map.areas.map(\.key) == ["1", "2", "3"])
+        #expect(map.areas[0].polygons.count == 1 && map.areas[0].polygons[0].count == 2)
+        #expect(map.areas[1].polygons.count == 2)
+        #expect(throws: AreaMap.Failure.notJSON) { try parse("{\"type\": ") }
+        #expect(throws: AreaMap.Failure.notFeatureCollection) { try parse("{\"type\": \"Feature\"}") }
+        #expect(throws: AreaMap.Failure.noAreas) { try parse("{\"type\": \"FeatureCollection\", \"features\": []}") }
+        let point = Self.districts.replacingOccurrences(of: "\"MultiPolygon\"", with: "\"Point\"")
+        #expect(throws: AreaMap.Failure.geometry(area: 2)) { try parse(point) }
+        let far = Self.districts.replacingOccurrences(of: "[-74.0, 40.6]", with: "[-74.0, 140.6]")
+        #expect(throws: AreaMap.Failure.coordinates(area: 3)) { try parse(far) }
+        let short = Self.districts.replacingOccurrences(of: "[-73.75, 40.85], [-73.8, 40.85], [-73.8, 40.8]]", with: "[-73.8, 40.8]]")
+        #expect(throws: AreaMap.Failure.ring(area: 2)) { try parse(short) }
+        #expect(throws: AreaMap.Failure.key(area: 2)) { try parse(Self.districts, key: "name") }
+        #expect(throws: AreaMap.Failure.tooLarge) { try AreaMap.parse([UInt8](repeating: 0x20, count: AreaMap.maximumBytes + 1), keyProperty: "k") }
+        // Nesting deep enough to exhaust a recursive parser's stack is refused, not a crash.
+        #expect(throws: AreaMap.Failure.notJSON) { try parse(String(repeating: "[", count: 200_000)) }
+    }
+
+    @Test func test_a_map_draws_one_titled_path_per_area_a_legend_and_hatches_areas_without_data() throws {
+        let map = try parse(Self.districts)
+        let words = ChartSVG.Words(title: "Rates", description: "Highest 1", noValue: "no data") { value, _ in "\(Int(value))%" }
+        let text = MapSVG(map: map, values: ["1": 80, "2": 8], kind: .percent, words: words, rightToLeft: false, id: "map-test").render()
+        let root = try #require(XMLElementNode.parse(Data(text.utf8)), "not well-formed XML")
+        let all = elements(root)
+        #expect(root.attributes["role"] == "img" && root.child("title")?.text == "Rates" && root.child("desc")?.text == "Highest 1")
+        let areas = all.filter { $0.name == "g" && $0.attributes["class"] == "mark" }.compactMap { $0.child("path") }
+        #expect(areas.count == 3)
+        #expect(areas.map { $0.child("title")?.text } == ["1: 80%", "2: 8%", "3: no data"])
+        // The hole and the second polygon are subpaths of their area's one path.
+        #expect(areas[0].attributes["d"]?.components(separatedBy: "M").count == 3 && areas[0].attributes["fill-rule"] == "evenodd")
+        #expect(areas[1].attributes["d"]?.components(separatedBy: "M").count == 3)
+        #expect(areas[2].attributes["fill"] == "url(#map-test-none)" && areas[0].attributes["fill"] != areas[1].attributes["fill"])
+        let legend = try #require(all.first { $0.attributes["class"] == "legend" })
+        #expect(legend.all("text").map(\.text) == ["8% – 80%", "no data"] || legend.all("text").count == 3)
+        #expect(legend.all("text").last?.text == "no data")
+        #expect(!text.contains("<script") && text.components(separatedBy: "http").count == 2)
+    }
+
+    @Test func test_an_editor_adds_a_map_and_readers_see_the_areas_coloured_with_those_without_figures_named() async throws {
+        let site = try await TestSite.make()
+        defer { Task { await site.destroy() } }
+        try await addStaff(site, email: "ed@example.org", role: .editor)
+        let forms = StaffEditorTests()
+        try await site.run { client async throws in
+            let editor = try #require(try await StaffBrowser.signIn(client, email: "ed@example.org"))
+            let csv = ("districts.csv", Data("District,College-ready\n1,80%\n2,8%\n".utf8))
+            let fields = [("title", "College-ready by district"), ("slug", "districts")]
+            let created = try await forms.upload(client, editor, "/admin/datasets", fields: fields, file: csv)
+            let editURL = try #require(created.headers[.location])
+            let chart = [
+                ("chart_kind", "map"), ("label_column", "0"), ("value_1", "yes"), ("order", "file"), ("kind_0", "text"), ("kind_1", "percent"),
+            ]
+            // A map chart without a map, and a map that cannot be read: refused with the reason.
+            let noMap = try await forms.upload(client, editor, editURL, fields: fields + chart, file: nil)
+            #expect(noMap.status == .unprocessableContent && noMap.text.contains("A map needs a map of areas"))
+            let short = Self.districts.replacingOccurrences(of: "[-73.75, 40.85], [-73.8, 40.85], [-73.8, 40.8]]", with: "[-73.8, 40.8]]")
+            let broken = try await forms.upload(
+                client,
+                editor,
+                editURL,
+                fields: fields + chart + [("map_key", "district")],
+                file: nil,
+                more: [("map", "nyc.geojson", Data(short.utf8))]
+            )
+            #expect(broken.status == .unprocessableContent && broken.text.contains("Area 2 of the map has a ring of fewer than four points."))
+
+            let saved = try await forms.upload(
+                client,
+                editor,
+                editURL,
+                fields: fields + chart + [("map_key", "district")],
+                file: nil,
+                more: [("map", "nyc.geojson", Data(Self.districts.utf8))]
+            )
+            #expect(saved.status == .seeOther)
+            let page = try await client.get("/data/districts").text
+            #expect(page.contains("class=\"chart map\"") && page.contains("<title>1: 80%</title>") && page.contains("<title>3: no data</title>"))
+            #expect(page.contains("<figcaption>No figures for: 3.</figcaption>"))
+            let svg = try await client.get("/data/districts.svg").text
+            #expect(XMLElementNode.parse(Data(svg.utf8)) != nil)
+        }
+    }
+
+    func elements(_ node: XMLElementNode) -> [XMLElementNode] { [node] + node.children.flatMap(elements) }
+}

@@ -819,12 +819,12 @@ extension String {
 
 @Suite("Staff editors")
 struct StaffEditorTests {
-    func multipartBody(boundary: String, fields: [(String, String)], file: (name: String, fileName: String, bytes: Data)?) -> ByteBuffer {
+    func multipartBody(boundary: String, fields: [(String, String)], files: [(name: String, fileName: String, bytes: Data)]) -> ByteBuffer {
         var body = Data()
         for (name, value) in fields {
             body.append(Data("--\(boundary)\r\nContent-Disposition: form-data; name=\"\(name)\"\r\n\r\n\(value)\r\n".utf8))
         }
-        if let file {
+        for file in files {
             body.append(
                 Data(
                     "--\(boundary)\r\nContent-Disposition: form-data; name=\"\(file.name)\"; filename=\"\(file.fileName)\"\r\nContent-Type: application/octet-stream\r\n\r\n"
@@ -843,14 +843,19 @@ struct StaffEditorTests {
         _ browser: StaffBrowser,
         _ path: String,
         fields: [(String, String)],
-        file: (String, Data)?
+        file: (String, Data)?,
+        more: [(name: String, fileName: String, bytes: Data)] = []
     ) async throws -> TestResponse {
         let boundary = "commons-test-boundary"
         return try await client.execute(
             uri: path,
             method: .post,
             headers: [.cookie: browser.cookie, .contentType: "multipart/form-data; boundary=\(boundary)"],
-            body: multipartBody(boundary: boundary, fields: [("csrf_token", browser.csrf)] + fields, file: file.map { ("file", $0.0, $0.1) })
+            body: multipartBody(
+                boundary: boundary,
+                fields: [("csrf_token", browser.csrf)] + fields,
+                files: (file.map { [("file", $0.0, $0.1)] } ?? []) + more
+            )
         )
     }
 

@@ -14,6 +14,10 @@ public struct DatasetDraft: Sendable {
     public var dataDate: String
     /// A new file (required for a new dataset); nil keeps the one there.
     public var file: (name: String, bytes: [UInt8])?
+    /// A new map of areas (GeoJSON); nil keeps the one there.
+    public var map: (name: String, bytes: [UInt8])?
+    /// The property of each area that matches the label column.
+    public var mapKey: String
     /// Corrections of the detected kinds, one per column; nil keeps what is there (or detects).
     public var columnKinds: [ColumnKind]?
     /// How to draw it; nil keeps what is there (or picks: bars of the first column of numbers).
@@ -27,6 +31,8 @@ public struct DatasetDraft: Sendable {
         sourceURL: String = "",
         dataDate: String = "",
         file: (name: String, bytes: [UInt8])? = nil,
+        map: (name: String, bytes: [UInt8])? = nil,
+        mapKey: String = "",
         columnKinds: [ColumnKind]? = nil,
         chart: ChartSpec? = nil
     ) {
@@ -37,6 +43,8 @@ public struct DatasetDraft: Sendable {
         self.sourceURL = sourceURL
         self.dataDate = dataDate
         self.file = file
+        self.map = map
+        self.mapKey = mapKey
         self.columnKinds = columnKinds
         self.chart = chart
     }
@@ -53,6 +61,19 @@ public struct DatasetFileError: Error, Sendable {
         case cells([CellProblem], total: Int)
         /// No column holds numbers, so there is nothing to draw.
         case nothingToDraw
+        /// The map file cannot be read as areas.
+        case unreadableMap(AreaMap.Failure)
+        /// A map chart without a map, or a map without the property that joins it.
+        case mapMissing
+        case mapKeyMissing
+    }
+
+    /// The form field the problem belongs to.
+    public var field: String {
+        switch problem {
+        case .unreadableMap, .mapMissing, .mapKeyMissing: "map"
+        default: "file"
+        }
     }
 
     public struct CellProblem: Sendable, Equatable {
@@ -197,7 +218,28 @@ public struct DataLibrary: Sendable {
         } else if !fits {
             chart = fallback
         }
-        if chart.kind == .bar { chart.valueColumns = Array(chart.valueColumns.prefix(1)) }
+        if chart.kind == .bar || chart.kind == .map { chart.valueColumns = Array(chart.valueColumns.prefix(1)) }
+
+        // The map: a new file, or the one there; the property that joins it to the label column.
+        let mapKey = draft.mapKey.trimmingCharacters(in: .whitespacesAndNewlines)
+        var mapText = dataset.id == nil ? "" : dataset.mapGeoJSON
+        if let map = draft.map, !map.bytes.isEmpty {
+            guard !mapKey.isEmpty else { throw DatasetFileError(problem: .mapKeyMissing, errors: errors) }
+            do {
+                _ = try AreaMap.parse(map.bytes, keyProperty: mapKey)
+            } catch {
+                throw DatasetFileError(problem: .unreadableMap(error), errors: errors)
+            }
+            mapText = String(decoding: map.bytes, as: UTF8.self)
+        } else if !mapText.isEmpty, mapKey != dataset.mapKey {
+            guard !mapKey.isEmpty else { throw DatasetFileError(problem: .mapKeyMissing, errors: errors) }
+            do {
+                _ = try AreaMap.parse(Array(mapText.utf8), keyProperty: mapKey)
+            } catch {
+                throw DatasetFileError(problem: .unreadableMap(error), errors: errors)
+            }
+        }
+        if chart.kind == .map, mapText.isEmpty { throw DatasetFileError(problem: .mapMissing, errors: errors) }
         try errors.throwIfAny()
 
         dataset.title = title
@@ -210,6 +252,8 @@ public struct DataLibrary: Sendable {
         dataset.csv = text
         dataset.columns = columns
         dataset.chart = chart
+        dataset.mapGeoJSON = mapText
+        dataset.mapKey = mapText.isEmpty ? "" : mapKey
     }
 
     /// An absolute http or https address with a host, that a link may name.

@@ -22,6 +22,10 @@ public final class Dataset: Model, @unchecked Sendable {
     @Field(key: "columns") public var columnsJSON: String
     /// `ChartSpec` as JSON.
     @Field(key: "chart") public var chartJSON: String
+    /// A GeoJSON FeatureCollection of the areas a map colours, as uploaded; empty when none.
+    @Field(key: "map_geojson") public var mapGeoJSON: String
+    /// The property of each area whose value matches the label column.
+    @Field(key: "map_key") public var mapKey: String
     @Timestamp(key: "created_at", on: .create) public var createdAt: Date?
     @Timestamp(key: "updated_at", on: .update) public var updatedAt: Date?
 
@@ -35,6 +39,11 @@ public final class Dataset: Model, @unchecked Sendable {
     public var chart: ChartSpec? {
         get { try? JSONDecoder().decode(ChartSpec.self, from: Data(chartJSON.utf8)) }
         set { chartJSON = String(decoding: (try? JSONEncoder().encode(newValue)) ?? Data("null".utf8), as: UTF8.self) }
+    }
+
+    /// The map's areas; nil when there is no map (it was checked when stored).
+    public func areaMap() -> AreaMap? {
+        mapGeoJSON.isEmpty ? nil : try? AreaMap.parse(Array(mapGeoJSON.utf8), keyProperty: mapKey)
     }
 
     /// The table the file holds; it was checked clean when stored.
@@ -59,6 +68,8 @@ public struct CreateDatasets: AsyncMigration {
             .field("csv", .string, .required)
             .field("columns", .string, .required)
             .field("chart", .string, .required)
+            .field("map_geojson", .string, .required)
+            .field("map_key", .string, .required)
             .field("created_at", .datetime)
             .field("updated_at", .datetime)
             .unique(on: "slug")

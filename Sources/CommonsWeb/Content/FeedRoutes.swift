@@ -90,6 +90,10 @@ struct FeedRoutes {
         for document in try await site.library.allPublicDocuments() {
             entries.append(.init(loc: baseURL + SitePath.document(document.slug), date: document.updatedAt ?? document.publishedAt))
         }
+        entries.append(.init(loc: baseURL + SitePath.datasets(), date: nil))
+        for dataset in try await site.data.all() {
+            entries.append(.init(loc: baseURL + SitePath.dataset(dataset.slug), date: dataset.updatedAt))
+        }
         entries.append(.init(loc: baseURL + SitePath.events(), date: nil))
         for event in try await site.events.all() {
             entries.append(.init(loc: baseURL + SitePath.event(event.slug), date: event.updatedAt))

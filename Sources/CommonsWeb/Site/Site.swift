@@ -139,6 +139,7 @@ struct Site: Sendable {
             ],
             footerNavigation: [
                 item("nav.mission", SitePath.page("mission")),
+                item("data.title", SitePath.datasets()),
                 item("nav.privacy", SitePath.privacy()),
                 item("nav.feed", SitePath.feed()),
             ],

@@ -54,7 +54,7 @@ struct StaffDatasetRoutes {
     static func values(of dataset: Dataset) -> [String: String] {
         var values = [
             "title": dataset.title, "slug": dataset.slug, "notes": dataset.notes, "source_name": dataset.sourceName,
-            "source_url": dataset.sourceURL, "data_date": dataset.dataDate,
+            "source_url": dataset.sourceURL, "data_date": dataset.dataDate, "map_key": dataset.mapKey,
         ]
         for (index, column) in dataset.columns.enumerated() { values["kind_\(index)"] = column.kind.rawValue }
         if let chart = dataset.chart {
@@ -99,6 +99,19 @@ struct StaffDatasetRoutes {
                 errors: messages
             ),
         ]
+        fields.append(
+            StaffField(
+                "map",
+                .file,
+                label: strings[dataset?.mapGeoJSON.isEmpty == false ? "staff.replace_map" : "staff.map_file"],
+                hint: strings["staff.map_hint"],
+                values: values,
+                errors: messages
+            )
+        )
+        fields.append(
+            StaffField("map_key", .text, label: strings["staff.map_key"], hint: strings["staff.map_key_hint"], values: values, errors: messages)
+        )
         // Once there is a file: its columns, and the chart drawn from them.
         if let dataset {
             let columns = dataset.columns
@@ -165,34 +178,6 @@ struct StaffDatasetRoutes {
         )
     }
 
-    /// What the form asks for, as the domain takes it.
-    func draft(of form: MultipartForm, for dataset: Dataset?) -> DatasetDraft {
-        let fields = form.fields
-        var draft = DatasetDraft(
-            title: fields["title"] ?? "",
-            slug: fields["slug"],
-            notes: fields["notes"] ?? "",
-            sourceName: fields["source_name"] ?? "",
-            sourceURL: fields["source_url"] ?? "",
-            dataDate: fields["data_date"] ?? ""
-        )
-        if let file = form.files["file"], !file.bytes.isEmpty { draft.file = (file.fileName, Array(file.bytes)) }
-        guard let dataset, draft.file == nil else { return draft }
-        // The columns and chart as corrected, for the file that is there.
-        let count = dataset.columns.count
-        let kinds = (0..<count).compactMap { fields["kind_\($0)"].flatMap(ColumnKind.init(rawValue:)) }
-        if kinds.count == count { draft.columnKinds = kinds }
-        if let kind = fields["chart_kind"].flatMap(ChartKind.init(rawValue:)) {
-            draft.chart = ChartSpec(
-                kind: kind,
-                labelColumn: fields["label_column"].flatMap { Int($0) } ?? -1,
-                valueColumns: (0..<count).filter { fields["value_\($0)"] == "yes" },
-                order: fields["order"].flatMap(ChartOrder.init(rawValue:)) ?? .file
-            )
-        }
-        return draft
-    }
-
     func save(_ dataset: Dataset?, _ context: Context) async throws -> Response {
         let form = context.form
         let strings = site.strings(context.language)
@@ -212,42 +197,8 @@ struct StaffDatasetRoutes {
         } catch let failure as DatasetFileError {
             // Said in the staff member's language, line by line; `messages` passes it through as it is.
             var errors = failure.errors
-            errors.add(field: "file", message: Self.message(failure.problem, strings: strings, formatting: formatting))
+            errors.add(field: failure.field, message: Self.message(failure.problem, strings: strings, formatting: formatting))
             return try await showAgain(errors)
-        }
-    }
-
-    /// Why a file was refused, with the lines to fix.
-    static func message(_ problem: DatasetFileError.Problem, strings: StringCatalog, formatting: Formatting) -> String {
-        let count = { (value: Int) in value.formatted(.number.locale(Locale(identifier: formatting.language.localeIdentifier))) }
-        switch problem {
-        case .missing: return strings["error.csv_missing"]
-        case .nothingToDraw: return strings["error.csv_nothing_to_draw"]
-        case .unreadable(.empty): return strings["error.csv_empty"]
-        case .unreadable(.tooLarge): return strings["error.csv_too_large"]
-        case .unreadable(.notUTF8): return strings["error.csv_not_utf8"]
-        case .unreadable(.tooManyColumns(let columns)): return strings.format("error.csv_too_many_columns", ["count": count(columns)])
-        case .unreadable(.tooManyRows): return strings["error.csv_too_many_rows"]
-        case .unreadable(.badRows(let rows, let total)):
-            let lines = rows.map { row -> String in
-                let line = count(row.line)
-                switch row.kind {
-                case .unclosedQuote: return strings.format("error.csv_unclosed_quote", ["line": line])
-                case .textAfterQuote: return strings.format("error.csv_text_after_quote", ["line": line])
-                case .fieldCount(let found, let expected):
-                    return strings.format("error.csv_field_count", ["line": line, "found": count(found), "expected": count(expected)])
-                case .unnamedColumn(let column): return strings.format("error.csv_unnamed_column", ["line": line, "column": count(column)])
-                }
-            }
-            return ([strings.format("error.csv_bad_rows", ["count": count(total)])] + lines).joined(separator: " ")
-        case .cells(let cells, let total):
-            let lines = cells.map { cell in
-                strings.format(
-                    cell.kind == .percent ? "error.csv_not_percent" : "error.csv_not_number",
-                    ["line": count(cell.line), "value": cell.value, "column": cell.column]
-                )
-            }
-            return ([strings.format("error.csv_bad_cells", ["count": count(total)])] + lines).joined(separator: " ")
         }
     }
 }

@@ -130,6 +130,8 @@ struct DatasetShow {
     let dateText: String?
     let csvURL: String
     let svgURL: String?
+    /// A map's areas that have no row in the table, said under the map.
+    let areasWithoutData: String?
 
     init(_ dataset: Dataset, words: TranslatedText, chartSVG: String?, layout: Layout, formatting: Formatting) {
         self.layout = layout
@@ -167,6 +169,9 @@ struct DatasetShow {
         dateText = day?.text
         let language = formatting.language
         csvURL = SitePath.datasetFile(dataset.slug)
+        let labels = Set(rows.map(\.label))
+        let missing = dataset.chart?.kind == .map ? (dataset.areaMap()?.areas.map(\.key).filter { !labels.contains($0) } ?? []) : []
+        areasWithoutData = missing.isEmpty ? nil : formatting.strings.format("data.areas_without_data", ["areas": missing.joined(separator: ", ")])
         svgURL = chartSVG == nil ? nil : SitePath.localized(SitePath.datasetChart(dataset.slug), in: language)
     }
 }

@@ -39,10 +39,23 @@ extension Site {
                     ]
                 )
         }
+        guard spec.kind == .map else {
+            let words = ChartSVG.Words(title: title, description: description, noValue: strings["data.no_value"]) { value, kind in
+                formatting.figure(value, kind)
+            }
+            return ChartSVG(data: data, kind: spec.kind, words: words, rightToLeft: language.isRightToLeft, id: id).render()
+        }
+        guard let map = dataset.areaMap() else { return nil }
+        var values: [String: Double] = [:]
+        for (label, value) in zip(data.labels, data.series[0].values) { values[label] = value }
+        let missing = map.areas.map(\.key).filter { values[$0] == nil }
+        if !missing.isEmpty {
+            description += " " + strings.format("data.areas_without_data", ["areas": missing.joined(separator: ", ")])
+        }
         let words = ChartSVG.Words(title: title, description: description, noValue: strings["data.no_value"]) { value, kind in
             formatting.figure(value, kind)
         }
-        return ChartSVG(data: data, kind: spec.kind, words: words, rightToLeft: language.isRightToLeft, id: id).render()
+        return MapSVG(map: map, values: values, kind: data.series[0].kind, words: words, rightToLeft: language.isRightToLeft, id: id).render()
     }
 
     /// Plain text (a page's description) without the `[[chart:SLUG]]` markers its body holds.
