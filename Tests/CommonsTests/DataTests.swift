@@ -226,6 +226,18 @@ struct DataTests {
             let arabic = try await client.get("/ar/data/students").text
             #expect(arabic.contains("dir=\"rtl\"") && arabic.contains("direction=\"rtl\""))
 
+            // Translated: the title, the notes and the column names (one per line; an empty one keeps the original).
+            let translation = try await editor.post(
+                client,
+                editURL + "/translations/es",
+                [("title", "Estudiantes por distrito"), ("summary", "Distrito\nEstudiantes\n"), ("body", "Cifras del DOE.")]
+            )
+            #expect(translation.status == .seeOther)
+            let translated = try await client.get("/es/data/students").text
+            #expect(translated.contains("<h1>Estudiantes por distrito</h1>") && translated.contains("Cifras del DOE."))
+            #expect(translated.contains("<th scope=\"col\">Distrito</th><th scope=\"col\">Estudiantes</th><th scope=\"col\">Graduating</th>"))
+            #expect(try await client.get("/es/data/students.svg").text.contains("Estudiantes: el más alto"))
+
             // The editor corrects a column and draws both value columns as a line, largest first.
             var changes = fields + [("kind_0", "text"), ("kind_1", "number"), ("kind_2", "percent"), ("chart_kind", "line"), ("label_column", "0")]
             changes += [("value_1", "yes"), ("value_2", "yes"), ("order", "descending")]

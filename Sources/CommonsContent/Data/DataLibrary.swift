@@ -165,9 +165,8 @@ public struct DataLibrary: Sendable {
             } catch {
                 throw DatasetFileError(problem: .unreadable(error), errors: errors)
             }
-            var body = file.bytes[...]
-            if body.starts(with: [0xEF, 0xBB, 0xBF]) { body = body.dropFirst(3) }
-            text = String(decoding: body, as: UTF8.self)
+            // Kept as uploaded, a byte order mark too: spreadsheets read the file back as UTF-8 by it.
+            text = String(decoding: file.bytes, as: UTF8.self)
             fileName = Self.safeFileName(file.name, slug: slug)
         } else if dataset.id != nil, let stored = try? dataset.table() {
             table = stored

@@ -16,7 +16,7 @@ public final class Dataset: Model, @unchecked Sendable {
     /// The day the figures describe ("2024-06-30"), empty when not given.
     @Field(key: "data_date") public var dataDate: String
     @Field(key: "file_name") public var fileName: String
-    /// The file as uploaded (UTF-8, its byte order mark removed), served again as `/data/SLUG.csv`.
+    /// The file as uploaded (UTF-8), served again as `/data/SLUG.csv`.
     @Field(key: "csv") public var csv: String
     /// `[Column]` as JSON: each column's name and kind, in the file's order.
     @Field(key: "columns") public var columnsJSON: String

@@ -38,7 +38,7 @@ struct DataRoutes {
         let model = DatasetShow(
             dataset,
             words: words,
-            chartSVG: site.chartSVG(of: dataset, title: words.title, language: context.language, id: "chart-\(slug)"),
+            chartSVG: site.chartSVG(of: dataset, words: words, language: context.language, id: "chart-\(slug)"),
             layout: layout,
             formatting: site.formatting(context.language)
         )
@@ -56,7 +56,7 @@ struct DataRoutes {
     func chart(slug: String, _ context: AppRequestContext) async throws -> Response {
         guard let dataset = try await site.data.dataset(slug: slug) else { throw SiteError.notFound }
         let words = try await site.words(of: dataset, in: context.language)
-        guard let svg = site.chartSVG(of: dataset, title: words.title, language: context.language, id: "chart-\(slug)") else {
+        guard let svg = site.chartSVG(of: dataset, words: words, language: context.language, id: "chart-\(slug)") else {
             throw SiteError.notFound
         }
         var headers = HTTPFields()
@@ -143,7 +143,8 @@ struct DatasetShow {
         caption = formatting.strings.format("data.table_caption", ["title": words.title])
         // The table: the label column first (each row's header), then every other column.
         let table = (try? dataset.table()) ?? CSVTable(header: [], rows: [])
-        let columns = dataset.columns.count == table.header.count ? dataset.columns : table.header.map { Column(name: $0, kind: .text) }
+        var columns = dataset.columns.count == table.header.count ? dataset.columns : table.header.map { Column(name: $0, kind: .text) }
+        for (index, label) in Site.columnLabels(of: dataset, words: words).enumerated() where index < columns.count { columns[index].name = label }
         let label = dataset.chart.map(\.labelColumn).flatMap { columns.indices.contains($0) ? $0 : nil } ?? 0
         let others = columns.indices.filter { $0 != label }
         let decimalComma = table.delimiter == UInt8(ascii: ";")

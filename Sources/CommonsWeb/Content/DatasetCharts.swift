@@ -17,12 +17,28 @@ extension Site {
         )
     }
 
+    /// Its columns' names in the reader's language: a translation's summary holds them one per
+    /// line, in the file's order; a line left empty (or missing) keeps the original's name.
+    static func columnLabels(of dataset: Dataset, words: TranslatedText) -> [String] {
+        let translated = words.summary.split(separator: "\n", omittingEmptySubsequences: false).map {
+            $0.trimmingCharacters(in: .whitespaces)
+        }
+        return dataset.columns.enumerated().map { index, column in
+            index < translated.count && !translated[index].isEmpty ? translated[index] : column.name
+        }
+    }
+
     /// The dataset's chart as SVG, its words in `language`; nil when its file or chart cannot be read.
     /// `id` must be unique on the page the drawing goes in.
-    func chartSVG(of dataset: Dataset, title: String, language: Language, id: String) -> String? {
+    func chartSVG(of dataset: Dataset, words: TranslatedText, language: Language, id: String) -> String? {
         guard let spec = dataset.chart, let table = try? dataset.table(),
-            let data = ChartData(table: table, columns: dataset.columns, spec: spec)
+            var data = ChartData(table: table, columns: dataset.columns, spec: spec)
         else { return nil }
+        let title = words.title
+        let labels = Self.columnLabels(of: dataset, words: words)
+        for (index, column) in spec.valueColumns.enumerated() where index < data.series.count && column < labels.count {
+            data.series[index].name = labels[column]
+        }
         let formatting = self.formatting(language)
         let strings = formatting.strings
         var description = strings.format("data.chart_kind_\(spec.kind.rawValue)", ["title": title])
@@ -91,7 +107,7 @@ extension Site {
             guard let dataset = try await data.dataset(slug: slug) else { continue }
             let words = try await words(of: dataset, in: language)
             drawn += 1
-            guard let svg = chartSVG(of: dataset, title: words.title, language: language, id: "chart-\(drawn)-\(slug)") else { continue }
+            guard let svg = chartSVG(of: dataset, words: words, language: language, id: "chart-\(drawn)-\(slug)") else { continue }
             let link = SitePath.localized(SitePath.dataset(slug), in: language)
             let lang = words.contentLang.map { " lang=\"\($0)\" dir=\"ltr\"" } ?? ""
             let source =

@@ -14,6 +14,8 @@ struct StaffTranslationEditor<Area: StaffArea>: Sendable {
         let summary: String?
         /// The original's text as readers see it, shown beside the form.
         let bodyHTML: String
+        /// The catalog key naming the summary field (a dataset's is its column names).
+        var summaryLabel = "staff.summary"
     }
 
     let site: Site
@@ -95,8 +97,8 @@ struct StaffTranslationEditor<Area: StaffArea>: Sendable {
             fields.append(
                 StaffField(
                     "summary",
-                    .textarea(rows: 2),
-                    label: strings["staff.summary"],
+                    .textarea(rows: max(2, summary.split(separator: "\n").count)),
+                    label: strings[original.summaryLabel],
                     hint: summary.isEmpty ? nil : summary,
                     values: values,
                     errors: messages

@@ -54,7 +54,14 @@ struct StaffRoutes {
             try await site.library.document(id: id).map { .init(title: $0.title, summary: nil, bodyHTML: HTMLText.escape($0.description)) }
         }.register(on: content)
         StaffTranslationEditor<ContentArea>(site: site, subject: .dataset) { id in
-            try await site.data.dataset(id: id).map { .init(title: $0.title, summary: nil, bodyHTML: HTMLText.escape($0.notes)) }
+            try await site.data.dataset(id: id).map {
+                .init(
+                    title: $0.title,
+                    summary: $0.columns.map(\.name).joined(separator: "\n"),
+                    bodyHTML: HTMLText.escape($0.notes),
+                    summaryLabel: "staff.column_labels"
+                )
+            }
         }.register(on: content)
         StaffTranslationEditor<OrganizingArea>(site: site, subject: .campaign) { id in
             try await site.campaigns.campaign(id: id).map { .init(title: $0.title, summary: nil, bodyHTML: $0.descriptionHTML) }
