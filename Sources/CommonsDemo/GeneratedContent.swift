@@ -44,7 +44,7 @@ public enum GeneratedContent {
         guard let campaign = try await Campaign.query(on: database).filter(\.$status == .open).first() else {
             throw GeneratedContentError.noOpenCampaign
         }
-        let desk = ActionDesk(database: database, keys: keys, clock: clock, writer: ActionWriter(database: database))
+        let desk = ActionDesk(database: database, keys: keys, clock: clock)
         // Several hundred at a time, so the writer commits them in groups as it would a crowd.
         for start in stride(from: 0, to: supporters, by: 500) {
             try await withThrowingTaskGroup(of: Void.self) { group in

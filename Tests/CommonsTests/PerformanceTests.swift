@@ -1,5 +1,6 @@
 import CommonsContent
 import CommonsCore
+import CommonsMail
 import CommonsOrganizing
 import CommonsPrivacy
 import CommonsStorage
@@ -265,6 +266,10 @@ struct PerformanceTests {
             #expect(try await Action.query(on: store.database).count() == people)
             #expect(try await Supporter.query(on: store.database).count() == people)
             #expect(try await SupporterTag.query(on: store.database).count() == people)
+            // Each one's thanks, queued in its group's transaction, each once.
+            let confirmations = try await OutboxMessage.query(on: store.database).filter(\.$kind == .confirmation).all()
+            #expect(confirmations.count == people)
+            #expect(Set(confirmations.compactMap(\.supporterID)).count == people)
         }
     }
 
@@ -272,37 +277,6 @@ struct PerformanceTests {
 
     @Test(.enabled(if: TestDatabase.postgresAvailable, TestDatabase.postgresSkipReason))
     func test_many_simultaneous_sign_ups_all_succeed_on_postgres() async throws { try await concurrentSignUps(.postgres) }
-
-    @Test func test_one_failing_action_in_a_group_is_undone_alone() async throws {
-        let database = try await TestDatabase.make(.sqlite)
-        defer { Task { await database.destroy() } }
-        let store = try await CommonsDatabase.open(database.location, logger: TestDatabase.logger)
-        try await store.migrate(AllMigrations.list)
-        let writer = ActionWriter(database: store.database)
-        struct Refused: Error {}
-        let outcomes = await withTaskGroup(of: Bool.self) { group in
-            for index in 0..<20 {
-                group.addTask {
-                    do {
-                        _ = try await writer.write { db in
-                            try await SiteSetting(key: "test.\(index)", value: "kept").create(on: db)
-                            if index == 7 { throw Refused() }
-                            return ActionReceipt(outcome: .recorded(waitlisted: false), supporterID: UUID(), actionID: UUID(), isNewSupporter: true)
-                        }
-                        return true
-                    } catch {
-                        return false
-                    }
-                }
-            }
-            return await group.reduce(into: [Bool]()) { $0.append($1) }
-        }
-        #expect(outcomes.filter { $0 }.count == 19)
-        let kept = try await SiteSetting.query(on: store.database).filter(\.$id ~~ (0..<20).map { "test.\($0)" }).all().compactMap(\.id)
-        #expect(kept.count == 19)
-        #expect(!kept.contains("test.7"))
-        await store.shutdown()
-    }
 }
 
 /// A version number a test moves by hand.

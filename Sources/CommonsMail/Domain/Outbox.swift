@@ -54,6 +54,33 @@ public struct Outbox: Sendable {
 
     static func normalized(_ address: String) -> String { address.trimmingCharacters(in: .whitespaces).lowercased() }
 
+    /// One message for `enqueue`.
+    public struct Outgoing: Sendable {
+        public var message: MailMessage
+        public var kind: OutboxMessage.Kind
+        public var supporterID: UUID?
+        public var mailingID: UUID?
+        /// A message with a key queued before is not queued again.
+        public var dedupeKey: String?
+        public var notBefore: Date?
+
+        public init(
+            _ message: MailMessage,
+            kind: OutboxMessage.Kind,
+            supporterID: UUID? = nil,
+            mailingID: UUID? = nil,
+            dedupeKey: String? = nil,
+            notBefore: Date? = nil
+        ) {
+            self.message = message
+            self.kind = kind
+            self.supporterID = supporterID
+            self.mailingID = mailingID
+            self.dedupeKey = dedupeKey
+            self.notBefore = notBefore
+        }
+    }
+
     /// Queues `message` on `db` (the caller's transaction, so it commits with what caused it).
     /// Answers nil, queuing nothing, when `dedupeKey` was queued before or the address is on
     /// the suppression list.
@@ -67,12 +94,47 @@ public struct Outbox: Sendable {
         notBefore: Date? = nil,
         on db: any Database
     ) async throws -> UUID? {
-        if let dedupeKey, try await OutboxMessage.query(on: db).filter(\.$dedupeKey == dedupeKey).count() > 0 { return nil }
-        if try await isSuppressed(message.to, on: db) { return nil }
+        let outgoing = Outgoing(message, kind: kind, supporterID: supporterID, mailingID: mailingID, dedupeKey: dedupeKey, notBefore: notBefore)
+        return try await enqueue([outgoing], on: db)[0]
+    }
+
+    /// Queues several messages on `db` with one look-up of their dedupe keys, one of their
+    /// addresses on the suppression list and one insert (a group of sign-ups' confirmations).
+    /// Answers each one's id, or nil where it was not queued: a dedupe key queued before or
+    /// earlier in the list, or a suppressed address.
+    public func enqueue(_ messages: [Outgoing], on db: any Database) async throws -> [UUID?] {
+        var seenKeys: Set<String> = []
+        for chunk in Set(messages.compactMap(\.dedupeKey)).sorted().chunked(1_000) {
+            seenKeys.formUnion(try await OutboxMessage.query(on: db).filter(\.$dedupeKey ~~ chunk).all(\.$dedupeKey).compactMap { $0 })
+        }
+        let hashes = messages.map { index.hashes(Self.normalized($0.message.to), purpose: "email") }
+        let suppressed = try await suppressed(among: Array(Set(hashes.joined())), on: db)
         let now = clock.now
-        let row = try seal(message, kind: kind, supporterID: supporterID, mailingID: mailingID, dedupeKey: dedupeKey, now: now, notBefore: notBefore)
-        try await row.create(on: db)
-        return row.id
+        var rows: [OutboxMessage] = []
+        var ids: [UUID?] = []
+        for (outgoing, addressHashes) in zip(messages, hashes) {
+            if let key = outgoing.dedupeKey, !seenKeys.insert(key).inserted {
+                ids.append(nil)
+                continue
+            }
+            if addressHashes.contains(where: suppressed.contains) {
+                ids.append(nil)
+                continue
+            }
+            let row = try seal(
+                outgoing.message,
+                kind: outgoing.kind,
+                supporterID: outgoing.supporterID,
+                mailingID: outgoing.mailingID,
+                dedupeKey: outgoing.dedupeKey,
+                now: now,
+                notBefore: outgoing.notBefore
+            )
+            rows.append(row)
+            ids.append(row.id)
+        }
+        try await insert(rows, on: db)
+        return ids
     }
 
     /// Seals many messages at once (a mailing) for `insert`. This is the costly part (each
@@ -201,12 +263,12 @@ public struct Outbox: Sendable {
     }
 
     /// The ones among these hashes that are suppressed.
-    func suppressed(among indexes: [String]) async throws -> Set<String> {
+    func suppressed(among indexes: [String], on db: (any Database)? = nil) async throws -> Set<String> {
         // A thousand to a statement: a mailing to a campaign of 40,000 would bind more
         // parameters than SQLite takes (32,766).
         var found: Set<String> = []
         for chunk in indexes.chunked(1_000) {
-            found.formUnion(try await MailSuppression.query(on: database).filter(\.$id ~~ chunk).all().compactMap(\.id))
+            found.formUnion(try await MailSuppression.query(on: db ?? database).filter(\.$id ~~ chunk).all().compactMap(\.id))
         }
         return found
     }

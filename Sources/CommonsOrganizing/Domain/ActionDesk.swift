@@ -52,8 +52,8 @@ public struct RecordedAction: Sendable {
     public let pendingChange: PendingChange?
 }
 
-/// What follows a recorded action, inside its transaction.
-public typealias ActionFollowUp = @Sendable (RecordedAction, any Database) async throws -> Void
+/// What follows a group of recorded actions, inside their transaction.
+public typealias ActionFollowUp = @Sendable ([RecordedAction], any Database) async throws -> Void
 
 /// What became of a submission.
 public enum ActionOutcome: Sendable, Equatable {
@@ -89,42 +89,40 @@ public enum ActionError: Error, Equatable {
 }
 
 /// Records what people do on the public forms: finds or creates the supporter (by email, else
-/// phone), fills what the record lacks (never overwriting it: see `upsertSupporter`), and
-/// records the action with the values it came with, all or nothing, through the
-/// `ActionWriter` that commits concurrent actions together. The caller answers only after it
-/// returns, so an acknowledged action is committed.
+/// phone), fills what the record lacks (never overwriting it), and records the action with the
+/// values it came with, all or nothing, through the `ActionWriter` that commits concurrent
+/// actions together (`ActionBatch` says how a group is written). The caller answers only after
+/// it returns, so an acknowledged action is committed.
 public struct ActionDesk: Sendable {
     public static let maximumGuests = 10
 
     let database: any Database
-    let vault: SupporterVault
     let clock: Clock
     let writer: ActionWriter
-    let followUp: ActionFollowUp?
 
-    /// - Parameters:
-    ///   - writer: the process's one action writer; pass the shared one so concurrent actions
-    ///     commit together.
-    ///   - followUp: run after each new action in its transaction (not for a form sent twice).
-    public init(database: any Database, keys: DataKeys, clock: Clock, writer: ActionWriter? = nil, followUp: ActionFollowUp? = nil) {
+    /// - Parameter writer: the process's one action writer (with its follow-up); pass the
+    ///   shared one so concurrent actions commit together.
+    public init(database: any Database, keys: DataKeys, clock: Clock, writer: ActionWriter? = nil) {
         self.database = database
-        self.vault = SupporterVault(keys: keys)
         self.clock = clock
-        self.writer = writer ?? ActionWriter(database: database)
-        self.followUp = followUp
+        self.writer = writer ?? ActionWriter(database: database, keys: keys)
     }
 
     /// Joins a sign-up or signs a petition.
     @discardableResult
     public func sign(_ campaign: Campaign, _ submission: ActionSubmission, addingTags extra: [String] = []) async throws -> ActionReceipt {
         guard campaign.status == .open else { throw ActionError.campaignClosed }
-        let campaignID = try campaign.requireID()
         let kind: Action.Kind = campaign.kind == .petition ? .petition : .signup
-        return try await record(submission, tags: campaign.tagList + extra, campaign: campaign, doubleOptIn: campaign.doubleOptIn) { action, _ in
-            action.$campaign.id = campaignID
-            action.kind = kind
-            return false
-        }
+        return try await record(
+            ActionRequest(
+                submission,
+                kind: kind,
+                tags: campaign.tagList + extra,
+                campaign: campaign,
+                doubleOptIn: campaign.doubleOptIn,
+                at: clock.now
+            )
+        )
     }
 
     /// Answers an event; beyond its capacity the person joins the waitlist.
@@ -133,113 +131,22 @@ public struct ActionDesk: Sendable {
         guard event.status == .scheduled else { throw ActionError.eventCancelled }
         guard event.endsAt > clock.now else { throw ActionError.eventPast }
         guard (0...Self.maximumGuests).contains(submission.guests) else { throw ValidationErrors(field: "guests", message: "error.guests_invalid") }
-        let eventID = try event.requireID()
-        let capacity = event.capacity
-        return try await record(submission, tags: extra, event: event) { action, db in
-            action.$event.id = eventID
-            action.kind = .rsvp
-            action.guests = submission.guests
-            guard let capacity else { return false }
-            // Seats are counted inside the transaction; PostgreSQL also locks the event row so
-            // two RSVPs for the last seat cannot both get it.
-            let sql = db as! any SQLDatabase
-            if sql.dialect.name == "postgresql" {
-                _ = try await sql.raw("SELECT id FROM events WHERE id = \(bind: eventID) FOR UPDATE").all()
-            }
-            let taken = try await Action.query(on: db).filter(\.$event.$id == eventID).filter(\.$waitlisted == false).all(\.$guests)
-                .reduce(0) { $0 + 1 + $1 }
-            return taken + 1 + submission.guests > capacity
-        }
+        return try await record(ActionRequest(submission, kind: .rsvp, tags: extra, event: event, at: clock.now))
     }
 
     /// Adds a person to the list with no campaign: what a partner's tool sends through the
     /// API's sign-up helper. Found, filled and tagged exactly as a public form would.
     @discardableResult
     public func signUp(_ submission: ActionSubmission, tags: [String]) async throws -> ActionReceipt {
-        try await record(submission, tags: tags) { action, _ in
-            action.kind = .signup
-            return false
-        }
+        try await record(ActionRequest(submission, kind: .signup, tags: tags, at: clock.now))
     }
 
-    /// The shared path of every action. `configure` fills in what kind of action it is and
-    /// answers whether it goes on a waitlist.
-    private func record(
-        _ submission: ActionSubmission,
-        tags: [String],
-        campaign: Campaign? = nil,
-        event: Event? = nil,
-        doubleOptIn: Bool = false,
-        configure: @escaping @Sendable (Action, any Database) async throws -> Bool
-    ) async throws -> ActionReceipt {
-        let now = clock.now
+    private func record(_ request: ActionRequest) async throws -> ActionReceipt {
         do {
-            // A form sent again meets the unique form id; the catch below answers as the first time.
-            return try await writer.write { [vault, followUp] db in
-                let (supporter, isNew, pendingChange) = try await Self.upsertSupporter(
-                    submission,
-                    doubleOptIn: doubleOptIn,
-                    vault: vault,
-                    now: now,
-                    on: db
-                )
-                let action = Action()
-                action.id = UUID()
-                action.$supporter.id = try supporter.requireID()
-                try vault.sealSubmission(submission.person, into: action)
-                action.formToken = submission.formToken
-                action.language = submission.language
-                action.emailOptIn = submission.emailOptIn
-                action.smsOptIn = submission.smsOptIn
-                let consented = submission.emailOptIn || submission.smsOptIn
-                action.consentVersion = consented ? ConsentText.version : nil
-                action.consentedAt = consented ? now : nil
-                action.guests = 0
-                action.createdAt = now
-                action.waitlisted = try await configure(action, db)
-                try await action.create(on: db)
-                let supporterID = try supporter.requireID()
-                if isNew { try await SupporterChange.record(.created, supporter: supporterID, at: now, on: db) }
-                if action.kind != .signup || action.$campaign.id != nil {
-                    try await SupporterChange.record(.acted, supporter: supporterID, action: action.id, at: now, on: db)
-                }
-                var seen = Set<String>()
-                for tag in tags where seen.insert(tag).inserted {
-                    // A supporter made just now has no tags yet.
-                    var exists = false
-                    if !isNew {
-                        exists =
-                            try await SupporterTag.query(on: db).filter(\.$supporter.$id == supporter.requireID()).filter(\.$name == tag).count() > 0
-                    }
-                    if !exists {
-                        let label = SupporterTag()
-                        label.$supporter.id = try supporter.requireID()
-                        label.name = tag
-                        try await label.create(on: db)
-                    }
-                }
-                if let followUp {
-                    let recorded = RecordedAction(
-                        action: action,
-                        supporterID: try supporter.requireID(),
-                        person: submission.person,
-                        language: submission.language,
-                        campaign: campaign,
-                        event: event,
-                        pendingChange: pendingChange
-                    )
-                    try await followUp(recorded, db)
-                }
-                return ActionReceipt(
-                    outcome: .recorded(waitlisted: action.waitlisted),
-                    supporterID: try supporter.requireID(),
-                    actionID: try action.requireID(),
-                    isNewSupporter: isNew
-                )
-            }
+            return try await writer.write(request)
         } catch  where (error as? any DatabaseError)?.isConstraintFailure == true {
-            // The same form sent twice: the first one stored it.
-            if let existing = try await Action.query(on: database).filter(\.$formToken == submission.formToken).first() {
+            // The same form sent to two servers at once: the other one stored it.
+            if let existing = try await Action.query(on: database).filter(\.$formToken == request.submission.formToken).first() {
                 return ActionReceipt(
                     outcome: .alreadyRecorded(waitlisted: existing.waitlisted),
                     supporterID: existing.$supporter.id,
@@ -249,42 +156,5 @@ public struct ActionDesk: Sendable {
             }
             throw error
         }
-    }
-
-    /// The supporter this submission is about, whether it was made just now, and what waits
-    /// for the person's own confirmation.
-    private static func upsertSupporter(
-        _ submission: ActionSubmission,
-        doubleOptIn: Bool,
-        vault: SupporterVault,
-        now: Date,
-        on db: any Database
-    ) async throws -> (Supporter, isNew: Bool, PendingChange?) {
-        let person = submission.person
-        if let supporter = try await vault.find(email: person.email, phone: person.phone, on: db) {
-            // Nobody proved who sent this form: it may fill the record's empty fields, never
-            // replace a value, never add or change the email or phone, and never turn a stored
-            // "no" into "yes" (the action keeps the wish; an unchecked box never takes back a
-            // "yes" either). The person confirms the rest from the address on file; staff also
-            // see the submitted values beside the record and can apply them.
-            let stored = try vault.open(supporter)
-            try vault.seal(person.filling(stored), into: supporter)
-            supporter.lastActionAt = now
-            try await supporter.update(on: db)
-            let fields = person.changesAsked(of: stored)
-            let optIn = submission.emailOptIn && !supporter.emailOptIn
-            guard let address = stored.email, optIn || !fields.isEmpty else { return (supporter, false, nil) }
-            return (supporter, false, PendingChange(fields: fields, emailOptIn: optIn, address: address))
-        }
-        let supporter = Supporter()
-        supporter.id = UUID()
-        try vault.seal(person, into: supporter)
-        let confirmFirst = doubleOptIn && submission.emailOptIn && person.email != nil
-        supporter.emailOptIn = submission.emailOptIn && !confirmFirst
-        supporter.smsOptIn = submission.smsOptIn
-        supporter.lastActionAt = now
-        try await supporter.create(on: db)
-        let pending = confirmFirst ? person.email.map { PendingChange(fields: [], emailOptIn: true, address: $0) } : nil
-        return (supporter, true, pending)
     }
 }

@@ -27,18 +27,21 @@ public struct ChangeConfirmations: Sendable {
     let database: any Database
     let vault: SupporterVault
     let signer: SignedValue
+    static let purpose = "change-confirmation"
     let clock: Clock
 
     public init(database: any Database, keys: DataKeys, clock: Clock) {
         self.database = database
         self.vault = SupporterVault(keys: keys)
-        self.signer = SignedValue(keys: keys, purpose: "change-confirmation")
+        self.signer = SignedValue(keys: keys, purpose: Self.purpose)
         self.clock = clock
     }
 
-    /// The token for the link, valid for `validFor` from now.
-    public func token(for actionID: UUID) -> String {
-        signer.sign(actionID.uuidString.lowercased() + "." + String(Int(clock.now.addingTimeInterval(Self.validFor).timeIntervalSince1970)))
+    /// The token for the link, valid for `validFor` from `now`.
+    public static func token(for actionID: UUID, keys: DataKeys, now: Date) -> String {
+        SignedValue(keys: keys, purpose: purpose).sign(
+            actionID.uuidString.lowercased() + "." + String(Int(now.addingTimeInterval(validFor).timeIntervalSince1970))
+        )
     }
 
     /// What the link leads to now; changes nothing.

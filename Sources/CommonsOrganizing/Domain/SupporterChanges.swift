@@ -30,14 +30,16 @@ public final class SupporterChange: Model, @unchecked Sendable {
 
     public init() {}
 
+    init(_ kind: Kind, supporter: UUID, action: UUID? = nil, at date: Date) {
+        self.supporterID = supporter
+        self.kind = kind
+        self.actionID = action
+        self.at = date
+    }
+
     /// Notes a change on `db`, the transaction that makes it.
     static func record(_ kind: Kind, supporter: UUID, action: UUID? = nil, at date: Date, on db: any Database) async throws {
-        let change = SupporterChange()
-        change.supporterID = supporter
-        change.kind = kind
-        change.actionID = action
-        change.at = date
-        try await change.create(on: db)
+        try await SupporterChange(kind, supporter: supporter, action: action, at: date).create(on: db)
     }
 
     /// Takes up to `limit` of the oldest changes for `body`, which runs in the transaction that

@@ -10,7 +10,10 @@ import Synchronization
 /// HTML made from the same lines. Nothing in them is fetched from elsewhere and no link is
 /// rewritten.
 struct Letters: Sendable {
-    let site: Site
+    let catalogs: StringCatalogs
+    let settings: Settings
+    let keys: DataKeys
+    let clock: Clock
 
     /// One paragraph of a message: text, and where it has one, a link shown as its own line.
     struct Line {
@@ -25,7 +28,7 @@ struct Letters: Sendable {
     func confirmation(for recorded: RecordedAction, siteName: String) -> MailMessage? {
         guard let address = recorded.person.email else { return nil }
         let language = language(recorded.language)
-        let strings = site.strings(language)
+        let strings = catalogs[language]
         var lines = [Line(text: greeting(recorded.person.givenName, strings))]
         if let campaign = recorded.campaign {
             guard campaign.sendsConfirmation else { return nil }
@@ -63,7 +66,7 @@ struct Letters: Sendable {
         siteName: String
     ) -> MailMessage {
         let language = language(languageCode)
-        let strings = site.strings(language)
+        let strings = catalogs[language]
         let key = kind == .cancellation ? "cancelled" : (kind == .waitlistPromotion ? "promoted" : "reminder")
         var lines = [Line(text: greeting(name, strings)), Line(text: strings.format("mail.\(key)_text", ["title": event.title]))]
         lines += eventLines(event, language, withOnlineLink: kind != .cancellation)
@@ -81,7 +84,7 @@ struct Letters: Sendable {
     /// the footer says why and how to stop, and the headers offer one-click unsubscribing.
     func mailing(_ version: MailingVersion, to recipient: MailRecipient, siteName: String, bodyHTML: String? = nil) -> MailMessage {
         let language = language(version.language)
-        let strings = site.strings(language)
+        let strings = catalogs[language]
         let stop = unsubscribeURL(recipient.supporterID, language)
         let footerLines = footer(transactional: false, siteName: siteName, strings) + [Line(text: strings["mail.unsubscribe"], link: stop)]
         var message = MailMessage(
@@ -99,7 +102,7 @@ struct Letters: Sendable {
     /// "Send a test to me" and `commons mail test`.
     func test(to address: String, languageCode: String?, siteName: String) -> MailMessage {
         let language = language(languageCode)
-        let strings = site.strings(language)
+        let strings = catalogs[language]
         return message(
             to: address,
             subject: strings.format("mail.test_subject", ["site": siteName]),
@@ -114,8 +117,8 @@ struct Letters: Sendable {
     /// person who reads this.
     func changeConfirmation(_ pending: PendingChange, actionID: UUID, languageCode: String?, siteName: String) -> MailMessage {
         let language = language(languageCode)
-        let strings = site.strings(language)
-        let token = ChangeConfirmations(database: site.database, keys: site.keys, clock: site.clock).token(for: actionID)
+        let strings = catalogs[language]
+        let token = ChangeConfirmations.token(for: actionID, keys: keys, now: clock.now)
         let labels = pending.fields.map { strings["form.\($0.rawValue)"] }.joined(separator: ", ")
         let values = ["site": siteName, "fields": labels]
         let ask =
@@ -152,7 +155,7 @@ struct Letters: Sendable {
 
     /// The signed one-click link: proof enough to stop, worthless for anything else.
     func unsubscribeURL(_ supporterID: UUID, _ language: Language) -> String {
-        let token = SignedValue(keys: site.keys, purpose: "unsubscribe").sign(supporterID.uuidString.lowercased())
+        let token = SignedValue(keys: keys, purpose: "unsubscribe").sign(supporterID.uuidString.lowercased())
         return link(SitePath.unsubscribe(token), language)
     }
 
@@ -164,8 +167,8 @@ struct Letters: Sendable {
     }
 
     private func eventLines(_ event: Event, _ language: Language, withOnlineLink: Bool) -> [Line] {
-        let strings = site.strings(language)
-        let formatting = site.formatting(language)
+        let strings = catalogs[language]
+        let formatting = Formatting(language: language, strings: catalogs[language], timeZone: settings.timeZone)
         var lines = [
             Line(
                 text: strings.format("mail.when", ["when": formatting.eventTime(start: event.startsAt, end: event.endsAt, timeZone: event.timeZone)])
@@ -183,12 +186,12 @@ struct Letters: Sendable {
     }
 
     private func calendar(_ event: Event) -> MailAttachment {
-        let ics = EventCalendar.ics(for: event, url: site.settings.baseURL + SitePath.event(event.slug), now: site.clock.now)
+        let ics = EventCalendar.ics(for: event, url: settings.baseURL + SitePath.event(event.slug), now: clock.now)
         return MailAttachment(filename: "\(event.slug).ics", contentType: "text/calendar; charset=utf-8; method=PUBLISH", data: Data(ics.utf8))
     }
 
     private func link(_ path: String, _ language: Language) -> String {
-        site.settings.baseURL + SitePath.localized(path, in: language)
+        settings.baseURL + SitePath.localized(path, in: language)
     }
 
     func message(to address: String, subject: String, lines: [Line], language: Language) -> MailMessage {

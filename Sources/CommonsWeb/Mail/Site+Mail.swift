@@ -1,42 +1,19 @@
 import CommonsContent
+import CommonsCore
 import CommonsMail
 import CommonsOrganizing
+import CommonsPrivacy
 import FluentKit
 import Foundation
 
 extension Site {
-    var outbox: Outbox { Outbox(database: database, keys: keys, clock: clock, sender: settings.mail.sender(baseURL: settings.baseURL)) }
-    var letters: Letters { Letters(site: self) }
+    var outbox: Outbox { Outbox(settings: settings, keys: keys, clock: clock, database: database) }
+    var letters: Letters { Letters(catalogs: catalogs, settings: settings, keys: keys, clock: clock) }
     var mailings: MailingDesk { MailingDesk(database: database, keys: keys, clock: clock) }
 
     /// The site's name as mail signs it.
     func siteName(on db: (any Database)? = nil) async throws -> String {
-        try await SiteSettings(database: db ?? database).all()[.siteName] ?? "Commons"
-    }
-
-    /// Queues the confirmation of a public action inside the action's own transaction, and the
-    /// request to confirm what it asked to change, to the address on file.
-    func queueConfirmation(_ recorded: RecordedAction, on db: any Database) async throws {
-        let name = try await siteName(on: db)
-        let actionID = try recorded.action.requireID().uuidString.lowercased()
-        if let message = letters.confirmation(for: recorded, siteName: name) {
-            try await outbox.enqueue(
-                message,
-                kind: recorded.event == nil ? .confirmation : .rsvp,
-                supporterID: recorded.supporterID,
-                dedupeKey: "action:\(actionID)",
-                on: db
-            )
-        }
-        if let pending = recorded.pendingChange {
-            let message = letters.changeConfirmation(
-                pending,
-                actionID: try recorded.action.requireID(),
-                languageCode: recorded.language,
-                siteName: name
-            )
-            try await outbox.enqueue(message, kind: .changeConfirmation, supporterID: recorded.supporterID, dedupeKey: "change:\(actionID)", on: db)
-        }
+        try await ActionConfirmations.siteName(on: db ?? database)
     }
 
     /// Queues the reminders and notices that are due, and every scheduled mailing whose time
@@ -63,5 +40,11 @@ extension Site {
         }
         let due = try await mailings.queueDue(outbox: outbox, compose: letters.mailingComposer(siteName: name))
         return (queued + due.messages, due.mailings)
+    }
+}
+
+extension Outbox {
+    init(settings: Settings, keys: DataKeys, clock: Clock, database: any Database) {
+        self.init(database: database, keys: keys, clock: clock, sender: settings.mail.sender(baseURL: settings.baseURL))
     }
 }

@@ -106,17 +106,21 @@ func makeSite(settings: Settings, services: Services, store: CommonsDatabase, lo
     // `.copy("Resources")` puts the folder itself inside the bundle.
     let resources = Bundle.module.bundleURL.appendingPathComponent("Resources")
     let metrics = SiteMetrics()
+    let catalogs = try StringCatalogs(directory: resources.appendingPathComponent("Locales"))
+    let confirmations = ActionConfirmations(catalogs: catalogs, settings: settings, keys: keys, clock: services.clock, database: store.database)
     return Site(
         settings: settings,
         services: services,
         store: store,
         views: try await Views(directory: resources.appendingPathComponent("Templates")),
-        catalogs: try StringCatalogs(directory: resources.appendingPathComponent("Locales")),
+        catalogs: catalogs,
         assets: try Assets(directory: resources.appendingPathComponent("Assets")),
         keys: keys,
         formLimiter: RateLimiter(limit: settings.formRateLimit, window: .seconds(600)),
         apiLimiter: RateLimiter(limit: settings.apiRateLimit, window: .seconds(60)),
-        actionWriter: ActionWriter(database: store.database) { size, commit in metrics.actionBatch(size: size, commit: commit) },
+        actionWriter: ActionWriter(database: store.database, keys: keys, followUp: confirmations.queue) { size, commit in
+            metrics.actionBatch(size: size, commit: commit)
+        },
         pageCache: settings.pageCacheMegabytes == 0
             ? nil
             : PageCache(capacity: settings.pageCacheMegabytes * 1024 * 1024, checkInterval: settings.contentCheckInterval) {

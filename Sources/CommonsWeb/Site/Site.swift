@@ -47,11 +47,7 @@ struct Site: Sendable {
     var data: DataLibrary { DataLibrary(database: database) }
     var campaigns: CampaignDirectory { CampaignDirectory(database: database) }
     var events: EventDirectory { EventDirectory(database: database, clock: clock) }
-    var actionDesk: ActionDesk {
-        ActionDesk(database: database, keys: keys, clock: clock, writer: actionWriter) { [self] recorded, db in
-            try await queueConfirmation(recorded, on: db)
-        }
-    }
+    var actionDesk: ActionDesk { ActionDesk(database: database, keys: keys, clock: clock, writer: actionWriter) }
     var formTokens: FormToken.Signer { FormToken.Signer(keys: keys) }
     var twoFactor: TwoFactor { TwoFactor(database: database, clock: clock, keys: keys) }
     var siteSettings: SiteSettings { SiteSettings(database: database) }
