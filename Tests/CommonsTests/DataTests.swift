@@ -253,6 +253,10 @@ struct DataTests {
             )
             #expect(mislabelled.status == .unprocessableContent)
             #expect(mislabelled.text.contains("Line 2: “Tribeca” in “District” is not a number."))
+            // A chart of no columns: the error sits with the first column's box, where the summary links.
+            let nothing = try await forms.upload(client, editor, editURL, fields: fields + [("chart_kind", "bar"), ("label_column", "0")], file: nil)
+            #expect(nothing.status == .unprocessableContent)
+            #expect(nothing.text.contains("href=\"#staff-value-0\"") && nothing.text.contains("Choose at least one column of numbers to draw."))
 
             // In a post: a paragraph that is only the marker shows the chart, its caption and link.
             let post = try await editor.post(

@@ -133,7 +133,6 @@ struct StaffDatasetRoutes {
             let kinds = ColumnKind.allCases.map {
                 ActionForm.Option(value: $0.rawValue, label: strings["staff.column_\($0.rawValue)"], selected: false)
             }
-            var valueErrors = messages
             for (index, column) in columns.enumerated() {
                 fields.append(
                     StaffField(
@@ -144,15 +143,13 @@ struct StaffDatasetRoutes {
                         errors: messages
                     )
                 )
-                // The value columns' error goes with the first of their boxes.
-                valueErrors["value_\(index)"] = index == 0 ? messages["value_columns"] : nil
                 fields.append(
                     StaffField(
                         "value_\(index)",
                         .checkbox,
                         label: strings.format("staff.draw_column", ["column": column.name]),
                         values: values,
-                        errors: valueErrors
+                        errors: messages
                     )
                 )
             }
@@ -182,8 +179,12 @@ struct StaffDatasetRoutes {
         let form = context.form
         let strings = site.strings(context.language)
         let formatting = site.formatting(context.language)
-        let showAgain: (ValidationErrors) async throws -> Response = { errors in
-            try await editor(dataset, values: form.fields, errors: errors, status: .unprocessableContent, context)
+        let showAgain: (ValidationErrors) async throws -> Response = { found in
+            // The domain names the value columns as one; the form has a box per column, and the
+            // error goes with the first, so the summary's link lands on a real field.
+            var errors = ValidationErrors()
+            for field in found.fields { errors.add(field: field == "value_columns" ? "value_0" : field, message: found[field] ?? "") }
+            return try await editor(dataset, values: form.fields, errors: errors, status: .unprocessableContent, context)
         }
         do {
             return try await saveOrShowAgain {
