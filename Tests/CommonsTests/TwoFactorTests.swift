@@ -322,6 +322,7 @@ struct TwoFactorTests {
             let other = try #require(try await StaffBrowser.signIn(client, email: "maria.lopez@example.org"))
             for (current, new, field) in [
                 ("wrong-password-1234", "a-brand-new-passphrase", "current_password"),
+                ("", "a-brand-new-passphrase", "current_password"),
                 (staffPassword, "short", "new_password"),
                 (staffPassword, "LeaveMeAlone", "new_password"),
                 (staffPassword, "iloveyou", "new_password"),
