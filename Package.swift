@@ -97,7 +97,7 @@ let package = Package(
         ),
         // Datasets drawn as charts: reading CSV, the kinds of its columns, charts as SVG.
         // Plain Swift with no dependencies, so the fuzzer compiles its files as they are.
-        .target(name: "CommonsCharts", swiftSettings: swiftSettings),
+        .target(name: "CommonsCharts", dependencies: ["CommonsCore"], swiftSettings: swiftSettings),
         // Posts, pages, documents, datasets, categories, tags, site settings.
         .target(
             name: "CommonsContent",

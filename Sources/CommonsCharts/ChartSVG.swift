@@ -1,3 +1,5 @@
+import CommonsCore
+
 /// Draws a chart as SVG, on the server, for a page to include inline or a reader to download.
 /// No script and no reference outside the drawing: the marks' fills are patterns defined in it.
 /// Every mark is labelled with its value as text, and carries a `<title>` with its row and value;
@@ -103,7 +105,7 @@ public struct ChartSVG: Sendable {
                     let rectX = rightToLeft ? Self.width - end : start
                     mark =
                         "<rect x=\"\(n(rectX))\" y=\"\(n(y))\" width=\"\(n(max(end - start, 1)))\" height=\"\(n(Self.barHeight))\" fill=\"\(fill)\" stroke=\"\(stroke)\">"
-                        + "<title>\(xml(label)) – \(xml(texts[index][row]))</title></rect>"
+                        + "<title>\(XMLText.escape(label)) – \(XMLText.escape(texts[index][row]))</title></rect>"
                         + text(texts[index][row], x: end + 4, y: y + 13)
                 } else {
                     mark = text(texts[index][row], x: zero + 4, y: y + 13, style: "italic")
@@ -150,7 +152,7 @@ public struct ChartSVG: Sendable {
             let x = pointX(index)
             let angle = rightToLeft ? 40 : -40
             body +=
-                "<text x=\"\(n(x))\" y=\"\(n(bottom + 16))\" text-anchor=\"end\" transform=\"rotate(\(angle) \(n(x)) \(n(bottom + 16)))\" fill=\"\(Self.ink)\" font-size=\"12\">\(xml(label))</text>"
+                "<text x=\"\(n(x))\" y=\"\(n(bottom + 16))\" text-anchor=\"end\" transform=\"rotate(\(angle) \(n(x)) \(n(bottom + 16)))\" fill=\"\(Self.ink)\" font-size=\"12\">\(XMLText.escape(label))</text>"
             longestLabel = max(longestLabel, label.count)
         }
         for (index, one) in data.series.enumerated() {
@@ -187,7 +189,7 @@ public struct ChartSVG: Sendable {
 
     /// A different shape for each series: circle, square, triangle, diamond.
     func marker(_ index: Int, x: Double, y: Double, colour: String, title: String) -> String {
-        let titled = "<title>\(xml(title))</title>"
+        let titled = "<title>\(XMLText.escape(title))</title>"
         switch index % 4 {
         case 0: return "<circle cx=\"\(n(x))\" cy=\"\(n(y))\" r=\"4.5\" fill=\"\(colour)\">\(titled)</circle>"
         case 1: return "<rect x=\"\(n(x - 4))\" y=\"\(n(y - 4))\" width=\"8\" height=\"8\" fill=\"\(colour)\">\(titled)</rect>"
@@ -239,7 +241,7 @@ public struct ChartSVG: Sendable {
         if anchor != "start" { attributes += " text-anchor=\"\(anchor)\"" }
         if let weight { attributes += " font-weight=\"\(weight)\"" }
         if let style { attributes += " font-style=\"\(style)\"" }
-        return "<text \(attributes)>\(xml(content))</text>"
+        return "<text \(attributes)>\(XMLText.escape(content))</text>"
     }
 
     func document(width: Double, height: Double, patterns: Int, body: String) -> String {
@@ -264,7 +266,7 @@ public struct ChartSVG: Sendable {
         let direction = rightToLeft ? " direction=\"rtl\"" : ""
         return
             "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"chart\" role=\"img\" aria-labelledby=\"\(id)-title \(id)-desc\" viewBox=\"0 0 \(n(width)) \(n(height))\" width=\"\(n(width))\" height=\"\(n(height))\" font-family=\"system-ui, sans-serif\"\(direction)>"
-            + "<title id=\"\(id)-title\">\(xml(words.title))</title><desc id=\"\(id)-desc\">\(xml(words.description))</desc>"
+            + "<title id=\"\(id)-title\">\(XMLText.escape(words.title))</title><desc id=\"\(id)-desc\">\(XMLText.escape(words.description))</desc>"
             + definitions + "<rect width=\"100%\" height=\"100%\" fill=\"#ffffff\"/>" + body + "</svg>"
     }
 }
@@ -277,24 +279,4 @@ func n(_ value: Double) -> String {
     let sign = whole < 0 ? "-" : ""
     let magnitude = abs(whole)
     return magnitude % 10 == 0 ? "\(sign)\(magnitude / 10)" : "\(sign)\(magnitude / 10).\(magnitude % 10)"
-}
-
-/// Text as XML character data or an attribute value.
-func xml(_ text: String) -> String {
-    var escaped = ""
-    escaped.reserveCapacity(text.utf8.count)
-    for scalar in text.unicodeScalars {
-        switch scalar {
-        case "&": escaped += "&amp;"
-        case "<": escaped += "&lt;"
-        case ">": escaped += "&gt;"
-        case "\"": escaped += "&quot;"
-        case "'": escaped += "&#39;"
-        // Characters XML 1.0 cannot hold at all.
-        case _ where scalar.value < 0x20 && scalar != "\t" && scalar != "\n" && scalar != "\r": escaped += "\u{FFFD}"
-        case "\u{FFFE}", "\u{FFFF}": escaped += "\u{FFFD}"
-        default: escaped.unicodeScalars.append(scalar)
-        }
-    }
-    return escaped
 }

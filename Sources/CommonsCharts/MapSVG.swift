@@ -1,3 +1,4 @@
+import CommonsCore
 import Foundation
 
 /// A choropleth map drawn as SVG on the server: each area of an `AreaMap` coloured by its class
@@ -97,7 +98,7 @@ public struct MapSVG: Sendable {
             let fill = value.map { colour(ofClass: classIndex($0, classes), of: classes.count) } ?? "url(#\(id)-none)"
             let said = value.map { words.format($0, kind) } ?? words.noValue
             body +=
-                "<g class=\"mark\"><path d=\"\(path)\" fill=\"\(fill)\" fill-rule=\"evenodd\" stroke=\"\(ChartSVG.ink)\" stroke-width=\"0.75\"><title>\(xml(area.key)): \(xml(said))</title></path></g>"
+                "<g class=\"mark\"><path d=\"\(path)\" fill=\"\(fill)\" fill-rule=\"evenodd\" stroke=\"\(ChartSVG.ink)\" stroke-width=\"0.75\"><title>\(XMLText.escape(area.key)): \(XMLText.escape(said))</title></path></g>"
         }
 
         // The legend: one line per class, and one for areas without data.
@@ -113,7 +114,7 @@ public struct MapSVG: Sendable {
         for line in lines {
             legend +=
                 "<rect x=\"\(n(swatchX))\" y=\"\(n(y))\" width=\"24\" height=\"14\" fill=\"\(line.fill)\" stroke=\"\(ChartSVG.ink)\" stroke-width=\"0.75\"/>"
-            legend += "<text x=\"\(n(textX))\" y=\"\(n(y + 12))\" font-size=\"13\" fill=\"\(ChartSVG.ink)\">\(xml(line.text))</text>"
+            legend += "<text x=\"\(n(textX))\" y=\"\(n(y + 12))\" font-size=\"13\" fill=\"\(ChartSVG.ink)\">\(XMLText.escape(line.text))</text>"
             y += 20
         }
         legend += "</g>"
@@ -123,7 +124,7 @@ public struct MapSVG: Sendable {
         let direction = rightToLeft ? " direction=\"rtl\"" : ""
         return
             "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"chart map\" role=\"img\" aria-labelledby=\"\(id)-title \(id)-desc\" viewBox=\"0 0 \(n(Self.width)) \(n(height))\" width=\"\(n(Self.width))\" height=\"\(n(height))\" font-family=\"system-ui, sans-serif\"\(direction)>"
-            + "<title id=\"\(id)-title\">\(xml(words.title))</title><desc id=\"\(id)-desc\">\(xml(words.description))</desc>"
+            + "<title id=\"\(id)-title\">\(XMLText.escape(words.title))</title><desc id=\"\(id)-desc\">\(XMLText.escape(words.description))</desc>"
             + hatch + "<rect width=\"100%\" height=\"100%\" fill=\"#ffffff\"/>" + body + legend + "</svg>"
     }
 }

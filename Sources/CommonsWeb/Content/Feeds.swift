@@ -141,32 +141,16 @@ struct Sitemap {
         var out = #"<?xml version="1.0" encoding="UTF-8"?>"# + "\n"
         out += #"<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" xmlns:xhtml="http://www.w3.org/1999/xhtml">"# + "\n"
         for entry in entries {
-            out += "<url><loc>" + Self.escape(entry.loc) + "</loc>"
+            out += "<url><loc>" + XMLText.escape(entry.loc) + "</loc>"
             if let lastmod = entry.lastmod { out += "<lastmod>" + lastmod + "</lastmod>" }
             for alternate in entry.alternates {
                 out +=
-                    #"<xhtml:link rel="alternate" hreflang=""# + Self.escape(alternate.hreflang) + #"" href=""# + Self.escape(alternate.url) + #""/>"#
+                    #"<xhtml:link rel="alternate" hreflang=""# + XMLText.escape(alternate.hreflang) + #"" href=""# + XMLText.escape(alternate.url)
+                    + #""/>"#
             }
             out += "</url>\n"
         }
         return out + "</urlset>\n"
-    }
-
-    /// Text for XML content or a double-quoted attribute, by Unicode scalar.
-    static func escape(_ text: String) -> String {
-        guard text.unicodeScalars.contains(where: { "&<>\"'".unicodeScalars.contains($0) }) else { return text }
-        var out = ""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&apos;"
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        return out
     }
 }
 
@@ -174,7 +158,7 @@ extension Sitemap.Index {
     var xml: String {
         var out = #"<?xml version="1.0" encoding="UTF-8"?>"# + "\n" + #"<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">"# + "\n"
         for sitemap in sitemaps {
-            out += "<sitemap><loc>" + Sitemap.escape(sitemap.loc) + "</loc>"
+            out += "<sitemap><loc>" + XMLText.escape(sitemap.loc) + "</loc>"
             if let lastmod = sitemap.lastmod { out += "<lastmod>" + lastmod + "</lastmod>" }
             out += "</sitemap>\n"
         }
