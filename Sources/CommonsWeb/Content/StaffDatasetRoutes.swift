@@ -92,7 +92,7 @@ struct StaffDatasetRoutes {
             StaffField("data_date", .date, label: strings["data.date"], values: values, errors: messages),
             StaffField(
                 "file",
-                .file,
+                .file(accept: ".csv,text/csv"),
                 label: strings[dataset == nil ? "staff.csv_file" : "staff.replace_csv"],
                 hint: strings["staff.csv_hint"],
                 values: values,
@@ -102,7 +102,7 @@ struct StaffDatasetRoutes {
         fields.append(
             StaffField(
                 "map",
-                .file,
+                .file(accept: ".geojson,.json,application/geo+json,application/json"),
                 label: strings[dataset?.mapGeoJSON.isEmpty == false ? "staff.replace_map" : "staff.map_file"],
                 hint: strings["staff.map_hint"],
                 values: values,

@@ -82,7 +82,16 @@ struct StaffDocumentRoutes {
             ),
         ]
         let fileLabel = strings[document == nil ? "staff.file" : "staff.replace_file"]
-        fields.append(StaffField("file", .file, label: fileLabel, hint: strings["staff.file_hint"], values: values, errors: messages))
+        fields.append(
+            StaffField(
+                "file",
+                .file(accept: ".pdf,.docx,.xlsx,.pptx,.png,.jpg,.jpeg,.webp"),
+                label: fileLabel,
+                hint: strings["staff.file_hint"],
+                values: values,
+                errors: messages
+            )
+        )
         let sideForms =
             document.map {
                 [

@@ -7,11 +7,16 @@ import Hummingbird
 struct BodyLimitMiddleware: RouterMiddleware {
     typealias Context = AppRequestContext
 
-    /// Document uploads (multipart posts to the staff document screens) may be as large as a
-    /// document; every other body is a small form.
+    /// The staff screens that take files: documents, datasets (a CSV and a map of a few MB),
+    /// member organizations' logos. Each checks its own file's size; the body as a whole is capped here.
+    static let uploadScreens = [StaffPath.documents(), StaffPath.datasets(), StaffPath.members()]
+
+    /// Uploads (multipart posts to a screen that takes files) may be as large as a document;
+    /// every other body is a small form.
     static func limit(for request: Request, context: Context) -> Int {
         let multipart = MultipartForm.boundary(of: request.headers[.contentType]) != nil
-        return multipart && request.uri.path.hasPrefix(StaffPath.documents()) ? StaffSessionMiddleware.uploadLimit : context.maxUploadSize
+        let path = request.uri.path
+        return multipart && uploadScreens.contains(where: { path.hasPrefix($0) }) ? StaffSessionMiddleware.uploadLimit : context.maxUploadSize
     }
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {

@@ -18,6 +18,8 @@ struct StaffField {
     let isSelect: Bool
     let isCheckbox: Bool
     let isFile: Bool
+    /// The file types a file field's picker offers first.
+    let accept: String?
     let isInput: Bool
     let type: String
     let rows: Int
@@ -26,7 +28,9 @@ struct StaffField {
         case text, email, url, number, date, datetime
         case textarea(rows: Int)
         case select([ActionForm.Option])
-        case checkbox, file
+        case checkbox
+        /// `accept` as the input's attribute says it (`.csv,text/csv`).
+        case file(accept: String)
     }
 
     init(_ name: String, _ kind: Kind, label: String, hint: String? = nil, values: [String: String], errors: [String: String]) {
@@ -54,6 +58,7 @@ struct StaffField {
             options = choices.map { ActionForm.Option(value: $0.value, label: $0.label, selected: $0.value == (values[name] ?? "")) }
         case .checkbox, .file: break
         }
+        if case .file(let types) = kind { accept = types } else { accept = nil }
         self.options = options
         self.type = type
         self.rows = rows
@@ -74,6 +79,38 @@ struct StaffFormPage {
         let danger: Bool
     }
 
+    /// A section below the form: figures in a table, and code to copy (an embed snippet).
+    struct Panel {
+        struct Row {
+            let label: String
+            let value: String
+        }
+
+        struct Snippet {
+            let id: String
+            let label: String
+            let code: String
+        }
+
+        let id: String
+        let heading: String
+        let intro: String?
+        let columns: [String]
+        let rows: [Row]
+        let hasRows: Bool
+        let snippets: [Snippet]
+
+        init(id: String, heading: String, intro: String? = nil, columns: [String] = [], rows: [Row] = [], snippets: [Snippet] = []) {
+            self.id = id
+            self.heading = heading
+            self.intro = intro
+            self.columns = columns
+            self.rows = rows
+            hasRows = !rows.isEmpty
+            self.snippets = snippets
+        }
+    }
+
     let layout: StaffLayout
     let heading: String
     let action: String
@@ -85,6 +122,7 @@ struct StaffFormPage {
     let links: [StaffLayout.NavigationItem]
     let sideForms: [SideForm]
     let previewHTML: String?
+    let panels: [Panel]
 
     init(
         layout: StaffLayout,
@@ -97,7 +135,8 @@ struct StaffFormPage {
         submitLabel: String,
         links: [StaffLayout.NavigationItem] = [],
         sideForms: [SideForm] = [],
-        previewHTML: String? = nil
+        previewHTML: String? = nil,
+        panels: [Panel] = []
     ) {
         self.layout = layout
         self.heading = heading
@@ -112,6 +151,7 @@ struct StaffFormPage {
         self.links = links
         self.sideForms = sideForms
         self.previewHTML = previewHTML
+        self.panels = panels
     }
 
     /// Catalog keys of errors, turned into text by field.
@@ -192,6 +232,7 @@ extension Site {
         multipart: Bool = false,
         sideForms: [StaffFormPage.SideForm] = [],
         previewHTML: String? = nil,
+        panels: [StaffFormPage.Panel] = [],
         _ context: StaffContext<Area>
     ) async throws -> Response {
         let strings = self.strings(context.language)
@@ -210,7 +251,8 @@ extension Site {
             submitLabel: submitLabel ?? strings["staff.save"],
             links: allLinks,
             sideForms: sideForms,
-            previewHTML: previewHTML
+            previewHTML: previewHTML,
+            panels: panels
         )
         return views.page(.staffForm, model, status: status)
     }
