@@ -151,7 +151,7 @@ public struct DataLibrary: Sendable {
         let sourceName = draft.sourceName.trimmingCharacters(in: .whitespacesAndNewlines)
         if sourceName.count > TitleAndSlug.titleLimit { errors.add(field: "source_name", message: "error.title_too_long") }
         let sourceURL = draft.sourceURL.trimmingCharacters(in: .whitespacesAndNewlines)
-        if !sourceURL.isEmpty, !Self.isWebAddress(sourceURL) { errors.add(field: "source_url", message: "error.dataset_source_url") }
+        if !sourceURL.isEmpty, !WebAddress.isLink(sourceURL) { errors.add(field: "source_url", message: "error.dataset_source_url") }
         let dataDate = draft.dataDate.trimmingCharacters(in: .whitespaces)
         if !dataDate.isEmpty, !Self.isDay(dataDate) { errors.add(field: "data_date", message: "error.dataset_date") }
 
@@ -253,14 +253,6 @@ public struct DataLibrary: Sendable {
         dataset.chart = chart
         dataset.mapGeoJSON = mapText
         dataset.mapKey = mapText.isEmpty ? "" : mapKey
-    }
-
-    /// An absolute http or https address with a host, that a link may name.
-    static func isWebAddress(_ text: String) -> Bool {
-        guard text.utf8.count <= 2000, !text.contains(where: { $0.isWhitespace }), let components = URLComponents(string: text),
-            let scheme = components.scheme?.lowercased(), scheme == "http" || scheme == "https", let host = components.host, !host.isEmpty
-        else { return false }
-        return true
     }
 
     /// "YYYY-MM-DD", a real day between the years 1800 and 2200.

@@ -12,6 +12,8 @@ public enum SiteSettingKey: String, Sendable, CaseIterable {
     case missionPage = "mission_page_id"
     /// The id of the page whose text is the home page's platform.
     case platformPage = "platform_page_id"
+    /// The partner websites (origins, one per line) that may frame the coalition's forms.
+    case embedOrigins = "embed_origins"
     /// Set once the demo content has been loaded, so it never loads twice.
     case demoLoadedAt = "demo_loaded_at"
     /// Proves the data key in use is the one the supporter data was written with.
@@ -47,6 +49,14 @@ public struct SiteSettings: Sendable {
         }
     }
 
+    /// A partner page's origins that may frame forms, at most this many.
+    public static let embedOriginLimit = 100
+
+    /// The origins that may frame the coalition's forms, as saved (each checked then).
+    public func embedOrigins() async throws -> [String] {
+        (try await value(.embedOrigins) ?? "").split(separator: "\n").map(String.init).filter { WebAddress.origin($0) == $0 }
+    }
+
     /// What admins set on the settings screen.
     public struct Identity: Sendable, Equatable {
         public var siteName: String
@@ -54,13 +64,16 @@ public struct SiteSettings: Sendable {
         public var contactEmail: String
         public var missionPage: UUID?
         public var platformPage: UUID?
+        /// Partner websites that may frame the forms: origins or addresses, one per line.
+        public var embedOrigins: String
 
-        public init(siteName: String, tagline: String, contactEmail: String, missionPage: UUID?, platformPage: UUID?) {
+        public init(siteName: String, tagline: String, contactEmail: String, missionPage: UUID?, platformPage: UUID?, embedOrigins: String = "") {
             self.siteName = siteName
             self.tagline = tagline
             self.contactEmail = contactEmail
             self.missionPage = missionPage
             self.platformPage = platformPage
+            self.embedOrigins = embedOrigins
         }
     }
 
@@ -77,6 +90,11 @@ public struct SiteSettings: Sendable {
         if !email.isEmpty, !EmailAddress.isValid(EmailAddress.normalize(email)) {
             errors.add(field: SiteSettingKey.contactEmail.rawValue, message: "error.email_invalid")
         }
+        let lines = identity.embedOrigins.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        let origins = lines.compactMap(WebAddress.origin)
+        if origins.count != lines.count || origins.count > Self.embedOriginLimit {
+            errors.add(field: SiteSettingKey.embedOrigins.rawValue, message: "error.embed_origins")
+        }
         try await database.transaction { [errors] db in
             var errors = errors
             for (key, id) in [(SiteSettingKey.missionPage, identity.missionPage), (.platformPage, identity.platformPage)] {
@@ -89,6 +107,10 @@ public struct SiteSettings: Sendable {
             try await settings.set(.contactEmail, to: email)
             try await settings.set(.missionPage, to: identity.missionPage.map { $0.uuidString } ?? "")
             try await settings.set(.platformPage, to: identity.platformPage.map { $0.uuidString } ?? "")
+            try await settings.set(
+                .embedOrigins,
+                to: origins.reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }.joined(separator: "\n")
+            )
             try await AuditLog(database: db).record("settings.changed", by: actor, at: date)
         }
     }

@@ -9,7 +9,7 @@ public final class ContentTranslation: Model, @unchecked Sendable {
 
     /// What a translation belongs to.
     public enum Subject: String, Codable, Sendable, CaseIterable {
-        case post, page, document, campaign, event, dataset
+        case post, page, document, campaign, event, dataset, member
     }
 
     @ID(key: .id) public var id: UUID?

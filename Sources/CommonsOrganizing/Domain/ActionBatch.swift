@@ -83,6 +83,7 @@ struct ActionBatch: Sendable {
         try vault.sealSubmission(submission.person, into: action)
         action.formToken = submission.formToken
         action.language = submission.language
+        action.viaMemberID = submission.via
         action.kind = request.kind
         action.$campaign.id = try request.campaign?.requireID()
         action.$event.id = try request.event?.requireID()

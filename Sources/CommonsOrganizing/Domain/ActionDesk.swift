@@ -15,14 +15,25 @@ public struct ActionSubmission: Sendable {
     public var guests: Int
     /// The language of the page the form was on: what follows (a confirmation) is written in it.
     public var language: String
+    /// The member organization whose website the form was embedded on, when its link named one.
+    public var via: UUID?
 
-    public init(person: Person, emailOptIn: Bool, smsOptIn: Bool, formToken: String, guests: Int = 0, language: String = "en") {
+    public init(
+        person: Person,
+        emailOptIn: Bool,
+        smsOptIn: Bool,
+        formToken: String,
+        guests: Int = 0,
+        language: String = "en",
+        via: UUID? = nil
+    ) {
         self.person = person
         self.emailOptIn = emailOptIn
         self.smsOptIn = smsOptIn
         self.formToken = formToken
         self.guests = guests
         self.language = language
+        self.via = via
     }
 }
 

@@ -21,6 +21,8 @@ public struct CampaignDraft: Sendable {
     public var sendsConfirmation: Bool
     /// Ask each new subscriber to confirm from their inbox before email news counts.
     public var doubleOptIn: Bool
+    /// The member organizations co-sponsoring it; nil keeps those named.
+    public var cosponsors: [UUID]?
 
     public init(
         title: String,
@@ -37,7 +39,8 @@ public struct CampaignDraft: Sendable {
         askedFields: Set<PersonField> = [],
         requiredFields: Set<PersonField> = [],
         sendsConfirmation: Bool = true,
-        doubleOptIn: Bool = false
+        doubleOptIn: Bool = false,
+        cosponsors: [UUID]? = nil
     ) {
         self.title = title
         self.slug = slug
@@ -54,6 +57,7 @@ public struct CampaignDraft: Sendable {
         self.requiredFields = requiredFields
         self.sendsConfirmation = sendsConfirmation
         self.doubleOptIn = doubleOptIn
+        self.cosponsors = cosponsors
     }
 }
 
@@ -121,6 +125,7 @@ public struct CampaignDirectory: Sendable {
             campaign.sendsConfirmation = draft.sendsConfirmation
             campaign.doubleOptIn = draft.doubleOptIn
             try await campaign.save(on: db)
+            if let cosponsors = draft.cosponsors { try await Coalition.setCosponsors(cosponsors, campaign: campaign.requireID(), on: db) }
             return campaign
         }
     }

@@ -16,6 +16,8 @@ public struct EventDraft: Sendable {
     public var onlineURL: String?
     public var capacity: Int?
     public var status: Event.Status
+    /// The member organizations co-sponsoring it; nil keeps those named.
+    public var cosponsors: [UUID]?
 
     public init(
         title: String,
@@ -28,7 +30,8 @@ public struct EventDraft: Sendable {
         address: String = "",
         onlineURL: String? = nil,
         capacity: Int? = nil,
-        status: Event.Status = .scheduled
+        status: Event.Status = .scheduled,
+        cosponsors: [UUID]? = nil
     ) {
         self.title = title
         self.slug = slug
@@ -41,6 +44,7 @@ public struct EventDraft: Sendable {
         self.onlineURL = onlineURL
         self.capacity = capacity
         self.status = status
+        self.cosponsors = cosponsors
     }
 }
 
@@ -103,6 +107,7 @@ public struct EventDirectory: Sendable {
         let now = clock.now
         try await database.transaction { db in
             try await event.save(on: db)
+            if let cosponsors = draft.cosponsors { try await Coalition.setCosponsors(cosponsors, event: event.requireID(), on: db) }
             try await Self.promoteFromWaitlist(event, now: now, on: db)
         }
         return event

@@ -15,6 +15,8 @@ public struct SupporterFilter: Sendable, Equatable {
     public var query: String = ""
     public var campaignID: UUID?
     public var eventID: UUID?
+    /// Acted through a form embedded on this member organization's website.
+    public var viaMemberID: UUID?
     public var tag: String?
     public var language: String?
     public var role: String?
@@ -33,6 +35,7 @@ public struct SupporterFilter: Sendable, Equatable {
         if !query.isEmpty { parts.append("search") }
         if let campaignID { parts.append("campaign=\(campaignID.uuidString.lowercased())") }
         if let eventID { parts.append("event=\(eventID.uuidString.lowercased())") }
+        if let viaMemberID { parts.append("via=\(viaMemberID.uuidString.lowercased())") }
         if tag != nil { parts.append("tag") }
         if let language { parts.append("language=\(language)") }
         if let role { parts.append("role=\(role)") }
@@ -171,6 +174,7 @@ public struct SupporterDirectory: Sendable {
         var actionConditions: [SQLQueryString] = []
         if let campaignID = filter.campaignID { actionConditions.append("\(column("campaign_id")) = \(bind: campaignID)") }
         if let eventID = filter.eventID { actionConditions.append("\(column("event_id")) = \(bind: eventID)") }
+        if let via = filter.viaMemberID { actionConditions.append("\(column("via_member_id")) = \(bind: via)") }
         if let from = filter.from { actionConditions.append("\(column("created_at")) >= \(bind: from)") }
         if let until = filter.until { actionConditions.append("\(column("created_at")) < \(bind: until)") }
         if !actionConditions.isEmpty { query.filter(limited(to: Action.schema, actionConditions)) }

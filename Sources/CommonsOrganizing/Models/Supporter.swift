@@ -80,6 +80,8 @@ public final class Action: Model, @unchecked Sendable {
     @OptionalField(key: "confirmed_at") public var confirmedAt: Date?
     /// When this RSVP moved off the waitlist (the person is told by email).
     @OptionalField(key: "promoted_at") public var promotedAt: Date?
+    /// The member organization whose website the form was embedded on (`?via=SLUG`), if any.
+    @OptionalField(key: "via_member_id") public var viaMemberID: UUID?
 
     public init() {}
 }

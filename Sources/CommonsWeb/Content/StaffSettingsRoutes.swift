@@ -14,7 +14,9 @@ struct StaffSettingsRoutes {
         group.get(StaffPath.settings) { _, context in
             let settings = try await site.siteSettings.all()
             var values: [String: String] = [:]
-            for key in [SiteSettingKey.siteName, .tagline, .contactEmail, .missionPage, .platformPage] { values[key.rawValue] = settings[key] ?? "" }
+            for key in [SiteSettingKey.siteName, .tagline, .contactEmail, .missionPage, .platformPage, .embedOrigins] {
+                values[key.rawValue] = settings[key] ?? ""
+            }
             return try await editor(values: values, context)
         }
         group.post(StaffPath.settings) { request, context in try await save(request, context) }
@@ -37,6 +39,14 @@ struct StaffSettingsRoutes {
             StaffField(SiteSettingKey.contactEmail.rawValue, .email, label: strings["staff.contact_email"], values: values, errors: messages),
             StaffField(SiteSettingKey.missionPage.rawValue, .select(pages), label: strings["staff.mission_page"], values: values, errors: messages),
             StaffField(SiteSettingKey.platformPage.rawValue, .select(pages), label: strings["staff.platform_page"], values: values, errors: messages),
+            StaffField(
+                SiteSettingKey.embedOrigins.rawValue,
+                .textarea(rows: 4),
+                label: strings["staff.embed_origins"],
+                hint: strings["staff.embed_origins_hint"],
+                values: values,
+                errors: messages
+            ),
         ]
         return try await site.staffEditor(
             heading: strings["staff.nav_settings"],
@@ -65,7 +75,8 @@ struct StaffSettingsRoutes {
             tagline: fields[SiteSettingKey.tagline.rawValue] ?? "",
             contactEmail: fields[SiteSettingKey.contactEmail.rawValue] ?? "",
             missionPage: page(.missionPage),
-            platformPage: page(.platformPage)
+            platformPage: page(.platformPage),
+            embedOrigins: fields[SiteSettingKey.embedOrigins.rawValue] ?? ""
         )
         return try await saveOrShowAgain(found: errors) {
             try await site.siteSettings.save(identity, by: .staff(context.staff.accountID), at: site.clock.now)

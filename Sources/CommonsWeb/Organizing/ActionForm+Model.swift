@@ -45,6 +45,8 @@ struct ActionForm {
     let hasErrors: Bool
     let errorSummary: [ErrorLink]
     let submitLabel: String
+    /// An embedded form's partner (a member organization's slug), sent back in a hidden field.
+    var via: String?
 
     /// `values` are what the person typed (kept on a failed submission); `errors` the
     /// problems by field name, as catalog keys.

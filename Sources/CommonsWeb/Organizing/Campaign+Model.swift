@@ -22,12 +22,25 @@ struct CampaignShow {
     let progressMax: Int?
     let isClosed: Bool
     let form: ActionForm?
+    /// The member organizations co-sponsoring it.
+    let cosponsors: [CoalitionMemberLink]
+    let hasCosponsors: Bool
 
-    init(_ campaign: Campaign, words: TranslatedText, signatures: Int, form: ActionForm?, layout: Layout, formatting: Formatting) {
+    init(
+        _ campaign: Campaign,
+        words: TranslatedText,
+        signatures: Int,
+        form: ActionForm?,
+        cosponsors: [CoalitionMemberLink] = [],
+        layout: Layout,
+        formatting: Formatting
+    ) {
         let strings = formatting.strings
         let locale = Locale(identifier: formatting.language.localeIdentifier)
         self.layout = layout
         self.form = form
+        self.cosponsors = cosponsors
+        hasCosponsors = !cosponsors.isEmpty
         title = words.title
         contentLang = words.contentLang
         untranslatedNote = words.untranslatedNote

@@ -5,7 +5,8 @@ import CommonsPrivacy
 import Foundation
 import Hummingbird
 
-/// A campaign's page, its sign-up or petition form, and the thanks page after it.
+/// A campaign's page, its sign-up or petition form, and the thanks page after it; each also
+/// alone in a frame for a partner's page (`EmbedRoutes`).
 struct CampaignRoutes {
     let site: Site
 
@@ -20,14 +21,15 @@ struct CampaignRoutes {
         _ context: AppRequestContext,
         values: [String: String] = [:],
         errors: ValidationErrors = .init(),
-        status: HTTPResponse.Status = .ok
+        status: HTTPResponse.Status = .ok,
+        frame: EmbedFrame? = nil
     ) async throws -> Response {
         guard let campaign = try await site.campaigns.campaign(slug: slug) else { throw SiteError.notFound }
         let strings = site.strings(context.language)
-        let form =
+        var form =
             campaign.status == .open
             ? ActionForm(
-                action: context.link(SitePath.campaign, slug),
+                action: context.link(frame == nil ? SitePath.campaign : SitePath.embedCampaign, slug),
                 token: site.formTokens.issue(at: site.clock.now),
                 asked: campaign.asked,
                 required: campaign.required,
@@ -39,6 +41,7 @@ struct CampaignRoutes {
                 language: context.language
             )
             : nil
+        form?.via = frame?.via ?? (frame == nil ? nil : values["via"])
         let signatures = campaign.kind == .petition ? try await site.campaigns.actionCount(for: campaign) : 0
         let (words, layout) = try await site.formPage(
             .campaign,
@@ -49,29 +52,42 @@ struct CampaignRoutes {
             errors: errors,
             context: context
         )
+        let cosponsors = frame == nil ? try await site.coalition.cosponsors(ofCampaign: campaign.requireID()) : []
         // Not shared-cacheable: the form carries a one-time token (the default is private, no-store).
-        return site.views.page(
-            .campaignShow,
-            CampaignShow(campaign, words: words, signatures: signatures, form: form, layout: layout, formatting: site.formatting(context.language)),
+        let response = site.views.page(
+            frame == nil ? .campaignShow : .embedCampaign,
+            CampaignShow(
+                campaign,
+                words: words,
+                signatures: signatures,
+                form: form,
+                cosponsors: cosponsors.map { CoalitionMemberLink($0, language: context.language) },
+                layout: layout,
+                formatting: site.formatting(context.language)
+            ),
             status: status
         )
+        return frame?.framed(response) ?? response
     }
 
-    func sign(slug: String, _ request: Request, _ context: AppRequestContext) async throws -> Response {
+    func sign(slug: String, _ request: Request, _ context: AppRequestContext, frame: EmbedFrame? = nil) async throws -> Response {
         guard let campaign = try await site.campaigns.campaign(slug: slug) else { throw SiteError.notFound }
         let form = PublicForm(
             takesAnswers: campaign.status == .open,
             asked: campaign.asked,
             required: campaign.required,
             asksGuests: false,
-            page: { values, errors, status in try await campaignPage(slug: slug, context, values: values, errors: errors, status: status) },
-            thanksURL: { _ in SitePath.campaignThanks(slug) },
-            record: { submission in _ = try await site.actionDesk.sign(campaign, submission) }
+            page: { values, errors, status in
+                try await campaignPage(slug: slug, context, values: values, errors: errors, status: status, frame: frame)
+            },
+            thanksURL: { _ in frame == nil ? SitePath.campaignThanks(slug) : SitePath.embedCampaignThanks(slug) },
+            record: { submission in _ = try await site.actionDesk.sign(campaign, submission) },
+            takesVia: frame != nil
         )
         return try await site.answer(form, request, context)
     }
 
-    func campaignThanks(slug: String, _ context: AppRequestContext) async throws -> Response {
+    func campaignThanks(slug: String, _ context: AppRequestContext, frame: EmbedFrame? = nil) async throws -> Response {
         guard let campaign = try await site.campaigns.campaign(slug: slug) else { throw SiteError.notFound }
         let strings = site.strings(context.language)
         let locale = Locale(identifier: context.language.localeIdentifier)
@@ -79,16 +95,18 @@ struct CampaignRoutes {
             campaign.kind == .petition
             ? strings.format("campaign.signatures", ["count": try await site.campaigns.actionCount(for: campaign).formatted(.number.locale(locale))])
             : nil
-        let layout = try await site.layout(PageMeta(title: strings["thanks.title"], path: SitePath.campaignThanks(slug)), context: context)
+        let path = frame == nil ? SitePath.campaignThanks(slug) : SitePath.embedCampaignThanks(slug)
+        let layout = try await site.layout(PageMeta(title: strings["thanks.title"], path: path), context: context)
         let model = ThanksPage(
             layout: layout,
             heading: strings["thanks.title"],
             message: campaign.thankYou.isEmpty ? strings["thanks.default"] : campaign.thankYou,
             detail: detail,
             onlineURL: nil,
-            backURL: context.link(SitePath.campaign, slug),
+            backURL: context.link(frame == nil ? SitePath.campaign : SitePath.embedCampaign, slug),
             backLabel: strings.format("thanks.back", ["title": campaign.title])
         )
-        return site.views.page(.thanks, model)
+        guard let frame else { return site.views.page(.thanks, model) }
+        return frame.framed(site.views.page(.embedThanks, model))
     }
 }

@@ -44,4 +44,7 @@ struct EventShow {
     let notice: String?
     let seatsText: String?
     let form: ActionForm?
+    /// The member organizations co-sponsoring it.
+    let cosponsors: [CoalitionMemberLink]
+    let hasCosponsors: Bool
 }

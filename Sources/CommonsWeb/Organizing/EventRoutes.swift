@@ -46,7 +46,8 @@ struct EventRoutes {
         _ context: AppRequestContext,
         values: [String: String] = [:],
         errors: ValidationErrors = .init(),
-        status: HTTPResponse.Status = .ok
+        status: HTTPResponse.Status = .ok,
+        frame: EmbedFrame? = nil
     ) async throws -> Response {
         guard let event = try await site.events.event(slug: slug) else { throw SiteError.notFound }
         let strings = site.strings(context.language)
@@ -58,10 +59,10 @@ struct EventRoutes {
             let left = max(0, capacity - (try await site.events.seatsTaken(event)))
             seatsText = left > 0 ? strings.format("events.seats_left", ["count": String(left)]) : strings["events.full"]
         }
-        let form =
+        var form =
             notice == nil
             ? ActionForm(
-                action: context.link(SitePath.event, slug),
+                action: context.link(frame == nil ? SitePath.event : SitePath.embedEvent, slug),
                 token: site.formTokens.issue(at: site.clock.now),
                 asked: [.phone],
                 required: [],
@@ -73,6 +74,7 @@ struct EventRoutes {
                 language: context.language
             )
             : nil
+        form?.via = frame?.via ?? (frame == nil ? nil : values["via"])
         let (words, layout) = try await site.formPage(
             .event,
             id: event.id,
@@ -82,6 +84,9 @@ struct EventRoutes {
             errors: errors,
             context: context
         )
+        let cosponsors =
+            frame == nil
+            ? try await site.coalition.cosponsors(ofEvent: event.requireID()).map { CoalitionMemberLink($0, language: context.language) } : []
         let model = EventShow(
             layout: layout,
             summary: EventSummary(event, title: words.title, formatting: formatting),
@@ -91,34 +96,42 @@ struct EventRoutes {
             calendarURL: SitePath.eventCalendar(slug),
             notice: notice,
             seatsText: seatsText,
-            form: form
+            form: form,
+            cosponsors: cosponsors,
+            hasCosponsors: !cosponsors.isEmpty
         )
-        return site.views.page(.eventShow, model, status: status)
+        guard let frame else { return site.views.page(.eventShow, model, status: status) }
+        return frame.framed(site.views.page(.embedEvent, model, status: status))
     }
 
-    func rsvp(slug: String, _ request: Request, _ context: AppRequestContext) async throws -> Response {
+    func rsvp(slug: String, _ request: Request, _ context: AppRequestContext, frame: EmbedFrame? = nil) async throws -> Response {
         guard let event = try await site.events.event(slug: slug) else { throw SiteError.notFound }
         let form = PublicForm(
             takesAnswers: event.status == .scheduled && event.endsAt > site.clock.now,
             asked: [.phone],
             required: [],
             asksGuests: true,
-            page: { values, errors, status in try await eventPage(slug: slug, context, values: values, errors: errors, status: status) },
+            page: { values, errors, status in
+                try await eventPage(slug: slug, context, values: values, errors: errors, status: status, frame: frame)
+            },
             // The thanks page names the answer's one-time id, so only who answered sees the online link.
-            thanksURL: { formID in SitePath.eventThanks(slug, formID: formID ?? "-") },
-            record: { submission in _ = try await site.actionDesk.rsvp(event, submission) }
+            thanksURL: { formID in
+                frame == nil ? SitePath.eventThanks(slug, formID: formID ?? "-") : SitePath.embedEventThanks(slug, formID: formID ?? "-")
+            },
+            record: { submission in _ = try await site.actionDesk.rsvp(event, submission) },
+            takesVia: frame != nil
         )
         return try await site.answer(form, request, context)
     }
 
-    func eventThanks(slug: String, formID: String?, _ context: AppRequestContext) async throws -> Response {
+    func eventThanks(slug: String, formID: String?, _ context: AppRequestContext, frame: EmbedFrame? = nil) async throws -> Response {
         guard let event = try await site.events.event(slug: slug) else { throw SiteError.notFound }
         let strings = site.strings(context.language)
         var answer: Action?
         if let formID { answer = try await site.events.answer(formID: formID, to: event) }
         let waitlisted = answer?.waitlisted == true
         let layout = try await site.layout(
-            PageMeta(title: strings["thanks.title"], path: SitePath.event(slug) + "/thanks"),
+            PageMeta(title: strings["thanks.title"], path: frame == nil ? SitePath.eventThanks(slug) : SitePath.embedEventThanks(slug)),
             context: context
         )
         let model = ThanksPage(
@@ -127,10 +140,11 @@ struct EventRoutes {
             message: strings[waitlisted ? "events.waitlisted" : "events.confirmed"],
             detail: EventSummary(event, formatting: site.formatting(context.language)).whenText,
             onlineURL: answer != nil && !waitlisted ? event.onlineURL : nil,
-            backURL: context.link(SitePath.event, slug),
+            backURL: context.link(frame == nil ? SitePath.event : SitePath.embedEvent, slug),
             backLabel: strings.format("thanks.back", ["title": event.title])
         )
-        return site.views.page(.thanks, model)
+        guard let frame else { return site.views.page(.thanks, model) }
+        return frame.framed(site.views.page(.embedThanks, model))
     }
 
     func calendar(slug: String) async throws -> Response {

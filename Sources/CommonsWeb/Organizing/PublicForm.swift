@@ -16,6 +16,8 @@ struct PublicForm {
     let page: (_ values: [String: String], _ errors: ValidationErrors, _ status: HTTPResponse.Status) async throws -> Response
     let thanksURL: (_ formID: String?) -> String
     let record: (ActionSubmission) async throws -> Void
+    /// An embedded form: its `via` field names the member organization whose page framed it.
+    var takesVia = false
 
     /// Faster than a person fills a form: a bot. It sees the thanks page and nothing is stored.
     static let minimumFillTime: TimeInterval = 3
@@ -42,7 +44,7 @@ extension Site {
         case .invalid:
             return try await form.page(fields, ValidationErrors(field: "form", message: "form.expired"), .unprocessableContent)
         case .valid(let tokenID):
-            let submission: ActionSubmission
+            var submission: ActionSubmission
             do {
                 submission = try formSubmission(
                     fields,
@@ -55,6 +57,7 @@ extension Site {
             } catch let errors as ValidationErrors {
                 return try await form.page(fields, errors, .unprocessableContent)
             }
+            if form.takesVia, let slug = fields["via"], Slug.isValid(slug) { submission.via = try await coalition.member(slug: slug)?.id }
             do {
                 try await form.record(submission)
             } catch ActionError.campaignClosed, ActionError.eventCancelled, ActionError.eventPast {

@@ -16,7 +16,8 @@ struct StaffCampaignRoutes {
         group.post(StaffPath.campaigns) { request, context in try await saveCampaign(nil, request, context) }
         group.get(StaffPath.campaign) { _, context in
             let campaign = try await campaign(context)
-            return try await campaignEditor(campaign, values: Self.values(of: campaign), context)
+            let cosponsors = site.cosponsorValues(try await site.coalition.cosponsors(ofCampaign: campaign.requireID()))
+            return try await campaignEditor(campaign, values: Self.values(of: campaign).merging(cosponsors) { $1 }, context)
         }
         group.post(StaffPath.campaign) { request, context in try await saveCampaign(try await campaign(context), request, context) }
     }
@@ -145,6 +146,7 @@ struct StaffCampaignRoutes {
                 )
             )
         }
+        fields += try await site.cosponsorFields(values: values, strings: strings)
         return try await site.staffEditor(
             heading: heading,
             list: StaffPath.campaigns,
@@ -183,7 +185,8 @@ struct StaffCampaignRoutes {
             askedFields: asked,
             requiredFields: required,
             sendsConfirmation: fields["sends_confirmation"] == "yes",
-            doubleOptIn: fields["double_opt_in"] == "yes"
+            doubleOptIn: fields["double_opt_in"] == "yes",
+            cosponsors: try await site.cosponsorsTicked(fields)
         )
         return try await saveOrShowAgain(found: errors) {
             let saved =

@@ -16,7 +16,8 @@ struct StaffEventRoutes {
         group.post(StaffPath.events) { request, context in try await saveEvent(nil, request, context) }
         group.get(StaffPath.event) { _, context in
             let event = try await event(context)
-            return try await eventEditor(event, values: values(of: event), context)
+            let cosponsors = site.cosponsorValues(try await site.coalition.cosponsors(ofEvent: event.requireID()))
+            return try await eventEditor(event, values: values(of: event).merging(cosponsors) { $1 }, context)
         }
         group.post(StaffPath.event) { request, context in try await saveEvent(try await event(context), request, context) }
     }
@@ -78,40 +79,48 @@ struct StaffEventRoutes {
         let statuses = [Event.Status.scheduled, .cancelled].map {
             ActionForm.Option(value: $0.rawValue, label: strings["staff.event_\($0.rawValue)"], selected: false)
         }
-        let fields = [
-            StaffField("title", .text, label: strings["staff.post_title"], values: values, errors: messages),
-            StaffField("slug", .text, label: strings["staff.slug"], hint: strings["staff.slug_hint"], values: values, errors: messages),
-            StaffField("status", .select(statuses), label: strings["staff.status"], values: values, errors: messages),
-            StaffField(
-                "starts_at",
-                .datetime,
-                label: strings["staff.starts_at"],
-                hint: strings["staff.local_time_hint"],
-                values: values,
-                errors: messages
-            ),
-            StaffField("ends_at", .datetime, label: strings["staff.ends_at"], values: values, errors: messages),
-            StaffField("time_zone", .text, label: strings["staff.time_zone"], values: values, errors: messages),
-            StaffField("venue", .text, label: strings["staff.venue"], values: values, errors: messages),
-            StaffField("address", .text, label: strings["staff.address"], values: values, errors: messages),
-            StaffField(
-                "online_url",
-                .url,
-                label: strings["staff.online_url"],
-                hint: strings["staff.online_url_hint"],
-                values: values,
-                errors: messages
-            ),
-            StaffField("capacity", .number, label: strings["staff.capacity"], hint: strings["staff.capacity_hint"], values: values, errors: messages),
-            StaffField(
-                "description",
-                .textarea(rows: 8),
-                label: strings["staff.description"],
-                hint: strings["staff.body_hint"],
-                values: values,
-                errors: messages
-            ),
-        ]
+        let fields =
+            [
+                StaffField("title", .text, label: strings["staff.post_title"], values: values, errors: messages),
+                StaffField("slug", .text, label: strings["staff.slug"], hint: strings["staff.slug_hint"], values: values, errors: messages),
+                StaffField("status", .select(statuses), label: strings["staff.status"], values: values, errors: messages),
+                StaffField(
+                    "starts_at",
+                    .datetime,
+                    label: strings["staff.starts_at"],
+                    hint: strings["staff.local_time_hint"],
+                    values: values,
+                    errors: messages
+                ),
+                StaffField("ends_at", .datetime, label: strings["staff.ends_at"], values: values, errors: messages),
+                StaffField("time_zone", .text, label: strings["staff.time_zone"], values: values, errors: messages),
+                StaffField("venue", .text, label: strings["staff.venue"], values: values, errors: messages),
+                StaffField("address", .text, label: strings["staff.address"], values: values, errors: messages),
+                StaffField(
+                    "online_url",
+                    .url,
+                    label: strings["staff.online_url"],
+                    hint: strings["staff.online_url_hint"],
+                    values: values,
+                    errors: messages
+                ),
+                StaffField(
+                    "capacity",
+                    .number,
+                    label: strings["staff.capacity"],
+                    hint: strings["staff.capacity_hint"],
+                    values: values,
+                    errors: messages
+                ),
+                StaffField(
+                    "description",
+                    .textarea(rows: 8),
+                    label: strings["staff.description"],
+                    hint: strings["staff.body_hint"],
+                    values: values,
+                    errors: messages
+                ),
+            ] + (try await site.cosponsorFields(values: values, strings: strings))
         return try await site.staffEditor(
             heading: heading,
             list: StaffPath.events,
@@ -157,7 +166,8 @@ struct StaffEventRoutes {
                 address: fields["address"] ?? "",
                 onlineURL: online.isEmpty ? nil : online,
                 capacity: capacity,
-                status: Event.Status(rawValue: fields["status"] ?? "") ?? .scheduled
+                status: Event.Status(rawValue: fields["status"] ?? "") ?? .scheduled,
+                cosponsors: try await site.cosponsorsTicked(fields)
             )
             let saved = if let event { try await site.events.update(event.requireID(), with: draft) } else { try await site.events.create(draft) }
             return context.link(StaffPath.event, try saved.requireID())

@@ -11,6 +11,7 @@ extension StaffSupporterRoutes {
         filter.query = String((request.formQueryValue("q") ?? "").prefix(200))
         filter.campaignID = request.formQueryValue("campaign").flatMap(UUID.init(uuidString:))
         filter.eventID = request.formQueryValue("event").flatMap(UUID.init(uuidString:))
+        filter.viaMemberID = request.formQueryValue("via").flatMap(UUID.init(uuidString:))
         filter.tag = request.formQueryValue("tag").flatMap { $0.isEmpty ? nil : $0 }
         filter.language = request.formQueryValue("language").flatMap { SupporterLanguage.codes.contains($0) ? $0 : nil }
         filter.role = request.formQueryValue("role").flatMap { SupporterRole(rawValue: $0)?.rawValue }
@@ -39,6 +40,8 @@ extension StaffSupporterRoutes {
         let query: String
         let campaigns: [ActionForm.Option]
         let events: [ActionForm.Option]
+        /// The member organizations whose websites carry forms.
+        let members: [ActionForm.Option]
         let tags: [ActionForm.Option]
         let languages: [ActionForm.Option]
         let roles: [ActionForm.Option]
@@ -64,6 +67,9 @@ extension StaffSupporterRoutes {
         let campaigns =
             [option("", any, nil)] + (try await site.campaigns.all()).map { option($0.id!.uuidString, $0.title, filter.campaignID?.uuidString) }
         let events = [option("", any, nil)] + (try await site.events.all()).map { option($0.id!.uuidString, $0.title, filter.eventID?.uuidString) }
+        let members =
+            [option("", any, nil)]
+            + (try await site.coalition.all()).map { option($0.id!.uuidString, $0.name, filter.viaMemberID?.uuidString) }
         let tags = [option("", any, nil)] + (try await directory.allTags()).map { option($0, $0, filter.tag) }
         let languages = [option("", any, nil)] + SupporterLanguage.codes.map { option($0, strings["language.\($0)"], filter.language) }
         let roles =
@@ -95,6 +101,7 @@ extension StaffSupporterRoutes {
             query: filter.query,
             campaigns: campaigns,
             events: events,
+            members: members,
             tags: tags,
             languages: languages,
             roles: roles,

@@ -27,7 +27,7 @@ public enum AllMigrations {
             TrackContentChanges(tables: publicContentTables), CreateTranslations(),
         ]
             + ImportMigrations.all + [StoreRenderedBodies(), StoreRenderedDescriptions(), IndexWordsWithoutPunctuation()]
-            + mail + [CreateAPITokens(), CreateSupporterChanges(), CreateWebhooks(), CreateDatasets()]
+            + mail + [CreateAPITokens(), CreateSupporterChanges(), CreateWebhooks(), CreateDatasets(), CreateMembers()]
     }
 
     /// Every table a public page is rendered from: a write to any of them empties the page cache.
@@ -154,6 +154,8 @@ func buildRouter(site: Site) -> Router<AppRequestContext> {
     ChangeConfirmationRoutes(site: site).register(on: router)
     CampaignRoutes(site: site).register(on: router)
     EventRoutes(site: site).register(on: router)
+    CoalitionRoutes(site: site).register(on: router)
+    EmbedRoutes(site: site).register(on: router)
     StaffRoutes(site: site).register(on: router)
     APIRoutes(site: site).register(on: router)
     return router

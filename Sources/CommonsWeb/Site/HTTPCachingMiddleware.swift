@@ -82,7 +82,7 @@ struct HTTPCachingMiddleware: RouterMiddleware {
 
     /// Query parameters some public page reads; every other one is left out of the cache key,
     /// so `/sitemap.xml?x=RANDOM` is the cached sitemap, not a new render and a new entry.
-    static let pageQueryParameters: Set<String> = ["q", "page"]
+    static let pageQueryParameters: Set<String> = ["q", "page", "area", "language"]
 
     /// The path, and the query parameters a page reads in a fixed order.
     static func cacheKey(path: String, query: String?) -> String {

@@ -58,6 +58,8 @@ struct Layout {
     /// The site's news feed, and another one this page offers (a category's).
     let feeds: [Feed]
     let searchURL: String
+    /// What an embedded form links to (in a new tab) about the data it takes.
+    let privacyURL: String
     let navigation: [NavigationItem]
     let footerNavigation: [NavigationItem]
     /// The interface strings of the page's language, as `{{t.section.key}}`.

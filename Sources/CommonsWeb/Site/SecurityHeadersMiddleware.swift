@@ -1,13 +1,20 @@
 import HTTPTypes
 import Hummingbird
 
-/// Headers every response carries: nothing may load from another origin, no page may be framed,
+/// Headers every response carries: nothing may load from another origin, no page may be framed
+/// (but an embedded form, framed by the partner sites an admin listed: it sets its own policy),
 /// no referrer leaves the site, and browsers may not guess content types.
 struct SecurityHeadersMiddleware: RouterMiddleware {
     typealias Context = AppRequestContext
 
-    static let contentSecurityPolicy =
-        "default-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
+    static let contentSecurityPolicy = policy(frameAncestors: [])
+
+    /// The policy with the origins that may frame the page (none: `'none'`). Each origin was
+    /// checked by `WebAddress.origin` when an admin saved it.
+    static func policy(frameAncestors origins: [String]) -> String {
+        let ancestors = origins.isEmpty ? "'none'" : origins.joined(separator: " ")
+        return "default-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors \(ancestors); form-action 'self'"
+    }
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var response: Response
@@ -23,7 +30,7 @@ struct SecurityHeadersMiddleware: RouterMiddleware {
 
     /// Sets the headers on a response's fields (also what `CachedPageHandler` answers with).
     static func add(to headers: inout HTTPFields, isHTTPS: Bool) {
-        headers[.contentSecurityPolicy] = contentSecurityPolicy
+        if headers[.contentSecurityPolicy] == nil { headers[.contentSecurityPolicy] = contentSecurityPolicy }
         headers[.xContentTypeOptions] = "nosniff"
         headers[referrerPolicy] = "no-referrer"
         headers[permissionsPolicy] = "camera=(), microphone=(), geolocation=(), interest-cohort=()"

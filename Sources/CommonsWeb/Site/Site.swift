@@ -46,6 +46,7 @@ struct Site: Sendable {
     var library: DocumentLibrary { DocumentLibrary(database: database, clock: clock) }
     var data: DataLibrary { DataLibrary(database: database) }
     var campaigns: CampaignDirectory { CampaignDirectory(database: database) }
+    var coalition: Coalition { Coalition(database: database) }
     var events: EventDirectory { EventDirectory(database: database, clock: clock) }
     var actionDesk: ActionDesk { ActionDesk(database: database, keys: keys, clock: clock, writer: actionWriter) }
     var formTokens: FormToken.Signer { FormToken.Signer(keys: keys) }
@@ -126,6 +127,7 @@ struct Site: Sendable {
             feeds: [Feed(title: strings.format("site.feed_title", ["site": siteName]), url: SitePath.feed(in: language))]
                 + (meta.feed.map { [$0] } ?? []),
             searchURL: SitePath.search(in: language),
+            privacyURL: SitePath.privacy(in: language),
             navigation: [
                 item("nav.home", SitePath.home()),
                 item("nav.news", SitePath.news()),
@@ -136,6 +138,7 @@ struct Site: Sendable {
             footerNavigation: [
                 item("nav.mission", SitePath.page("mission")),
                 item("data.title", SitePath.datasets()),
+                item("coalition.title", SitePath.coalition()),
                 item("nav.privacy", SitePath.privacy()),
                 item("nav.feed", SitePath.feed()),
             ],

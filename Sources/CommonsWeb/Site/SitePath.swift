@@ -21,6 +21,15 @@ public enum SitePath {
     public static let dataset = Route("/data/:slug")
     public static let campaign = Route("/campaigns/:slug")
     public static let campaignThanks = Route("/campaigns/:slug/thanks")
+    /// The coalition's member organizations (filtered by `?area=` and `?language=`), and one of them.
+    public static let coalition = Route("/coalition")
+    public static let member = Route("/coalition/:slug")
+    public static let memberLogo = Route("/coalition/:slug/logo")
+    /// A campaign's or an event's form alone, for a partner's page to frame (`?via=MEMBER-SLUG`).
+    public static let embedCampaign = Route("/embed/campaigns/:slug")
+    public static let embedCampaignThanks = Route("/embed/campaigns/:slug/thanks")
+    public static let embedEvent = Route("/embed/events/:slug")
+    public static let embedEventThanks = Route("/embed/events/:slug/thanks")
     public static let events = Route("/events")
     public static let pastEvents = Route("/events/past")
     /// Also answers `/events/SLUG.ics`, the event's calendar file.
@@ -61,6 +70,7 @@ public enum SitePath {
     /// The thanks page names the answer's one-time form id, so only the person who answered
     /// sees what is kept for them (an online meeting's link).
     public static func eventThanks(_ slug: String, formID: String) -> String { "\(eventThanks(slug))?r=\(formID)" }
+    public static func embedEventThanks(_ slug: String, formID: String) -> String { "\(embedEventThanks(slug))?r=\(formID)" }
     public static func search(_ query: String, page: Int) -> String {
         var components = URLComponents()
         components.path = search()

@@ -45,6 +45,7 @@ extension Site {
                 item("staff.nav_pages", StaffPath.pages(in: language), .content)
                 item("staff.nav_documents", StaffPath.documents(in: language), .content)
                 item("staff.nav_datasets", StaffPath.datasets(in: language), .content)
+                item("staff.nav_members", StaffPath.members(in: language), .content)
                 item("staff.nav_translations", StaffPath.translations(in: language), .content)
                 item("staff.nav_campaigns", StaffPath.campaigns(in: language), .organizing)
                 item("staff.nav_events", StaffPath.events(in: language), .organizing)

@@ -31,6 +31,10 @@ enum StaffPath {
     static let webhook = Route("/admin/webhooks/:id")
     static let webhookEnable = Route("/admin/webhooks/:id/enable")
     static let webhookDelete = Route("/admin/webhooks/:id/delete")
+    static let members = Route("/admin/members")
+    static let newMember = Route("/admin/members/new")
+    static let member = Route("/admin/members/:id")
+    static let deleteMember = Route("/admin/members/:id/delete")
     static let posts = Route("/admin/posts")
     static let newPost = Route("/admin/posts/new")
     static let post = Route("/admin/posts/:id")
@@ -79,6 +83,7 @@ extension StaffPath {
         case .page: page
         case .document: document
         case .dataset: dataset
+        case .member: member
         case .campaign: campaign
         case .event: event
         }
@@ -91,6 +96,7 @@ extension StaffPath {
         case .page: pages
         case .document: documents
         case .dataset: datasets
+        case .member: members
         case .campaign: campaigns
         case .event: events
         }

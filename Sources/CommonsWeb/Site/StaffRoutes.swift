@@ -31,6 +31,7 @@ struct StaffRoutes {
         StaffPageRoutes(site: site).register(on: content)
         StaffDocumentRoutes(site: site).register(on: content)
         StaffDatasetRoutes(site: site).register(on: content)
+        StaffMemberRoutes(site: site).register(on: content)
         StaffTranslationRoutes(site: site).register(on: content)
         let organizing = staff.group(context: StaffContext<OrganizingArea>.self)
         StaffCampaignRoutes(site: site).register(on: organizing)
@@ -62,6 +63,9 @@ struct StaffRoutes {
                     summaryLabel: "staff.column_labels"
                 )
             }
+        }.register(on: content)
+        StaffTranslationEditor<ContentArea>(site: site, subject: .member) { id in
+            try await site.coalition.member(id: id).map { .init(title: $0.name, summary: nil, bodyHTML: $0.descriptionHTML) }
         }.register(on: content)
         StaffTranslationEditor<OrganizingArea>(site: site, subject: .campaign) { id in
             try await site.campaigns.campaign(id: id).map { .init(title: $0.title, summary: nil, bodyHTML: $0.descriptionHTML) }
