@@ -49,6 +49,8 @@ def server():
         subprocess.run([str(binary), "user", "add", "--email", email, "--role", ROLES[who], "--password-stdin"], input=PASSWORD + "\n",
                        env=env, check=True, capture_output=True, text=True)
     port = free_port()
+    # The address staff screens print (the embed snippets): where the suite reaches the server.
+    env["COMMONS_BASE_URL"] = f"http://127.0.0.1:{port}"
     process = subprocess.Popen([str(binary), "serve", "--port", str(port)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}"
     for _ in range(200):

@@ -27,6 +27,7 @@ targets=(
   "form-fields|Sources/CommonsWeb/Site/FormFields.swift"
   "byte-range|Sources/CommonsWeb/Site/ByteRange.swift"
   "markdown|Sources/CommonsContent/Markdown/MarkdownRenderer.swift Sources/CommonsContent/Markdown/HTMLText.swift fuzz/Markup.swift"
+  "svg-sanitizer|Sources/CommonsContent/Body/SVGSanitizer.swift Sources/CommonsCore/XMLText.swift fuzz/Markup.swift"
   "html-sanitizer|Sources/CommonsContent/Body/HTMLSanitizer.swift Sources/CommonsContent/Markdown/MarkdownRenderer.swift Sources/CommonsContent/Markdown/HTMLText.swift fuzz/Markup.swift"
   "wxr|Sources/CommonsImport/WXR.swift"
   "csv|Sources/CommonsOrganizing/Domain/CSVLine.swift Sources/CommonsCharts/CSVTable.swift Sources/CommonsCharts/Column.swift Sources/CommonsCharts/Chart.swift Sources/CommonsCharts/ChartSVG.swift Sources/CommonsCore/XMLText.swift"

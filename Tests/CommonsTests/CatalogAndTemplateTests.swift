@@ -36,6 +36,7 @@ struct CatalogAndTemplateTests {
             found == [
                 "home.mustache": ["html", "bodyHTML"],
                 "post-show.mustache": ["bodyHTML"],
+                "member-show.mustache": ["descriptionHTML"],
                 // QRCode.svg: numbers and an escaped label only.
                 "two-factor.mustache": ["qrCode"],
                 "page-show.mustache": ["bodyHTML"],

@@ -79,38 +79,6 @@ struct StaffFormPage {
         let danger: Bool
     }
 
-    /// A section below the form: figures in a table, and code to copy (an embed snippet).
-    struct Panel {
-        struct Row {
-            let label: String
-            let value: String
-        }
-
-        struct Snippet {
-            let id: String
-            let label: String
-            let code: String
-        }
-
-        let id: String
-        let heading: String
-        let intro: String?
-        let columns: [String]
-        let rows: [Row]
-        let hasRows: Bool
-        let snippets: [Snippet]
-
-        init(id: String, heading: String, intro: String? = nil, columns: [String] = [], rows: [Row] = [], snippets: [Snippet] = []) {
-            self.id = id
-            self.heading = heading
-            self.intro = intro
-            self.columns = columns
-            self.rows = rows
-            hasRows = !rows.isEmpty
-            self.snippets = snippets
-        }
-    }
-
     let layout: StaffLayout
     let heading: String
     let action: String
@@ -159,40 +127,6 @@ struct StaffFormPage {
         var result: [String: String] = [:]
         for field in errors.fields { result[field] = errors[field].map { strings[$0] } }
         return result
-    }
-}
-
-/// A staff list: a heading, a "new" link, and a table whose first column links to each item.
-struct StaffListPage {
-    struct Row {
-        let title: String
-        let url: String
-        let cells: [String]
-    }
-
-    let layout: StaffLayout
-    let heading: String
-    let newURL: String?
-    let newLabel: String
-    let columns: [String]
-    let rows: [Row]
-}
-
-extension Site {
-    /// A staff list page, framed for the signed-in person.
-    func staffList(
-        heading: String,
-        path: String,
-        newURL: String?,
-        newLabel: String,
-        columns: [String],
-        rows: [StaffListPage.Row],
-        staff: StaffIdentity,
-        language: Language
-    ) async throws -> Response {
-        let layout = try await staffLayout(title: heading, path: path, staff: staff, language: language)
-        let model = StaffListPage(layout: layout, heading: heading, newURL: newURL, newLabel: newLabel, columns: columns, rows: rows)
-        return views.page(.staffList, model)
     }
 }
 
