@@ -40,6 +40,11 @@ struct CoalitionTests {
         #expect(clean.contains("<title>Parents United</title>") && clean.contains("<circle cx=\"5\" cy=\"5\" r=\"4\" fill=\"#0b4f8a\"></circle>"))
         // The path stays, its outside reference goes and its reference inside the drawing stays.
         #expect(clean.contains("<path d=\"M0 0L10 10\" fill=\"url(#g)\"></path>"))
+        // Found by fuzzing: a line break in a value and a quoted reference read back the same.
+        let quoted = "<svg xmlns=\"http://www.w3.org/2000/svg\"><path d=\"M0\n0\" fill=\"url('#g')\"/><title>a&#13;b</title></svg>"
+        let kept = try #require(SVGSanitizer.sanitize(Array(quoted.utf8)))
+        #expect(kept == "<svg xmlns=\"http://www.w3.org/2000/svg\"><path d=\"M0 0\" fill=\"url(&#39;#g&#39;)\"></path><title>a\nb</title></svg>")
+        #expect(SVGSanitizer.sanitize(Array(kept.utf8)) == kept)
         // Not an SVG drawing at all: refused.
         #expect(SVGSanitizer.sanitize(Array("<html><body>x</body></html>".utf8)) == nil)
         #expect(SVGSanitizer.sanitize(Array("not xml".utf8)) == nil)

@@ -11,13 +11,23 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     guard let svg = SVGSanitizer.sanitize(bytes) else { return 0 }
     let source = String(decoding: bytes, as: UTF8.self)
     checkMarkup(svg, allowed: allowedTags, source: source)
-    let lowered = svg.lowercased()
-    precondition(!lowered.contains("href") && !lowered.contains("javascript:"), "a link from \(source.debugDescription)")
-    var rest = Substring(lowered)
-    while let range = rest.range(of: "url(") {
-        precondition(rest[range.upperBound...].drop { $0 == " " || $0 == "'" || $0 == "\"" }.first == "#", "url() outside from \(source.debugDescription)")
-        rest = rest[range.upperBound...]
+    // Attribute values (text in `title` and `desc` is only text): no link, no outside reference.
+    for piece in svg.components(separatedBy: "=\"").dropFirst() {
+        let value = piece.prefix { $0 != "\"" }.lowercased().replacingOccurrences(of: "&#39;", with: "'")
+        check(!value.contains("javascript:") && !value.contains("data:"), "a script or data scheme from \(source.debugDescription)")
+        var rest = Substring(value)
+        while let range = rest.range(of: "url(") {
+            check(rest[range.upperBound...].drop { $0 == " " || $0 == "'" }.first == "#", "url() outside from \(source.debugDescription)")
+            rest = rest[range.upperBound...]
+        }
     }
-    precondition(SVGSanitizer.sanitize(Array(svg.utf8)) == svg, "not stable from \(source.debugDescription)")
+    // An attribute is written ` name="`; text cannot hold `="` (its quotes are escaped).
+    check(!svg.lowercased().contains("href=\""), "a link from \(source.debugDescription)")
+    check(SVGSanitizer.sanitize(Array(svg.utf8)) == svg, "not stable: \(svg.debugDescription) from \(source.debugDescription)")
     return 0
+}
+
+/// Kept in an optimised build, message and all (`precondition` drops its message there).
+func check(_ condition: Bool, _ message: @autoclosure () -> String) {
+    if !condition { fatalError(message()) }
 }

@@ -70,14 +70,15 @@ public enum SVGSanitizer {
                 continue
             }
             defer { free(value) }  // libxml2 allocates with malloc unless told otherwise
-            let text = String(cString: value)
+            // Line breaks in a value are spaces to any XML reader; written so, reading it back gives the same.
+            let text = String(String.UnicodeScalarView(String(cString: value).unicodeScalars.map { "\t\n\r".unicodeScalars.contains($0) ? " " : $0 }))
             guard isSafe(text) else { continue }
             out += " \(attributeName)=\"\(XMLText.escape(text))\""
         }
         out += ">"
         if name == "title" || name == "desc" {
             if let content = xmlNodeGetContent(node) {
-                out += XMLText.escape(String(cString: content))
+                out += XMLText.escape(String(cString: content).replacingOccurrences(of: "\r", with: "\n"))
                 free(content)
             }
         } else if depth < depthLimit {
