@@ -49,6 +49,6 @@ extension StaffMemberRoutes {
 
     /// The `<iframe>` a partner pastes into its page: nothing else, no script.
     static func snippet(_ url: String, via: String, title: String) -> String {
-        "<iframe src=\"\(HTMLText.escape(url))?via=\(via)\" title=\"\(HTMLText.escape(title))\" width=\"100%\" height=\"760\" style=\"border:0\" loading=\"lazy\"></iframe>"
+        "<iframe src=\"\(HTMLText.escape(url))?via=\(via)\" title=\"\(HTMLText.escape(title))\" width=\"100%\" height=\"760\" style=\"border:0\"></iframe>"
     }
 }
