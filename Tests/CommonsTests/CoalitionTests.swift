@@ -174,6 +174,20 @@ struct CoalitionTests {
             let editAgain = try await organizer.get(client, try #require(created.headers[.location])).text
             #expect(editAgain.contains("name=\"cosponsor_\(memberID)\" value=\"yes\" checked"))
 
+            // Translated like a post: its Spanish name and description on the Spanish pages.
+            let translated = try await editor.post(
+                client,
+                "/admin/members/\(memberID)/translations/es",
+                [("title", "Padres Unidos del Bronx"), ("body", "Madres y padres **organizados**.")]
+            )
+            #expect(translated.status == .seeOther)
+            let spanishMember = try await client.get("/es/coalition/parents-united-of-the-bronx").text
+            #expect(spanishMember.contains("Padres Unidos del Bronx") && spanishMember.contains("<strong>organizados</strong>"))
+            #expect(try await client.get("/es/coalition").text.contains("Padres Unidos del Bronx"))
+            // In the sitemap, with the list.
+            let sitemap = try await client.get("/sitemap-en.xml").text
+            #expect(sitemap.contains("/coalition/parents-united-of-the-bronx</loc>") && sitemap.contains("/coalition</loc>"))
+
             // Deleting the member takes it off the campaign, and its pages go.
             #expect(try await editor.post(client, "/admin/members/\(memberID)/delete").status == .seeOther)
             #expect(try await client.get("/coalition/parents-united-of-the-bronx").status == .notFound)
@@ -267,6 +281,10 @@ struct CoalitionTests {
             // Staff: the supporter list filters by the partner, and its page counts the sign-ups.
             let list = try await admin.get(client, "/admin/supporters?via=\(memberID.uuidString)").text
             #expect(list.contains("Zanzibarina") && list.contains("Rosa") && !list.contains("Ana") && !list.contains(">Bo<"))
+            // The supporter's own page says which member's website each action came through.
+            let canaryLink = try #require(list.range(of: #"/admin/supporters/[0-9A-Fa-f-]{36}"#, options: .regularExpression))
+            let supporterPage = try await admin.get(client, String(list[canaryLink])).text
+            #expect(supporterPage.contains("Through the website of Parents United"))
             let editor = try #require(try await StaffBrowser.signIn(client, email: "ed@example.org"))
             let staffPage = try await editor.get(client, "/admin/members/\(memberID.uuidString)").text
             #expect(staffPage.contains("<tr><th scope=\"row\">Rally</th><td>1</td></tr>"), "\(staffPage)")

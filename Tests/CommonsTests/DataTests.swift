@@ -157,6 +157,28 @@ struct DataTests {
 
     static let csv = "District;Students;Graduating\nTribeca;12.500;80%\nMott Haven;9.800;8%\n"
 
+    /// A real file is larger than a form: the upload screens take bodies up to the upload limit.
+    @Test func test_a_dataset_file_larger_than_a_form_uploads() async throws {
+        let site = try await TestSite.make(demo: false)
+        defer { Task { await site.destroy() } }
+        try await addStaff(site, email: "ed@example.org", role: .editor)
+        let rows = (1...4000).map { "School number \($0) in the district,\($0 % 100)%" }
+        let csv = "School,Graduating\n" + rows.joined(separator: "\n") + "\n"
+        #expect(csv.utf8.count > 150_000)
+        try await site.run { client async throws in
+            let editor = try #require(try await StaffBrowser.signIn(client, email: "ed@example.org"))
+            let saved = try await StaffEditorTests().upload(
+                client,
+                editor,
+                "/es/admin/datasets",
+                fields: [("title", "Every school"), ("slug", "every-school")],
+                file: ("schools.csv", Data(csv.utf8))
+            )
+            #expect(saved.status == .seeOther)
+            #expect(try await client.get("/data/every-school.csv").text == csv)
+        }
+    }
+
     @Test func test_an_editor_uploads_a_dataset_and_readers_see_its_chart_table_and_files_in_every_language() async throws {
         let site = try await TestSite.make()
         defer { Task { await site.destroy() } }

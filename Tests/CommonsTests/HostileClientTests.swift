@@ -24,7 +24,8 @@ struct HostileClientTests {
         "given_name", "family_name", "email", "phone", "postal_code", "preferred_language", "role", "school", "email_opt_in", "sms_opt_in",
         "guests", "form_token", "website", "title", "slug", "summary", "body", "status", "publish_at", "categories", "tags", "kind",
         "description", "petition_text", "goal", "starts_at", "ends_at", "time_zone", "venue", "address", "online_url", "capacity",
-        "tag", "q", "name", "password", "site_name", "featured", "body_format", "featured_document",
+        "tag", "q", "name", "password", "site_name", "featured", "body_format", "featured_document", "via", "areas", "contact", "position",
+        "embed_origins", "remove_logo",
     ]
 
     static func headers(_ value: String, cookie: String?) -> HTTPFields {

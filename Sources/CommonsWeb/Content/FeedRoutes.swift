@@ -101,6 +101,10 @@ struct FeedRoutes {
         for campaign in try await site.campaigns.all() {
             entries.append(.init(loc: baseURL + SitePath.campaign(campaign.slug), date: campaign.updatedAt))
         }
+        entries.append(.init(loc: baseURL + SitePath.coalition(), date: nil))
+        for member in try await site.coalition.all() {
+            entries.append(.init(loc: baseURL + SitePath.member(member.slug), date: member.updatedAt))
+        }
         return entries
     }
 

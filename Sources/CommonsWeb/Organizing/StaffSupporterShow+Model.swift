@@ -15,6 +15,8 @@ extension StaffSupporterRoutes {
             let date: String
             let kind: String
             let title: String
+            /// The member organization whose website the form was on, when it was embedded there.
+            let via: String?
             let consent: String
             /// What the form said where it differs from the record.
             let submitted: [Fact]
@@ -49,11 +51,13 @@ extension StaffSupporterRoutes {
             .init(label: strings["staff.email_opt_in"], value: record.supporter.emailOptIn ? yes : no),
             .init(label: strings["staff.sms_opt_in"], value: record.supporter.smsOptIn ? yes : no),
         ]
+        let members = Dictionary(uniqueKeysWithValues: try await site.coalition.all().compactMap { member in member.id.map { ($0, member.name) } })
         let rows = actions.map { line in
             ShowPage.ActionRow(
                 date: formatter.string(from: line.action.createdAt),
                 kind: strings["staff.action_\(line.action.kind.rawValue)"],
                 title: line.title,
+                via: line.action.viaMemberID.flatMap { members[$0] }.map { strings.format("staff.action_via", ["member": $0]) },
                 consent: line.action.consentVersion.map { strings.format("staff.consent_given", ["version": $0]) } ?? "",
                 submitted: line.differing.map { ShowPage.Fact(label: strings["form.\($0.field.rawValue)"], value: $0.value) },
                 applyURL: line.differing.isEmpty ? nil : line.action.id.map { context.link(StaffPath.supporterApply, id, $0) }
