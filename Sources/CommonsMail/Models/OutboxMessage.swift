@@ -22,6 +22,8 @@ public final class OutboxMessage: Model, @unchecked Sendable {
         case changeConfirmation = "change_confirmation"
         /// One copy of a mailing.
         case mailing
+        /// The link a supporter asked for, to see their own data.
+        case selfService = "self_service"
         /// "Send a test to me", and `commons mail test`.
         case test
     }

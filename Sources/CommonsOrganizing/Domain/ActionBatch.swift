@@ -71,6 +71,11 @@ struct ActionBatch: Sendable {
             )
         }
         try await state.save(on: db)
+        // Someone who erased themselves and now signs up again on a public form chose to come back.
+        let returning = requests.filter { $0.campaign != nil || $0.event != nil }.map(\.submission.person).flatMap { person in
+            (person.email.map(vault.emailIndexes) ?? []) + (person.phone.map(vault.phoneIndexes) ?? [])
+        }
+        for chunk in Set(returning).sorted().chunked(ActionBatch.listChunk / 2) { try await ErasedPerson.matching(chunk, on: db).delete() }
         if let followUp, !recorded.isEmpty { try await followUp(recorded, db) }
         return receipts
     }

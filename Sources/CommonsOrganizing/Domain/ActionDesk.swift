@@ -97,6 +97,8 @@ public enum ActionError: Error, Equatable {
     case eventCancelled
     /// The event is over.
     case eventPast
+    /// The person erased themselves; only their own new sign-up brings them back, not an import.
+    case erased
 }
 
 /// Records what people do on the public forms: finds or creates the supporter (by email, else
@@ -110,6 +112,7 @@ public struct ActionDesk: Sendable {
     let database: any Database
     let clock: Clock
     let writer: ActionWriter
+    let vault: SupporterVault
 
     /// - Parameter writer: the process's one action writer (with its follow-up); pass the
     ///   shared one so concurrent actions commit together.
@@ -117,6 +120,7 @@ public struct ActionDesk: Sendable {
         self.database = database
         self.clock = clock
         self.writer = writer ?? ActionWriter(database: database, keys: keys)
+        vault = SupporterVault(keys: keys)
     }
 
     /// Joins a sign-up or signs a petition.
@@ -149,7 +153,10 @@ public struct ActionDesk: Sendable {
     /// API's sign-up helper. Found, filled and tagged exactly as a public form would.
     @discardableResult
     public func signUp(_ submission: ActionSubmission, tags: [String]) async throws -> ActionReceipt {
-        try await record(ActionRequest(submission, kind: .signup, tags: tags, at: clock.now))
+        let person = submission.person
+        let hashes = (person.email.map(vault.emailIndexes) ?? []) + (person.phone.map(vault.phoneIndexes) ?? [])
+        if !hashes.isEmpty, try await ErasedPerson.matching(hashes, on: database).first() != nil { throw ActionError.erased }
+        return try await record(ActionRequest(submission, kind: .signup, tags: tags, at: clock.now))
     }
 
     private func record(_ request: ActionRequest) async throws -> ActionReceipt {

@@ -365,15 +365,21 @@ public struct SupporterDirectory: Sendable {
     /// together, then the freed pages are scrubbed so the values leave the disk.
     public func delete(_ id: UUID, by actor: AuditActor) async throws {
         try await database.transaction { db in
-            guard let supporter = try await Supporter.find(id, on: db) else { throw SupporterError.notFound }
-            try await SupporterTag.query(on: db).filter(\.$supporter.$id == id).delete()
-            try await Action.query(on: db).filter(\.$supporter.$id == id).delete()
-            // Nothing more is told about someone who is gone.
-            try await SupporterChange.query(on: db).filter(\.$supporterID == id).delete()
-            try await supporter.delete(on: db)
+            try await Self.remove(id, on: db)
             try await record("supporter.deleted", id, by: actor, on: db)
         }
         try await Retention.scrubFreedPages(database)
+    }
+
+    /// Deletes a supporter with their actions, tags and change records, in `db`'s transaction.
+    static func remove(_ id: UUID, on db: any Database) async throws {
+        guard let supporter = try await Supporter.find(id, on: db) else { throw SupporterError.notFound }
+        try await SupporterTag.query(on: db).filter(\.$supporter.$id == id).delete()
+        try await Action.query(on: db).filter(\.$supporter.$id == id).delete()
+        try await SelfServiceLink.query(on: db).filter(\.$supporter.$id == id).delete()
+        // Nothing more is told about someone who is gone.
+        try await SupporterChange.query(on: db).filter(\.$supporterID == id).delete()
+        try await supporter.delete(on: db)
     }
 
     private func record(_ action: String, _ id: UUID, by actor: AuditActor, detail: String = "", on db: (any Database)? = nil) async throws {
