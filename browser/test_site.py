@@ -34,6 +34,8 @@ PUBLIC = [
     ("dataset", "/data/college-ready-by-neighborhood"),
     ("mission", "/mission"),
     ("privacy", "/privacy"),
+    ("my-data", "/my-data"),
+    ("coalition", "/coalition"),
     ("search", "/search?q=sanctuary+schools"),
     ("category", "/category/news"),
 ]

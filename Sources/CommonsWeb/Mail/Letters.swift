@@ -86,7 +86,11 @@ struct Letters: Sendable {
         let language = language(version.language)
         let strings = catalogs[language]
         let stop = unsubscribeURL(recipient.supporterID, language)
-        let footerLines = footer(transactional: false, siteName: siteName, strings) + [Line(text: strings["mail.unsubscribe"], link: stop)]
+        let footerLines =
+            footer(transactional: false, siteName: siteName, strings) + [
+                Line(text: strings["mail.unsubscribe"], link: stop),
+                Line(text: strings["mail.my_data_footer"], link: link(SitePath.myData(), language)),
+            ]
         var message = MailMessage(
             to: recipient.email,
             subject: version.subject,
@@ -153,15 +157,9 @@ struct Letters: Sendable {
         }
     }
 
-    /// The signed one-click link: proof enough to stop, worthless for anything else.
-    func unsubscribeURL(_ supporterID: UUID, _ language: Language) -> String {
-        let token = SignedValue(keys: keys, purpose: "unsubscribe").sign(supporterID.uuidString.lowercased())
-        return link(SitePath.unsubscribe(token), language)
-    }
-
     // MARK: - Pieces
 
-    private func greeting(_ name: String?, _ strings: StringCatalog) -> String {
+    func greeting(_ name: String?, _ strings: StringCatalog) -> String {
         guard let name, !name.isEmpty else { return strings["mail.greeting_anonymous"] }
         return strings.format("mail.greeting", ["name": name])
     }
@@ -181,7 +179,7 @@ struct Letters: Sendable {
         return lines
     }
 
-    private func footer(transactional: Bool, siteName: String, _ strings: StringCatalog) -> [Line] {
+    func footer(transactional: Bool, siteName: String, _ strings: StringCatalog) -> [Line] {
         [Line(text: strings.format(transactional ? "mail.why_transactional" : "mail.why_mailing", ["site": siteName]))]
     }
 
@@ -190,7 +188,7 @@ struct Letters: Sendable {
         return MailAttachment(filename: "\(event.slug).ics", contentType: "text/calendar; charset=utf-8; method=PUBLISH", data: Data(ics.utf8))
     }
 
-    private func link(_ path: String, _ language: Language) -> String {
+    func link(_ path: String, _ language: Language) -> String {
         settings.baseURL + SitePath.localized(path, in: language)
     }
 

@@ -10,4 +10,6 @@ struct PrivacyPage {
     let summary: String
     let sections: [Section]
     let contactURL: String?
+    /// Where a person sees and downloads their own data.
+    let myDataURL: String
 }

@@ -22,7 +22,7 @@ struct PrivacyRoutes {
             "site": siteName, "rsvp_days": String(site.settings.retention.rsvpDays), "months": String(site.settings.retention.supporterMonths),
             "contact": contact ?? strings["privacy.contact_fallback"],
         ]
-        let sections = ["collect", "why", "who", "protect", "keep", "delete", "visitors"].map { key in
+        let sections = ["collect", "why", "who", "protect", "keep", "my_data", "delete", "visitors"].map { key in
             PrivacyPage.Section(heading: strings["privacy.\(key)_heading"], text: strings.format("privacy.\(key)_text", values))
         }
         let layout = try await site.layout(
@@ -34,7 +34,8 @@ struct PrivacyRoutes {
             title: strings["privacy.title"],
             summary: strings.format("privacy.summary", values),
             sections: sections,
-            contactURL: contact.map { "mailto:\($0)" }
+            contactURL: contact.map { "mailto:\($0)" },
+            myDataURL: context.link(SitePath.myData)
         )
         return site.views.page(.privacy, model).sharedCacheable()
     }

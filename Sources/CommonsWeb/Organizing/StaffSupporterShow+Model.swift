@@ -1,5 +1,7 @@
+import CommonsAudit
 import CommonsCore
 import CommonsOrganizing
+import FluentKit
 import Foundation
 import Hummingbird
 
@@ -34,6 +36,9 @@ extension StaffSupporterRoutes {
         let editURL: String
         let error: String?
         let applyError: String?
+        /// What the person did on `/my-data` themselves, when (never what they saw).
+        let selfService: [Fact]
+        let hasSelfService: Bool
     }
 
     func show(_ id: UUID, errors: ValidationErrors = .init(), status: HTTPResponse.Status = .ok, _ context: Context) async throws -> Response {
@@ -63,6 +68,14 @@ extension StaffSupporterRoutes {
                 applyURL: line.differing.isEmpty ? nil : line.action.id.map { context.link(StaffPath.supporterApply, id, $0) }
             )
         }
+        let selfService: [ShowPage.Fact] = try await AuditEntry.query(on: site.database).filter(\.$subjectType == "supporter")
+            .filter(\.$subjectID == id.uuidString).filter(
+                \.$action ~~ ["opened", "exported", "corrected", "news"].map { "supporter.self_service_\($0)" }
+            )
+            .sort(\.$at, .descending).limit(50).all()
+            .map {
+                .init(label: formatter.string(from: $0.at), value: strings["staff.\($0.action.replacingOccurrences(of: "supporter.", with: ""))"])
+            }
         let name = [person.givenName, person.familyName].compactMap { $0 }.joined(separator: " ")
         let layout = try await site.staffLayout(
             title: name,
@@ -81,7 +94,9 @@ extension StaffSupporterRoutes {
             deleteURL: context.link(StaffPath.supporterDelete, id),
             editURL: context.link(StaffPath.supporterEdit, id),
             error: errors["tag"].map { strings[$0] },
-            applyError: errors["email"].map { strings[$0] }
+            applyError: errors["email"].map { strings[$0] },
+            selfService: selfService,
+            hasSelfService: !selfService.isEmpty
         )
         return site.views.page(.staffSupporter, model, status: status)
     }

@@ -30,7 +30,14 @@ extension APIRoutes {
             formToken: "api:\(UUID().uuidString.lowercased())",
             language: checked.person.preferredLanguage ?? "en"
         )
-        let receipt = try await site.actionDesk.signUp(submission, tags: checked.tags)
+        let receipt: ActionReceipt
+        do {
+            receipt = try await site.actionDesk.signUp(submission, tags: checked.tags)
+        } catch ActionError.erased {
+            throw APIProblem.conflict(
+                "This person erased their data themselves: an import does not bring them back, their own new sign-up on the site does."
+            )
+        }
         guard let record = try await partners.person(receipt.supporterID, by: context.client.actor) else { throw APIProblem.notFound }
         var response = APIResponse.json(OSDI.person(record, base: base), status: receipt.isNewSupporter ? .created : .ok)
         if receipt.isNewSupporter { response.headers[.location] = base + APIPath.person(receipt.supporterID) }

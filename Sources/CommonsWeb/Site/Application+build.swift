@@ -27,7 +27,10 @@ public enum AllMigrations {
             TrackContentChanges(tables: publicContentTables), CreateTranslations(),
         ]
             + ImportMigrations.all + [StoreRenderedBodies(), StoreRenderedDescriptions(), IndexWordsWithoutPunctuation()]
-            + mail + [CreateAPITokens(), CreateSupporterChanges(), CreateWebhooks(), CreateDatasets(), CreateMembers()]
+            + mail + [
+                CreateAPITokens(), CreateSupporterChanges(), CreateWebhooks(), CreateDatasets(), CreateMembers(), CreateSelfServiceLinks(),
+                CreateErasedPeople(),
+            ]
     }
 
     /// Every table a public page is rendered from: a write to any of them empties the page cache.
@@ -156,6 +159,7 @@ func buildRouter(site: Site) -> Router<AppRequestContext> {
     EventRoutes(site: site).register(on: router)
     CoalitionRoutes(site: site).register(on: router)
     EmbedRoutes(site: site).register(on: router)
+    MyDataRoutes(site: site).register(on: router)
     StaffRoutes(site: site).register(on: router)
     APIRoutes(site: site).register(on: router)
     return router

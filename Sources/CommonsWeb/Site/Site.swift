@@ -32,6 +32,8 @@ struct Site: Sendable {
     let metrics: SiteMetrics
     /// The API's OpenAPI 3.1 document, served as it is in the bundle.
     let openAPIDocument: Data
+    /// Links asked for one address (by its hash) on `/my-data`: three an hour, in memory only.
+    let myDataLimiter = RateLimiter(limit: 3, window: .seconds(3600))
     /// Wrong sign-ins per client address (any emails) before that client must wait: in memory only.
     let signInLimiter = RateLimiter(limit: 2 * SignInDesk.failureLimit, window: .seconds(Int64(SignInDesk.failureWindow)))
 

@@ -43,6 +43,15 @@ public enum SitePath {
     public static let page = Route(ContentPath.page(":slug"))
     public static let feed = Route("/feed")
     public static let privacy = Route("/privacy")
+    /// A supporter's own data: asking for a link (GET, POST), and with a session, the data itself.
+    public static let myData = Route("/my-data")
+    /// The link sent by email: GET shows one button, POST (the button) starts the session.
+    public static let myDataLink = Route("/my-data/:token")
+    public static let myDataExport = Route("/my-data/export.json")
+    /// In a session: correct one's details, turn email news and text messages on or off, erase everything.
+    public static let myDataCorrect = Route("/my-data/correct")
+    public static let myDataNews = Route("/my-data/news")
+    public static let myDataErase = Route("/my-data/erase")
     /// The link in every mailing that stops them (a signed token: no sign-in needed).
     public static let unsubscribe = Route("/unsubscribe/:token")
     /// The link in a message asking a person to confirm a change to their record.

@@ -71,6 +71,7 @@ public struct Views: Sendable {
 /// Every template the code renders, and the partials they use: checked at start-up.
 enum Template: String, CaseIterable, Sendable {
     case actionForm = "action-form"
+    case formFields = "form-fields"
     case campaignShow = "campaign-show"
     case documentList = "document-list"
     case documentShow = "document-show"
@@ -83,6 +84,7 @@ enum Template: String, CaseIterable, Sendable {
     case embedThanks = "embed-thanks"
     case coalitionList = "coalition-list"
     case memberShow = "member-show"
+    case myData = "my-data"
     case eventList = "event-list"
     case eventShow = "event-show"
     case home = "home"
