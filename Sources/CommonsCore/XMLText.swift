@@ -20,6 +20,13 @@ public enum XMLText {
         return escaped
     }
 
+    /// `text` without the characters XML 1.0 cannot hold: for a whole document written by a
+    /// template whose escaper does not know them (Mustache's, for the RSS feed).
+    public static func removingIllegal(_ text: String) -> String {
+        guard text.unicodeScalars.contains(where: isIllegal) else { return text }
+        return String(String.UnicodeScalarView(text.unicodeScalars.filter { !isIllegal($0) }))
+    }
+
     static func needsWork(_ scalar: Unicode.Scalar) -> Bool {
         switch scalar {
         case "&", "<", ">", "\"", "'": true

@@ -178,6 +178,24 @@ struct PublishingTests {
         }
     }
 
+    /// A control character pasted into a title or summary (XML cannot hold it) is left out of
+    /// the feed, which stays a readable XML document; the page itself keeps working.
+    @Test func test_a_control_character_in_a_title_does_not_break_the_feed() async throws {
+        let site = try await TestSite.make()
+        defer { Task { await site.destroy() } }
+        try await site.run { _ in }  // loads the demo content
+        try await site.withStore { store async throws in
+            _ = try await Newsroom(database: store.database, clock: .system).create(
+                PostDraft(title: "Bell\u{7} and form feed\u{C}", summary: "Null\u{1} here", body: "Text.", status: .published)
+            )
+        }
+        try await site.run { client async throws in
+            let feed = try await client.get("/feed")
+            let rss = try #require(XMLElementNode.parse(Data(buffer: feed.body)))
+            #expect(rss.child("channel")?.all("item").first?.child("title")?.text == "Bell and form feed")
+        }
+    }
+
     @Test func test_feed_item_links_inside_the_text_are_absolute() async throws {
         let site = try await TestSite.make()
         defer { Task { await site.destroy() } }

@@ -1,4 +1,5 @@
 import CommonsContent
+import CommonsCore
 import Foundation
 import Hummingbird
 import Mustache
@@ -28,9 +29,11 @@ public struct Views: Sendable {
         document(template, model, contentType: "text/html; charset=utf-8", status: status)
     }
 
-    /// Any rendered text: HTML, RSS, a sitemap.
+    /// Any rendered text: HTML, RSS, a sitemap. An XML document loses the characters XML
+    /// cannot hold (a control character pasted into a title would make the whole feed unreadable).
     func document(_ template: Template, _ model: Any, contentType: String, status: HTTPResponse.Status = .ok) -> Response {
-        let text = render(template, model)
+        let rendered = render(template, model)
+        let text = contentType.contains("xml") ? XMLText.removingIllegal(rendered) : rendered
         var headers = HTTPFields()
         headers[.contentType] = contentType
         return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: text)))
