@@ -115,7 +115,8 @@ paths = {
               "parameters": paging_params + [filter_param], "responses": responses({"200": ok("PeopleCollection")}, bad)},
       "post": {"operationId": "personSignupHelper", "summary": "The person signup helper: creates a person, or merges with the one with this email or phone exactly as a public form does.",
                "requestBody": body("SignupHelper"),
-               "responses": responses({"201": ok("Person", "A new person."), "200": ok("Person", "Merged with a person already on the list.")}, bad, forbid, invalid)}},
+               "responses": responses({"201": ok("Person", "A new person."), "200": ok("Person", "Merged with a person already on the list.")}, bad, forbid,
+                                      ("409", "The person erased their data themselves: an import does not bring them back; their own new sign-up on the site does."), invalid)}},
   "/api/v1/people/{id}": {
       "parameters": [uuid_param("id")],
       "get": {"operationId": "getPerson", "summary": "One person.", "responses": responses({"200": ok("Person")}, notfound)},
