@@ -95,6 +95,14 @@ let package = Package(
             pkgConfig: "libcmark-gfm",
             providers: [.apt(["libcmark-gfm-dev", "libcmark-gfm-extensions-dev"])]
         ),
+        // libvips (Debian: libvips-dev), for resizing uploaded pictures into the widths pages offer.
+        .systemLibrary(name: "CVips", pkgConfig: "vips", providers: [.apt(["libvips-dev"])]),
+        // Pictures: resized copies of uploads, as WebP and JPEG, upright and without metadata.
+        .target(
+            name: "CommonsImages",
+            dependencies: ["CVips", .product(name: "NIOPosix", package: "swift-nio")],
+            swiftSettings: swiftSettings
+        ),
         // Datasets drawn as charts: reading CSV, the kinds of its columns, charts as SVG.
         // Plain Swift with no dependencies, so the fuzzer compiles its files as they are.
         .target(name: "CommonsCharts", dependencies: ["CommonsCore"], swiftSettings: swiftSettings),
@@ -104,6 +112,7 @@ let package = Package(
             dependencies: [
                 "CLibXML2",
                 "CommonsCharts",
+                "CommonsImages",
                 "CCmarkGFM",
                 "CommonsAudit",
                 "CommonsCore",
@@ -266,6 +275,7 @@ let package = Package(
             name: "CommonsTests",
             dependencies: [
                 "CommonsCharts",
+                "CommonsImages",
                 "CommonsImport",
                 "CommonsCore",
                 "CommonsStorage",
@@ -287,7 +297,7 @@ let package = Package(
                 .product(name: "FluentKit", package: "fluent-kit"),
                 .product(name: "SQLKit", package: "sql-kit"),
             ],
-            exclude: ["Support/openapi_validate.py"],
+            exclude: ["Support/openapi_validate.py", "Fixtures"],
             swiftSettings: swiftSettings
         ),
     ]

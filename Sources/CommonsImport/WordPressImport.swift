@@ -482,11 +482,19 @@ private struct Run {
                     return
                 }
                 try await library.update(id, title: title, slug: document.slug, description: description)
-                if !sameFile { try await library.replaceFile(of: id, fileName: fileName, bytes: bytes) }
+                if !sameFile { try await library.replaceFile(of: id, fileName: fileName, bytes: bytes, keepsUnreadablePictures: true) }
                 report.documents.updated += 1
             } else {
                 let document = try await library.add(
-                    DocumentUpload(title: title, slug: plan.slug, description: description, fileName: fileName, bytes: bytes, publishedAt: date(item))
+                    DocumentUpload(
+                        title: title,
+                        slug: plan.slug,
+                        description: description,
+                        fileName: fileName,
+                        bytes: bytes,
+                        publishedAt: date(item),
+                        keepsUnreadablePictures: true
+                    )
                 )
                 try await remember(item, kind: .document, localID: document.requireID())
                 report.documents.created += 1

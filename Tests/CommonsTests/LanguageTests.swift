@@ -244,7 +244,7 @@ struct LanguageTests {
             #expect(home.contains("CEJ pide “escuelas santuario”"), "the home page lists the translated title")
             #expect(
                 home.contains(
-                    "<section class=\"mission\" aria-labelledby=\"mission-heading\">\n  <h2 id=\"mission-heading\">Nuestra misión</h2>\n  <div class=\"prose\" lang=\"en\" dir=\"ltr\">"
+                    "<section class=\"mission\" aria-labelledby=\"mission-heading\">\n    <h2 id=\"mission-heading\">Nuestra misión</h2>\n    <div class=\"prose\" lang=\"en\" dir=\"ltr\">"
                 )
             )
             #expect(try await client.get("/news/cej-calls-for-sanctuary-schools").text.contains("<h1>CEJ Calls For “Sanctuary Schools”</h1>"))

@@ -477,11 +477,19 @@ struct PublishingTests {
             #expect(try await Document.query(on: store.database).count() == 0)
             #expect(try await StoredFile.query(on: store.database).count() == 0)
 
-            // The same bytes twice are stored once.
-            let png = Data([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 1, 2, 3])
+            // A picture that does not decode is refused: pages could not show it.
+            let fakePNG = Data([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 1, 2, 3])
+            await #expect(throws: ValidationErrors(field: "file", message: "error.image_unreadable")) {
+                try await library.add(DocumentUpload(title: "Broken", fileName: "broken.png", bytes: fakePNG))
+            }
+            #expect(try await StoredFile.query(on: store.database).count() == 0)
+
+            // The same bytes twice are stored once, with one set of resized copies.
+            let png = try LookAndFeelTests.fixture("small.png")
             let first = try await library.add(DocumentUpload(title: "Logo", fileName: "../../etc/logo.png", bytes: png))
             try await library.add(DocumentUpload(title: "Logo again", fileName: "logo.png", bytes: png))
             #expect(try await StoredFile.query(on: store.database).count() == 1)
+            #expect(try await ImageVariant.query(on: store.database).count() == 2)
             #expect(first.fileName == "logo.png")
             #expect(first.contentType == "image/png")
         }
@@ -544,7 +552,7 @@ struct PublishingTests {
         try await site.run { client async throws in _ = try await client.get("/healthz") }
         try await site.withStore { store async throws in
             let library = DocumentLibrary(database: store.database, clock: .system)
-            let png = Data([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 9, 9])
+            let png = try LookAndFeelTests.fixture("small.png")
             let image = try await library.add(
                 DocumentUpload(title: "Rally photo", description: "Parents with signs outside Tweed Courthouse", fileName: "rally.png", bytes: png)
             )
@@ -559,8 +567,10 @@ struct PublishingTests {
         }
         try await site.run { client async throws in
             let html = try await client.get("/news/rally-report").text
-            #expect(html.contains("<img src=\"/documents/rally-photo/file\" alt=\"Parents with signs outside Tweed Courthouse\">"))
-            #expect(html.contains("<meta property=\"og:image\" content=\"https://commons.test/documents/rally-photo/file\">"))
+            let copy = "/images/\(LookAndFeelTests.sha256(try LookAndFeelTests.fixture("small.png")))-300"
+            #expect(html.contains("<img src=\"\(copy).jpg\" srcset=\"\(copy).jpg 300w\""))
+            #expect(html.contains("alt=\"Parents with signs outside Tweed Courthouse\""))
+            #expect(html.contains("<meta property=\"og:image\" content=\"https://commons.test\(copy).jpg\">"))
         }
     }
 }

@@ -1,4 +1,5 @@
 import CommonsCore
+import CommonsImages
 import Crypto
 import FluentKit
 import Foundation
@@ -12,14 +13,26 @@ public struct DocumentUpload: Sendable {
     public var bytes: Data
     /// When it was first published; nil for now.
     public var publishedAt: Date?
+    /// A picture that does not decode is kept as a plain file (without resized copies) instead
+    /// of refused: an import keeps what the old site had; an editor's upload is refused.
+    public var keepsUnreadablePictures: Bool
 
-    public init(title: String, slug: String? = nil, description: String = "", fileName: String, bytes: Data, publishedAt: Date? = nil) {
+    public init(
+        title: String,
+        slug: String? = nil,
+        description: String = "",
+        fileName: String,
+        bytes: Data,
+        publishedAt: Date? = nil,
+        keepsUnreadablePictures: Bool = false
+    ) {
         self.title = title
         self.slug = slug
         self.description = description
         self.fileName = fileName
         self.bytes = bytes
         self.publishedAt = publishedAt
+        self.keepsUnreadablePictures = keepsUnreadablePictures
     }
 }
 
@@ -55,9 +68,10 @@ public struct DocumentLibrary: Sendable {
         guard let type = checked else { throw errors }
 
         let sha256 = Hex.string(SHA256.hash(data: upload.bytes))
+        let copies = try await pictureCopies(upload.bytes, sha256: sha256, type: type, keepingUnreadable: upload.keepsUnreadablePictures)
         let now = clock.now
         return try await database.transaction { db in
-            try await storeFile(upload.bytes, sha256: sha256, type: type, on: db)
+            try await storeFile(upload.bytes, sha256: sha256, type: type, copies: copies, on: db)
             let document = Document()
             document.slug = slug
             document.title = title
@@ -99,12 +113,13 @@ public struct DocumentLibrary: Sendable {
 
     /// Puts a new file behind a document, checked like an upload; its address stays.
     @discardableResult
-    public func replaceFile(of id: UUID, fileName: String, bytes: Data) async throws -> Document {
+    public func replaceFile(of id: UUID, fileName: String, bytes: Data, keepsUnreadablePictures: Bool = false) async throws -> Document {
         guard let document = try await Document.find(id, on: database) else { throw ContentError.notFound }
         let type = try Self.check(bytes)
         let sha256 = Hex.string(SHA256.hash(data: bytes))
+        let copies = try await pictureCopies(bytes, sha256: sha256, type: type, keepingUnreadable: keepsUnreadablePictures)
         return try await database.transaction { db in
-            try await storeFile(bytes, sha256: sha256, type: type, on: db)
+            try await storeFile(bytes, sha256: sha256, type: type, copies: copies, on: db)
             document.$file.id = sha256
             document.contentType = type.contentType
             document.byteCount = bytes.count
@@ -132,7 +147,18 @@ public struct DocumentLibrary: Sendable {
         return type
     }
 
-    private func storeFile(_ bytes: Data, sha256: String, type: FileType, on db: any Database) async throws {
+    /// A picture's resized copies, made before the transaction; none when the library already has
+    /// the file (its copies came with it) or it is not a picture.
+    private func pictureCopies(_ bytes: Data, sha256: String, type: FileType, keepingUnreadable: Bool) async throws -> [ResizedImage] {
+        guard try await StoredFile.find(sha256, on: database) == nil else { return [] }
+        do {
+            return try await ImageLibrary.resize(bytes, type: type)
+        } catch  where keepingUnreadable {
+            return []
+        }
+    }
+
+    private func storeFile(_ bytes: Data, sha256: String, type: FileType, copies: [ResizedImage], on db: any Database) async throws {
         guard try await StoredFile.find(sha256, on: db) == nil else { return }
         let file = StoredFile()
         file.id = sha256
@@ -140,6 +166,7 @@ public struct DocumentLibrary: Sendable {
         file.contentType = type.contentType
         file.byteCount = bytes.count
         try await file.create(on: db)
+        try await ImageLibrary.store(copies, of: sha256, on: db)
     }
 
     private func indexForSearch(_ document: Document, on db: any Database) async throws {

@@ -200,7 +200,7 @@ public struct Newsroom: Sendable {
 
     /// The newest public posts, for the home page and feeds.
     public func latestPublicPosts(limit: Int) async throws -> [Post] {
-        try await publicQuery().with(\.$categories).limit(limit).all()
+        try await publicQuery().with(\.$categories).with(\.$featuredDocument).limit(limit).all()
     }
 
     /// A post as the public may see it: nil when it does not exist, is a draft, or is not yet due.
@@ -251,7 +251,7 @@ public struct Newsroom: Sendable {
         let pageCount = max(1, (total + Self.postsPerPage - 1) / Self.postsPerPage)
         guard page <= pageCount else { return nil }
         guard let start = Pagination.offset(page: page, perPage: Self.postsPerPage) else { return nil }
-        let posts = try await narrow(publicQuery()).with(\.$categories).range(start..<(start + Self.postsPerPage)).all()
+        let posts = try await narrow(publicQuery()).with(\.$categories).with(\.$featuredDocument).range(start..<(start + Self.postsPerPage)).all()
         return NewsPage(posts: posts, page: page, pageCount: pageCount, total: total)
     }
 

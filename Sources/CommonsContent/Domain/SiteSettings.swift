@@ -14,6 +14,13 @@ public enum SiteSettingKey: String, Sendable, CaseIterable {
     case platformPage = "platform_page_id"
     /// The partner websites (origins, one per line) that may frame the coalition's forms.
     case embedOrigins = "embed_origins"
+    /// The coalition's colours, `#rrggbb`: the header band, and buttons and badges. Empty for the defaults.
+    case primaryColor = "primary_color"
+    case accentColor = "accent_color"
+    /// The site's logo (an SVG of shapes, or a PNG, JPEG or WebP) as a stored file's name: `SHA256.svg`.
+    case logoFile = "logo_file"
+    /// The picture link previews show when a page has none of its own, named the same way.
+    case socialImageFile = "social_image_file"
     /// Set once the demo content has been loaded, so it never loads twice.
     case demoLoadedAt = "demo_loaded_at"
     /// Proves the data key in use is the one the supporter data was written with.
@@ -66,15 +73,82 @@ public struct SiteSettings: Sendable {
         public var platformPage: UUID?
         /// Partner websites that may frame the forms: origins or addresses, one per line.
         public var embedOrigins: String
+        /// `#rrggbb` or `#rgb`; empty for the default. White text sits on both, so each must reach 4.5:1 with white.
+        public var primaryColor: String
+        public var accentColor: String
+        /// A new logo or social image; nil keeps the one there.
+        public var logo: [UInt8]?
+        public var removesLogo: Bool
+        public var socialImage: [UInt8]?
+        public var removesSocialImage: Bool
 
-        public init(siteName: String, tagline: String, contactEmail: String, missionPage: UUID?, platformPage: UUID?, embedOrigins: String = "") {
+        public init(
+            siteName: String,
+            tagline: String,
+            contactEmail: String,
+            missionPage: UUID?,
+            platformPage: UUID?,
+            embedOrigins: String = "",
+            primaryColor: String = "",
+            accentColor: String = "",
+            logo: [UInt8]? = nil,
+            removesLogo: Bool = false,
+            socialImage: [UInt8]? = nil,
+            removesSocialImage: Bool = false
+        ) {
             self.siteName = siteName
             self.tagline = tagline
             self.contactEmail = contactEmail
             self.missionPage = missionPage
             self.platformPage = platformPage
             self.embedOrigins = embedOrigins
+            self.primaryColor = primaryColor
+            self.accentColor = accentColor
+            self.logo = logo
+            self.removesLogo = removesLogo
+            self.socialImage = socialImage
+            self.removesSocialImage = removesSocialImage
         }
+    }
+
+    /// How the site looks: its colours (nil for the stylesheet's own), and the file names
+    /// (`SHA256.svg`) of its logo and link-preview picture.
+    public struct Look: Sendable, Equatable {
+        public var primary: Colour?
+        public var accent: Colour?
+        public var logo: String?
+        public var socialImage: String?
+    }
+
+    /// The look, from settings already read (`all()`).
+    public static func look(_ settings: [SiteSettingKey: String]) -> Look {
+        Look(
+            primary: settings[.primaryColor].flatMap(Colour.init(hex:)),
+            accent: settings[.accentColor].flatMap(Colour.init(hex:)),
+            logo: settings[.logoFile].flatMap { $0.isEmpty ? nil : $0 },
+            socialImage: settings[.socialImageFile].flatMap { $0.isEmpty ? nil : $0 }
+        )
+    }
+
+    /// The largest logo or social image accepted: 1 MB and 5 MB.
+    public static let logoLimit = 1_000_000
+    public static let socialImageLimit = 5_000_000
+    /// WCAG 2.1 AA for body text: what white text on each colour must reach.
+    public static let minimumContrast = 4.5
+
+    /// A colour setting as typed, checked: nil for the default, the colour, or an error on its field.
+    static func check(colour text: String, field: SiteSettingKey, errors: inout ValidationErrors) -> Colour? {
+        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        guard !trimmed.isEmpty else { return nil }
+        guard let colour = Colour(hex: trimmed) else {
+            errors.add(field: field.rawValue, message: "error.colour_invalid")
+            return nil
+        }
+        let ratio = colour.contrast(with: .white)
+        if ratio < minimumContrast {
+            errors.add(field: field.rawValue, message: "error.colour_contrast", values: ["ratio": Colour.ratioText(ratio)])
+        }
+        return colour
     }
 
     /// Checks and saves the site's identity with its line in the audit log, in one transaction.
@@ -95,7 +169,23 @@ public struct SiteSettings: Sendable {
         if origins.count != lines.count || origins.count > Self.embedOriginLimit {
             errors.add(field: SiteSettingKey.embedOrigins.rawValue, message: "error.embed_origins")
         }
-        try await database.transaction { [errors] db in
+        let primary = Self.check(colour: identity.primaryColor, field: .primaryColor, errors: &errors)
+        let accent = Self.check(colour: identity.accentColor, field: .accentColor, errors: &errors)
+        var logo: LogoFile?
+        if let bytes = identity.logo, !bytes.isEmpty {
+            logo = LogoFile.check(bytes, limit: Self.logoLimit, field: SiteSettingKey.logoFile.rawValue, errors: &errors)
+        }
+        var socialImage: LogoFile?
+        if let bytes = identity.socialImage, !bytes.isEmpty {
+            socialImage = LogoFile.check(
+                bytes,
+                limit: Self.socialImageLimit,
+                field: SiteSettingKey.socialImageFile.rawValue,
+                allowsSVG: false,
+                errors: &errors
+            )
+        }
+        try await database.transaction { [errors, logo, socialImage] db in
             var errors = errors
             for (key, id) in [(SiteSettingKey.missionPage, identity.missionPage), (.platformPage, identity.platformPage)] {
                 if let id, try await Page.find(id, on: db) == nil { errors.add(field: key.rawValue, message: "error.page_invalid") }
@@ -111,6 +201,18 @@ public struct SiteSettings: Sendable {
                 .embedOrigins,
                 to: origins.reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }.joined(separator: "\n")
             )
+            try await settings.set(.primaryColor, to: primary?.description ?? "")
+            try await settings.set(.accentColor, to: accent?.description ?? "")
+            if let logo {
+                try await settings.set(.logoFile, to: try await logo.store(on: db))
+            } else if identity.removesLogo {
+                try await settings.set(.logoFile, to: "")
+            }
+            if let socialImage {
+                try await settings.set(.socialImageFile, to: try await socialImage.store(on: db))
+            } else if identity.removesSocialImage {
+                try await settings.set(.socialImageFile, to: "")
+            }
             try await AuditLog(database: db).record("settings.changed", by: actor, at: date)
         }
     }

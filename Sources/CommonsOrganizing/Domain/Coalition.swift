@@ -216,10 +216,8 @@ public struct Coalition: Sendable {
         if let bytes = draft.logo, !bytes.isEmpty {
             if bytes.count > Self.logoLimit {
                 errors.add(field: "logo", message: "error.logo_too_large")
-            } else if let type = Self.rasterType(of: bytes) {
-                logo = (Data(bytes), type)
-            } else if let svg = SVGSanitizer.sanitize(bytes) {
-                logo = (Data(svg.utf8), "image/svg+xml")
+            } else if let file = LogoFile.check(bytes) {
+                logo = (file.bytes, file.contentType)
             } else {
                 errors.add(field: "logo", message: "error.logo_type")
             }
@@ -245,13 +243,5 @@ public struct Coalition: Sendable {
             member.logo = nil
             member.logoType = ""
         }
-    }
-
-    /// PNG, JPEG or WebP, by the bytes they start with (never by the name or what a browser said).
-    static func rasterType(of bytes: [UInt8]) -> String? {
-        if bytes.starts(with: [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]) { return "image/png" }
-        if bytes.starts(with: [0xFF, 0xD8, 0xFF]) { return "image/jpeg" }
-        if bytes.count >= 12, bytes.starts(with: Array("RIFF".utf8)), Array(bytes[8..<12]) == Array("WEBP".utf8) { return "image/webp" }
-        return nil
     }
 }

@@ -24,14 +24,47 @@ struct HomePage {
     let layout: Layout
     let mission: Section?
     let platform: Section?
+    /// The newest post, whole, as the seed site shows it; the others as cards.
+    let lead: PostTeaser?
     let posts: [PostTeaser]
-    let hasPosts: Bool
+    let hasMorePosts: Bool
     let olderPostsURL: String?
     let campaign: CampaignTeaser?
+    let event: NextEvent?
+    /// The featured campaign or the next event: the column beside the mission.
+    let hasAside: Bool
+
+    struct NextEvent {
+        let eventsURL: String
+        let title: String
+        let url: String
+        let whenText: String
+        let startISO: String
+        let place: String?
+        let badgeMonth: String
+        let badgeDay: String
+
+        init(_ summary: EventSummary, eventsURL: String) {
+            self.eventsURL = eventsURL
+            title = summary.title
+            url = summary.url
+            whenText = summary.whenText
+            startISO = summary.startISO
+            place = summary.place
+            badgeMonth = summary.badgeMonth
+            badgeDay = summary.badgeDay
+        }
+    }
 
     /// - Parameter translations: the translations into the page's language of the posts, pages
     ///   and campaign shown, by item id (ids are unique across kinds).
-    init(_ query: Query, translations: [UUID: ContentTranslation] = [:], layout: Layout, formatting: Formatting) {
+    init(
+        _ query: Query,
+        translations: [UUID: ContentTranslation] = [:],
+        images: [String: [ImageLibrary.Size]] = [:],
+        layout: Layout,
+        formatting: Formatting
+    ) {
         let language = formatting.language
         let untranslated = language == .english ? nil : Language.english.tag
         self.layout = layout
@@ -46,10 +79,19 @@ struct HomePage {
         }
         mission = query.mission.map(section)
         platform = query.platform.map(section)
-        posts = query.posts.map {
-            PostTeaser($0, translation: $0.id.flatMap { translations[$0] }, formatting: formatting, showBodyWithoutSummary: true)
+        let teasers = query.posts.enumerated().map { position, post in
+            PostTeaser(
+                post,
+                translation: post.id.flatMap { translations[$0] },
+                formatting: formatting,
+                showBodyWithoutSummary: position == 0,
+                images: images,
+                position: position
+            )
         }
-        hasPosts = !query.posts.isEmpty
+        lead = teasers.first
+        posts = Array(teasers.dropFirst())
+        hasMorePosts = !posts.isEmpty
         // The home page shows the first page's newest posts; "older" continues where it stops.
         olderPostsURL = query.hasOlderPosts ? SitePath.localized(SitePath.news(page: 2), in: language) : nil
         campaign = query.campaign.map { campaign in
@@ -64,5 +106,10 @@ struct HomePage {
                 contentLang: translation == nil ? untranslated : nil
             )
         }
+        event = query.nextEvent.map { event in
+            let title = event.id.flatMap { translations[$0] }?.title
+            return NextEvent(EventSummary(event, title: title, formatting: formatting), eventsURL: SitePath.events(in: language))
+        }
+        hasAside = campaign != nil || event != nil
     }
 }

@@ -14,6 +14,8 @@ extension HomePage {
         let posts: [Post]
         let hasOlderPosts: Bool
         let campaign: Campaign?
+        /// The soonest event not yet over and not cancelled.
+        let nextEvent: Event?
 
         static func run(site: Site) async throws -> Query {
             let settings = try await site.siteSettings.all()
@@ -27,7 +29,8 @@ extension HomePage {
                 platform: try await page(.platformPage),
                 posts: Array(latest.prefix(postCount)),
                 hasOlderPosts: latest.count > postCount,
-                campaign: try await site.campaigns.featured()
+                campaign: try await site.campaigns.featured(),
+                nextEvent: try await site.events.upcoming().first { $0.status != .cancelled }
             )
         }
     }

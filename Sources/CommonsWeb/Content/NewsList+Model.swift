@@ -15,6 +15,7 @@ struct NewsList {
     init(
         _ news: NewsPage,
         translations: [UUID: ContentTranslation] = [:],
+        images: [String: [ImageLibrary.Size]] = [:],
         heading: String,
         introduction: String? = nil,
         pagePath: (Int) -> String,
@@ -25,8 +26,15 @@ struct NewsList {
         self.layout = layout
         self.heading = heading
         self.introduction = introduction
-        posts = news.posts.map {
-            PostTeaser($0, translation: $0.id.flatMap { translations[$0] }, formatting: formatting, showBodyWithoutSummary: false)
+        posts = news.posts.enumerated().map { position, post in
+            PostTeaser(
+                post,
+                translation: post.id.flatMap { translations[$0] },
+                formatting: formatting,
+                showBodyWithoutSummary: false,
+                images: images,
+                position: position
+            )
         }
         pageLabel = formatting.strings.format("news.page_of", ["page": String(news.page), "count": String(news.pageCount)])
         olderURL = news.hasOlder ? SitePath.localized(pagePath(news.page + 1), in: language) : nil

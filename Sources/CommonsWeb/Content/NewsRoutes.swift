@@ -29,9 +29,18 @@ struct NewsRoutes {
             if let id = query.campaign?.id, let campaign = try await found.translation(of: .campaign, id: id, language: context.language.code) {
                 translations[id] = campaign
             }
+            if let id = query.nextEvent?.id, let event = try await found.translation(of: .event, id: id, language: context.language.code) {
+                translations[id] = event
+            }
         }
-        return site.views.page(.home, HomePage(query, translations: translations, layout: layout, formatting: site.formatting(context.language)))
-            .sharedCacheable()
+        let model = HomePage(
+            query,
+            translations: translations,
+            images: try await site.featuredImageSizes(of: query.posts),
+            layout: layout,
+            formatting: site.formatting(context.language)
+        )
+        return site.views.page(.home, model).sharedCacheable()
     }
 
     private func category(_ context: AppRequestContext) async throws -> NewsList.Source {
@@ -82,6 +91,7 @@ struct NewsRoutes {
         let model = NewsList(
             news,
             translations: try await site.translations(of: news.posts, in: context.language),
+            images: try await site.featuredImageSizes(of: news.posts),
             heading: title,
             introduction: introduction,
             pagePath: source.path,
@@ -107,10 +117,11 @@ struct NewsRoutes {
         )
         let description = Site.withoutChartMarkers(words.summary.isEmpty ? words.bodyText : words.summary)
         words.bodyHTML = try await site.embeddingCharts(in: words.bodyHTML, language: context.language)
-        let image = post.featuredDocument.map { SitePath.documentFile($0.slug) }
-        let meta = PageMeta(title: words.title, description: description, path: SitePath.post(slug), ogType: "article", image: image)
+        let images = try await site.featuredImageSizes(of: [post])
+        let image = post.featuredDocument.map { ResponsiveImage($0, copies: images[$0.sha256], slot: .article, lazy: false) }
+        let meta = PageMeta(title: words.title, description: description, path: SitePath.post(slug), ogType: "article", image: image?.largest)
         let layout = try await site.layout(meta, context: context)
-        return site.views.page(.postShow, PostShow(query, words: words, layout: layout, formatting: site.formatting(context.language)))
-            .sharedCacheable()
+        let model = PostShow(query, words: words, image: image, layout: layout, formatting: site.formatting(context.language))
+        return site.views.page(.postShow, model).sharedCacheable()
     }
 }

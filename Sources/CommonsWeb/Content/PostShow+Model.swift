@@ -8,11 +8,6 @@ struct PostShow {
         let url: String
     }
 
-    struct Image {
-        let src: String
-        let alt: String
-    }
-
     struct DocumentLink {
         let title: String
         let url: String
@@ -27,7 +22,7 @@ struct PostShow {
     let dateText: String
     let byline: String?
     let bodyHTML: String
-    let image: Image?
+    let image: ResponsiveImage?
     let categories: [Link]
     let tags: [Link]
     let documents: [DocumentLink]
@@ -39,7 +34,7 @@ struct PostShow {
     let hasDocuments: Bool
     let hasNeighbours: Bool
 
-    init(_ query: Query, words: TranslatedText, layout: Layout, formatting: Formatting) {
+    init(_ query: Query, words: TranslatedText, image: ResponsiveImage?, layout: Layout, formatting: Formatting) {
         let post = query.post
         let language = formatting.language
         let strings = formatting.strings
@@ -52,8 +47,7 @@ struct PostShow {
         dateText = formatting.date(date)
         byline = post.byline.isEmpty ? nil : strings.format("news.by", ["byline": post.byline])
         bodyHTML = words.bodyHTML
-        // The library's description of an image is its alt text; its title when it has none.
-        image = post.featuredDocument.map { Image(src: SitePath.documentFile($0.slug), alt: $0.description.isEmpty ? $0.title : $0.description) }
+        self.image = image
         categories = post.categories.map { Link(label: $0.name, url: SitePath.category(in: language, $0.slug)) }
         tags = post.tags.map { Link(label: $0.name, url: SitePath.tag(in: language, $0.slug)) }
         documents = query.documents.map { document in

@@ -15,8 +15,23 @@ struct PostTeaser {
     let readMoreLabel: String
     /// `lang="en"` on a post shown untranslated in a list of another language.
     let contentLang: String?
+    /// The featured image, in a card's widths.
+    let image: ResponsiveImage?
 
-    init(_ post: Post, translation: ContentTranslation? = nil, formatting: Formatting, showBodyWithoutSummary: Bool) {
+    /// - Parameters:
+    ///   - images: the resized copies of the lists' pictures, by SHA-256 (`ImageLibrary.sizes`).
+    ///   - position: the teaser's place in its list; the first two load at once, the rest lazily.
+    init(
+        _ post: Post,
+        translation: ContentTranslation? = nil,
+        formatting: Formatting,
+        showBodyWithoutSummary: Bool,
+        images: [String: [ImageLibrary.Size]] = [:],
+        position: Int = 0
+    ) {
+        image = post.$featuredDocument.value.flatMap { $0 }.map {
+            ResponsiveImage($0, copies: images[$0.sha256], slot: .card, lazy: position >= 2)
+        }
         let words = translation.map { TranslatedText($0, original: (post.summary, post.bodyHTML, post.bodyText)) }
         title = words?.title ?? post.title
         contentLang = formatting.language == .english || words != nil ? nil : Language.english.tag

@@ -110,16 +110,11 @@ struct CoalitionRoutes {
         return site.views.page(.memberShow, model).sharedCacheable()
     }
 
-    /// The logo as stored: an image checked by its first bytes, or an SVG of shapes only; served
-    /// with a policy that lets nothing in it run even when opened on its own.
+    /// The member's logo, served as the site's own is.
     func logo(slug: String) async throws -> Response {
         guard let member = try await site.coalition.member(slug: slug), let logo = member.logo, !member.logoType.isEmpty else {
             throw SiteError.notFound
         }
-        var headers = HTTPFields()
-        headers[.contentType] = member.logoType
-        headers[.contentSecurityPolicy] = "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'; sandbox"
-        headers[.contentDisposition] = "inline"
-        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: logo))).sharedCacheable()
+        return ImageRoutes.logo(logo, contentType: member.logoType).sharedCacheable()
     }
 }

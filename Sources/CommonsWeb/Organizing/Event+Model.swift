@@ -10,8 +10,12 @@ struct EventSummary {
     let startISO: String
     let place: String?
     let isCancelled: Bool
+    /// The day on a calendar leaf beside the title; the full date is in `whenText`.
+    let badgeMonth: String
+    let badgeDay: String
 
     init(_ event: Event, title: String? = nil, formatting: Formatting) {
+        (badgeMonth, badgeDay) = formatting.dateBadge(event.startsAt, timeZone: event.timeZone)
         self.title = title ?? event.title
         url = SitePath.event(in: formatting.language, event.slug)
         whenText = formatting.eventTime(start: event.startsAt, end: event.endsAt, timeZone: event.timeZone)

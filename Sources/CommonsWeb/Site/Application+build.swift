@@ -29,7 +29,7 @@ public enum AllMigrations {
             + ImportMigrations.all + [StoreRenderedBodies(), StoreRenderedDescriptions(), IndexWordsWithoutPunctuation()]
             + mail + [
                 CreateAPITokens(), CreateSupporterChanges(), CreateWebhooks(), CreateDatasets(), CreateMembers(), CreateSelfServiceLinks(),
-                CreateErasedPeople(),
+                CreateErasedPeople(), CreateImageVariants(),
             ]
     }
 
@@ -110,6 +110,7 @@ func makeSite(settings: Settings, services: Services, store: CommonsDatabase, lo
     let resources = Bundle.module.bundleURL.appendingPathComponent("Resources")
     let metrics = SiteMetrics()
     let catalogs = try StringCatalogs(directory: resources.appendingPathComponent("Locales"))
+    let assets = try Assets(directory: resources.appendingPathComponent("Assets"))
     let confirmations = ActionConfirmations(catalogs: catalogs, settings: settings, keys: keys, clock: services.clock, database: store.database)
     return Site(
         settings: settings,
@@ -117,7 +118,8 @@ func makeSite(settings: Settings, services: Services, store: CommonsDatabase, lo
         store: store,
         views: try await Views(directory: resources.appendingPathComponent("Templates")),
         catalogs: catalogs,
-        assets: try Assets(directory: resources.appendingPathComponent("Assets")),
+        assets: assets,
+        stylesheets: Stylesheets(assets: assets),
         keys: keys,
         formLimiter: RateLimiter(limit: settings.formRateLimit, window: .seconds(600)),
         apiLimiter: RateLimiter(limit: settings.apiRateLimit, window: .seconds(60)),
@@ -150,6 +152,7 @@ func buildRouter(site: Site) -> Router<AppRequestContext> {
     FeedRoutes(site: site).register(on: router)
     NewsRoutes(site: site).register(on: router)
     DocumentRoutes(site: site).register(on: router)
+    ImageRoutes(site: site).register(on: router)
     DataRoutes(site: site).register(on: router)
     PageRoutes(site: site).register(on: router)
     PrivacyRoutes(site: site).register(on: router)

@@ -9,7 +9,7 @@ struct BodyLimitMiddleware: RouterMiddleware {
 
     /// The staff screens that take files: documents, datasets (a CSV and a map of a few MB),
     /// member organizations' logos. Each checks its own file's size; the body as a whole is capped here.
-    static let uploadScreens = [StaffPath.documents(), StaffPath.datasets(), StaffPath.members()]
+    static let uploadScreens = [StaffPath.documents(), StaffPath.datasets(), StaffPath.members(), StaffPath.settings()]
 
     /// Uploads (multipart posts to a screen that takes files) may be as large as a document;
     /// every other body is a small form.

@@ -49,6 +49,17 @@ struct Formatting: Sendable {
         return "\(start.formatted(day)), \(start.formatted(time)) – \(end.formatted(day)), \(end.formatted(time)) \(zoneName)"
     }
 
+    /// An event's day as a calendar leaf shows it ("Dec", "12"), in the event's own zone.
+    func dateBadge(_ date: Date, timeZone identifier: String) -> (month: String, day: String) {
+        let zone = TimeZone(identifier: identifier) ?? timeZone
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = zone
+        let locale = Locale(identifier: language.localeIdentifier)
+        let month = date.formatted(Date.FormatStyle(locale: locale, calendar: calendar, timeZone: zone).month(.abbreviated))
+        let day = date.formatted(Date.FormatStyle(locale: locale, calendar: calendar, timeZone: zone).day())
+        return (month, day)
+    }
+
     /// "12 KB", "1.4 MB".
     func size(_ bytes: Int) -> String {
         let locale = Locale(identifier: language.localeIdentifier)

@@ -49,9 +49,13 @@ struct Layout {
     let homeLinkLabel: String
     let stylesheet: String
     let icon: String
+    /// The coalition's logo beside its name in the header, when it has set one.
+    let logoURL: String?
     let ogType: String
-    /// An absolute image URL for link previews.
+    /// An absolute image URL for link previews: the page's own picture, or the site's.
     let ogImage: String?
+    /// `summary_large_image` when there is a picture to show.
+    let twitterCard: String
     /// `<link rel="next">` and `<link rel="prev">` on paginated lists.
     let relNext: String?
     let relPrev: String?

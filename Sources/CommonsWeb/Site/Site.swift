@@ -16,6 +16,8 @@ struct Site: Sendable {
     let views: Views
     let catalogs: StringCatalogs
     let assets: Assets
+    /// The stylesheet with the coalition's colours.
+    let stylesheets: Stylesheets
     let keys: DataKeys
     /// Public form submissions per client; held in memory only, never written anywhere.
     let formLimiter: RateLimiter
@@ -46,6 +48,7 @@ struct Site: Sendable {
     var newsroom: Newsroom { Newsroom(database: database, clock: clock) }
     var pages: Pages { Pages(database: database, clock: clock) }
     var library: DocumentLibrary { DocumentLibrary(database: database, clock: clock) }
+    var images: ImageLibrary { ImageLibrary(database: database) }
     var data: DataLibrary { DataLibrary(database: database) }
     var campaigns: CampaignDirectory { CampaignDirectory(database: database) }
     var coalition: Coalition { Coalition(database: database) }
@@ -72,6 +75,8 @@ struct Site: Sendable {
         let settings = try await siteSettings.all()
         let siteName = settings[.siteName] ?? "Commons"
         let tagline = settings[.tagline] ?? ""
+        let look = SiteSettings.look(settings)
+        let image = meta.image ?? look.socialImage.map { SitePath.siteFile($0) }
         let path = SitePath.localized(meta.path, in: language)
         func item(_ key: String, _ target: String) -> Layout.NavigationItem {
             let url = SitePath.localized(target, in: language)
@@ -120,10 +125,12 @@ struct Site: Sendable {
             siteName: siteName,
             tagline: tagline,
             homeLinkLabel: strings.format("site.home_link", ["site": siteName]),
-            stylesheet: assets.path("site.css"),
+            stylesheet: stylesheets.path(primary: look.primary, accent: look.accent),
             icon: assets.path("icon.svg"),
+            logoURL: look.logo.map { SitePath.siteFile($0) },
             ogType: meta.ogType,
-            ogImage: meta.image.map { self.settings.baseURL + $0 },
+            ogImage: image.map { self.settings.baseURL + $0 },
+            twitterCard: image == nil ? "summary" : "summary_large_image",
             relNext: meta.next.map { SitePath.localized($0, in: language) },
             relPrev: meta.prev.map { SitePath.localized($0, in: language) },
             feeds: [Feed(title: strings.format("site.feed_title", ["site": siteName]), url: SitePath.feed(in: language))]

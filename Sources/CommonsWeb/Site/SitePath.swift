@@ -1,5 +1,6 @@
 import CommonsContent
 import CommonsCore
+import CommonsImages
 import Foundation
 import Hummingbird
 
@@ -66,6 +67,10 @@ public enum SitePath {
     static let metrics = Route("/metrics")
     static let languageChoice = Route("/language/:code")
     static let asset = Route("/assets/:name")
+    /// The site's logo and link-preview picture: `/site-files/SHA256.svg`.
+    static let siteFile = Route("/site-files/:name")
+    /// A picture's resized copy: `/images/SHA256-WIDTH.webp` or `.jpg`, never changing meaning.
+    static let image = Route("/images/:name")
 
     // Links that pick between routes or carry a query.
 
@@ -73,6 +78,7 @@ public enum SitePath {
     public static func documents(page: Int) -> String { page <= 1 ? documents() : documentsPage(page) }
     public static func category(_ slug: String, page: Int) -> String { page <= 1 ? category(slug) : categoryPage(slug, page) }
     public static func tag(_ slug: String, page: Int) -> String { page <= 1 ? tag(slug) : tagPage(slug, page) }
+    static func image(_ sha256: String, width: Int, format: ImageFormat) -> String { image("\(sha256)-\(width).\(format.fileExtension)") }
     public static func eventCalendar(_ slug: String) -> String { event(slug + ".ics") }
     public static func datasetFile(_ slug: String) -> String { dataset(slug + ".csv") }
     public static func datasetChart(_ slug: String) -> String { dataset(slug + ".svg") }

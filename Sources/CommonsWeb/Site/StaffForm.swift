@@ -125,7 +125,7 @@ struct StaffFormPage {
     /// Catalog keys of errors, turned into text by field.
     static func messages(_ errors: ValidationErrors, _ strings: StringCatalog) -> [String: String] {
         var result: [String: String] = [:]
-        for field in errors.fields { result[field] = errors[field].map { strings[$0] } }
+        for field in errors.fields { result[field] = errors[field].map { strings.format($0, errors.values[field] ?? [:]) } }
         return result
     }
 }

@@ -1,4 +1,5 @@
 import CommonsAccounts
+import CommonsContent
 import CommonsCore
 
 /// The frame of every staff page: the staff navigation for the person's role, and the
@@ -15,6 +16,7 @@ struct StaffLayout {
     let headTitle: String
     let stylesheet: String
     let icon: String
+    let logoURL: String?
     let siteName: String
     let staffName: String
     let navigation: [NavigationItem]
@@ -28,7 +30,9 @@ struct StaffLayout {
 extension Site {
     func staffLayout(title: String, path: String, staff: StaffIdentity?, language: Language) async throws -> StaffLayout {
         let strings = catalogs[language]
-        let siteName = try await siteSettings.value(.siteName) ?? "Commons"
+        let stored = try await siteSettings.all()
+        let siteName = stored[.siteName] ?? "Commons"
+        let look = SiteSettings.look(stored)
         var navigation: [StaffLayout.NavigationItem] = []
         if let staff {
             func item(_ key: String, _ url: String, _ area: Role.Area?) {
@@ -63,8 +67,9 @@ extension Site {
             lang: language.tag,
             dir: language.direction,
             headTitle: "\(title) – \(strings["staff.title"]) – \(siteName)",
-            stylesheet: assets.path("site.css"),
+            stylesheet: stylesheets.path(primary: look.primary, accent: look.accent),
             icon: assets.path("icon.svg"),
+            logoURL: look.logo.map { SitePath.siteFile($0) },
             siteName: siteName,
             staffName: staff.map { $0.name.isEmpty ? $0.email : $0.name } ?? "",
             navigation: navigation,

@@ -1,3 +1,4 @@
+import CommonsContent
 import Foundation
 import Hummingbird
 
@@ -7,7 +8,7 @@ struct SystemRoutes {
 
     func register(on router: Router<AppRequestContext>) {
         router.get(SitePath.health) { _, _ in await health() }
-        router.get(SitePath.asset) { request, _ in try asset(path: request.uri.path) }
+        router.get(SitePath.asset) { request, _ in try await asset(path: request.uri.path) }
         router.get(SitePath.languageChoice) { request, context in
             try chooseLanguage(code: context.parameters.require("code"), next: request.formQueryValue("next"), secure: context.isHTTPS)
         }
@@ -45,8 +46,15 @@ struct SystemRoutes {
         }
     }
 
-    func asset(path: String) throws -> Response {
-        guard let asset = site.assets.byPath[path] else { throw SiteError.notFound }
+    func asset(path: String) async throws -> Response {
+        var found = site.assets.byPath[path] ?? site.stylesheets.asset(path: path)
+        if found == nil, path.hasPrefix("/assets/site.") {
+            // A stylesheet with the coalition's colours, asked for before any page made it since the start.
+            let look = SiteSettings.look(try await site.siteSettings.all())
+            _ = site.stylesheets.path(primary: look.primary, accent: look.accent)
+            found = site.stylesheets.asset(path: path)
+        }
+        guard let asset = found else { throw SiteError.notFound }
         var headers = HTTPFields()
         headers[.contentType] = asset.contentType
         headers[.cacheControl] = "public, max-age=31536000, immutable"

@@ -75,6 +75,7 @@ public struct Views: Sendable {
 enum Template: String, CaseIterable, Sendable {
     case actionForm = "action-form"
     case formFields = "form-fields"
+    case picture = "picture"
     case campaignShow = "campaign-show"
     case documentList = "document-list"
     case documentShow = "document-show"
