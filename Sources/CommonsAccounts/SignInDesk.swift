@@ -152,6 +152,14 @@ public struct SignInDesk: Sendable {
         clock.now.timeIntervalSince(session.verifiedAt ?? .distantPast) < Self.stepUpLifetime
     }
 
+    /// How many emails typed (known or not) are locked out now: at `failureLimit` failures or
+    /// more within `failureWindow`. A count for the dashboard; which emails, it does not say.
+    public func lockOuts() async throws -> Int {
+        let since = clock.now.addingTimeInterval(-Self.failureWindow)
+        let keys = try await SignInFailure.query(on: database).filter(\.$at > since).field(\.$emailKey).all().compactMap(\.emailKey)
+        return Dictionary(grouping: keys, by: { $0 }).values.filter { $0.count >= Self.failureLimit }.count
+    }
+
     func recentFailures(_ key: String) async throws -> [SignInFailure] {
         let since = clock.now.addingTimeInterval(-Self.failureWindow)
         return try await SignInFailure.query(on: database).filter(\.$emailKey == key).filter(\.$at > since).sort(\.$at, .descending).all()

@@ -42,6 +42,8 @@ struct CatalogAndTemplateTests {
                 "page-show.mustache": ["bodyHTML"],
                 // ChartSVG: numbers, and text through its XML escaping only.
                 "dataset-show.mustache": ["chartSVG"],
+                // Sparkline.svg: numbers, and a label through its XML escaping only.
+                "dashboard.mustache": ["sparkline"],
                 "campaign-show.mustache": ["descriptionHTML"],
                 "search.mustache": ["titleHTML", "snippetHTML"],
                 "event-show.mustache": ["descriptionHTML"],

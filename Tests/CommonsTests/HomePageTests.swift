@@ -27,6 +27,8 @@ struct HomePageTests {
             let news = try #require(html.range(of: "What&#39;s New"))
             #expect(mission.lowerBound < platform.lowerBound && platform.lowerBound < news.lowerBound)
             #expect(html.contains("While 80% of children living in Tribeca graduate"))
+            // The platform's chart marker shows its chart, drawn here, as on the platform page.
+            #expect(!html.contains("[[chart:") && html.contains("class=\"chart\" role=\"img\""))
             for plank in [
                 "Focus on teaching and learning", "Build a college-going culture in all schools",
                 "Provide strong, comprehensive support for every child", "Put the parents back in public education",

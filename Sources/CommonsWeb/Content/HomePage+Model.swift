@@ -8,7 +8,7 @@ struct HomePage {
     struct Section {
         let title: String
         let url: String
-        let html: String
+        var html: String
         /// `lang="en"` when the page is shown untranslated.
         let contentLang: String?
     }
@@ -22,8 +22,8 @@ struct HomePage {
     }
 
     let layout: Layout
-    let mission: Section?
-    let platform: Section?
+    var mission: Section?
+    var platform: Section?
     /// The newest post, whole, as the seed site shows it; the others as cards.
     let lead: PostTeaser?
     let posts: [PostTeaser]

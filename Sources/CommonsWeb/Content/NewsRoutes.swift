@@ -33,13 +33,16 @@ struct NewsRoutes {
                 translations[id] = event
             }
         }
-        let model = HomePage(
+        var model = HomePage(
             query,
             translations: translations,
             images: try await site.featuredImageSizes(of: query.posts),
             layout: layout,
             formatting: site.formatting(context.language)
         )
+        // A `[[chart:SLUG]]` in the mission or platform shows its chart here as on the page itself.
+        if let html = model.mission?.html { model.mission?.html = try await site.embeddingCharts(in: html, language: context.language) }
+        if let html = model.platform?.html { model.platform?.html = try await site.embeddingCharts(in: html, language: context.language) }
         return site.views.page(.home, model).sharedCacheable()
     }
 

@@ -95,6 +95,16 @@ public enum Backups {
     }
 }
 
+extension Backups {
+    /// When the newest scheduled backup in `folder` was written; nil when there is none.
+    static func newest(in folder: String) -> Date? {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
+        return names.filter { $0.hasPrefix("commons-") && ($0.hasSuffix(".sqlite") || $0.hasSuffix(".pgdump")) }
+            .compactMap { try? FileManager.default.attributesOfItem(atPath: "\(folder)/\($0)")[.modificationDate] as? Date }
+            .max()
+    }
+}
+
 /// Why a restore stopped, in words for the operator.
 public enum RestoreError: Error, CustomStringConvertible {
     case noKey(String)

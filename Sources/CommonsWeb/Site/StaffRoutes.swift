@@ -75,12 +75,6 @@ struct StaffRoutes {
         }.register(on: organizing)
     }
 
-    struct Dashboard {
-        let layout: StaffLayout
-        let greeting: String
-        let links: [StaffLayout.NavigationItem]
-    }
-
     func dashboard(_ context: StaffContext<AnyStaffArea>) async throws -> Response {
         let strings = site.strings(context.language)
         let layout = try await site.staffLayout(
@@ -89,11 +83,7 @@ struct StaffRoutes {
             staff: context.staff,
             language: context.language
         )
-        let model = Dashboard(
-            layout: layout,
-            greeting: strings.format("staff.greeting", ["name": layout.staffName]),
-            links: layout.navigation.filter { $0.url != context.link(StaffPath.home) }
-        )
+        let model = try await site.dashboard(for: context.staff, layout: layout, language: context.language)
         return site.views.page(.staffDashboard, model)
     }
 }
