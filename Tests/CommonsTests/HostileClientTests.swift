@@ -25,7 +25,7 @@ struct HostileClientTests {
         "guests", "form_token", "website", "title", "slug", "summary", "body", "status", "publish_at", "categories", "tags", "kind",
         "description", "petition_text", "goal", "starts_at", "ends_at", "time_zone", "venue", "address", "online_url", "capacity",
         "tag", "q", "name", "password", "site_name", "featured", "body_format", "featured_document", "via", "areas", "contact", "position",
-        "embed_origins", "remove_logo",
+        "embed_origins", "remove_logo", "primary_color", "accent_color", "remove_social_image",
     ]
 
     static func headers(_ value: String, cookie: String?) -> HTTPFields {
