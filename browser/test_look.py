@@ -117,10 +117,27 @@ def test_the_home_page_with_pictures_is_light_on_a_phone(browser, pictures):
 
 
 @pytest.mark.parametrize("name,path", PAGES)
-def test_no_page_scrolls_sideways_on_a_phone(browser, pictures, name, path):
+def test_no_page_scrolls_sideways_on_a_phone_and_axe_finds_nothing_serious(browser, pictures, name, path):
     page, context = measured(browser, pictures, path, 360)
     overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
     assert overflow <= 0, f"{path} is {overflow} px wider than the phone"
+    results = AXE.run(page)
+    bad = [v for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
+    assert bad == [], f"{path}: " + "; ".join(f"{v['id']}: {[n['target'] for n in v['nodes']][:3]}" for v in bad)
+    screenshot(page, name + "-light")
+    context.close()
+
+
+@pytest.mark.parametrize("path", ["/news/parents-rally-at-tweed", "/documents/rally-at-tweed", "/data/college-ready-by-neighborhood"])
+def test_posts_documents_and_data_print_without_menus_or_forms(browser, pictures, path):
+    page, context = measured(browser, pictures, path, 1440)
+    page.emulate_media(media="print")
+    for hidden in [".site-nav", ".site-search", ".site-footer", ".language-switcher"]:
+        assert page.evaluate(f"getComputedStyle(document.querySelector('{hidden}')).display") == "none", f"{path}: {hidden}"
+    assert page.locator("h1").is_visible()
+    assert page.evaluate("getComputedStyle(document.body).color") == "rgb(0, 0, 0)"
+    pdf = page.pdf(format="A4")
+    assert pdf.startswith(b"%PDF-") and len(pdf) > 1000
     context.close()
 
 
