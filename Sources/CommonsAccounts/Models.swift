@@ -1,4 +1,5 @@
 import CommonsAudit
+import CommonsPrivacy
 import FluentKit
 import Foundation
 import SQLKit
@@ -46,7 +47,7 @@ public final class StaffSession: Model, @unchecked Sendable {
     public init() {}
 
     /// A short name for this session that is not its token, for "sign out" buttons.
-    public var handle: String { String(SignInDesk.hash("handle|" + (id ?? "")).prefix(20)) }
+    public var handle: String { String(SecretToken.hash("handle|" + (id ?? "")).prefix(20)) }
 }
 
 /// One of the ten single-use codes that stand in for the authenticator when the phone is lost.

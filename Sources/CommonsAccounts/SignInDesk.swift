@@ -1,5 +1,6 @@
 import CommonsAudit
 import CommonsCore
+import CommonsPrivacy
 import Crypto
 import FluentKit
 import Foundation
@@ -57,7 +58,7 @@ public struct SignInDesk: Sendable {
 
     /// The key failures are counted under: the normalized email, hashed.
     public static func emailKey(_ email: String) -> String {
-        hash("sign-in|" + EmailAddress.normalize(email))
+        SecretToken.hash("sign-in|" + EmailAddress.normalize(email))
     }
 
     /// - Parameters:
@@ -127,7 +128,7 @@ public struct SignInDesk: Sendable {
             return .refused
         }
         try await database.transaction { db in
-            try await StaffSession.query(on: db).filter(\.$id == Self.hash(token)).set(\.$verifiedAt, to: now).update()
+            try await StaffSession.query(on: db).filter(\.$id == SecretToken.hash(token)).set(\.$verifiedAt, to: now).update()
             try await AuditLog(database: db).record(
                 "stepup.succeeded",
                 by: accountID,
@@ -192,13 +193,13 @@ public struct SignInDesk: Sendable {
 
     /// A new session, its step-up fresh (the password, and the code, were just entered).
     func startSession(_ accountID: UUID, browser: String?, action: String) async throws -> String {
-        let token = Self.randomToken()
+        let token = SecretToken.make()
         let now = clock.now
         try await database.transaction { db in
             let session = StaffSession()
-            session.id = Self.hash(token)
+            session.id = SecretToken.hash(token)
             session.$account.id = accountID
-            session.csrfToken = Self.randomToken()
+            session.csrfToken = SecretToken.make()
             session.createdAt = now
             session.lastSeenAt = now
             session.verifiedAt = now
@@ -214,7 +215,7 @@ public struct SignInDesk: Sendable {
     private func useForm(_ formID: String, at now: Date) async throws -> Bool {
         try await UsedSignInForm.query(on: database).filter(\.$at < now.addingTimeInterval(-Self.formLifetime)).delete()
         let use = UsedSignInForm()
-        use.id = Self.hash("form|" + formID)
+        use.id = SecretToken.hash("form|" + formID)
         use.at = now
         do {
             try await use.create(on: database)
@@ -235,7 +236,9 @@ public struct SignInDesk: Sendable {
     public func session(token: String) async throws -> (account: StaffAccount, session: StaffSession)? {
         guard !token.isEmpty, token.count <= 64 else { return nil }
         let now = clock.now
-        guard let session = try await StaffSession.query(on: database).filter(\.$id == Self.hash(token)).with(\.$account).first() else { return nil }
+        guard let session = try await StaffSession.query(on: database).filter(\.$id == SecretToken.hash(token)).with(\.$account).first() else {
+            return nil
+        }
         let expired = now.timeIntervalSince(session.lastSeenAt) > Self.idleTimeout || now.timeIntervalSince(session.createdAt) > Self.absoluteTimeout
         guard !expired, session.account.isActive else {
             try await session.delete(on: database)
@@ -250,11 +253,11 @@ public struct SignInDesk: Sendable {
 
     /// Ends a session on the server, so the cookie is worthless even if it was copied.
     public func signOut(token: String) async throws {
-        try await StaffSession.query(on: database).filter(\.$id == Self.hash(token)).delete()
+        try await StaffSession.query(on: database).filter(\.$id == SecretToken.hash(token)).delete()
     }
 
     /// The handle of the session a cookie's token opens (see `StaffSession.handle`).
-    public static func handle(ofToken token: String) -> String { String(hash("handle|" + hash(token)).prefix(20)) }
+    public static func handle(ofToken token: String) -> String { String(SecretToken.hash("handle|" + SecretToken.hash(token)).prefix(20)) }
 
     /// An account's live sessions, the most recently seen first.
     public func sessions(of accountID: UUID) async throws -> [StaffSession] {
@@ -299,16 +302,7 @@ public struct SignInDesk: Sendable {
 
     static func endSessions(of accountID: UUID, except keeping: String?, on db: any Database) async throws {
         let query = StaffSession.query(on: db).filter(\.$account.$id == accountID)
-        if let keeping { query.filter(\.$id != hash(keeping)) }
+        if let keeping { query.filter(\.$id != SecretToken.hash(keeping)) }
         try await query.delete()
-    }
-
-    static func randomToken() -> String {
-        SymmetricKey(size: .bits256).withUnsafeBytes { Data($0) }.base64EncodedString()
-            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
-    }
-
-    static func hash(_ token: String) -> String {
-        Hex.string(SHA256.hash(data: Data(token.utf8)))
     }
 }

@@ -210,7 +210,7 @@ public struct TwoFactor: Sendable {
 
     /// The form a recovery code is stored in: lowercased, without dashes or spaces, hashed.
     static func hashRecoveryCode(_ code: String) -> String {
-        SignInDesk.hash("recovery|" + code.lowercased().filter { $0 != "-" && $0 != " " })
+        SecretToken.hash("recovery|" + code.lowercased().filter { $0 != "-" && $0 != " " })
     }
 
     func seal(_ secret: [UInt8], _ column: String, _ id: UUID) throws -> Data {

@@ -1,5 +1,6 @@
 import CommonsAudit
 import CommonsCore
+import CommonsPrivacy
 import Crypto
 import FluentKit
 import Foundation
@@ -95,14 +96,12 @@ public struct APITokens: Sendable {
         if let days, !(1...Self.maximumDays).contains(days) { errors.add(field: "expires", message: "error.token_expiry_invalid") }
         try errors.throwIfAny()
         let secret =
-            Self.prefix
-            + SymmetricKey(size: .bits256).withUnsafeBytes { Data($0) }.base64EncodedString()
-            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
+            Self.prefix + SecretToken.make()
         let now = clock.now
         let token = APIToken()
         token.id = UUID()
         token.name = name
-        token.tokenHash = Self.hash(secret)
+        token.tokenHash = SecretToken.hash(secret)
         token.scope = scope
         token.createdBy = actor.accountID
         token.createdAt = now
@@ -126,7 +125,7 @@ public struct APITokens: Sendable {
     /// The token this secret names, when it is neither revoked nor expired; notes its use.
     public func authenticate(_ secret: String) async throws -> APIToken? {
         guard secret.hasPrefix(Self.prefix), secret.utf8.count <= 100 else { return nil }
-        guard let token = try await APIToken.query(on: database).filter(\.$tokenHash == Self.hash(secret)).first() else { return nil }
+        guard let token = try await APIToken.query(on: database).filter(\.$tokenHash == SecretToken.hash(secret)).first() else { return nil }
         let now = clock.now
         guard token.isValid(at: now) else { return nil }
         if token.lastUsedAt.map({ now.timeIntervalSince($0) >= Self.lastUsedResolution }) ?? true {
@@ -150,10 +149,6 @@ public struct APITokens: Sendable {
             try await token.update(on: db)
             try await AuditLog(database: db).record("api_token.revoked", by: actor, subjectType: "api_token", subjectID: id.uuidString, at: clock.now)
         }
-    }
-
-    static func hash(_ secret: String) -> String {
-        Hex.string(SHA256.hash(data: Data(secret.utf8)))
     }
 }
 

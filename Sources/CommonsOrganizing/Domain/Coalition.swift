@@ -71,6 +71,13 @@ public struct Coalition: Sendable {
         try await Member.query(on: database).sort(\.$position).sort(\.$name).all()
     }
 
+    /// Every member's name by id: what a person's record says their actions came through.
+    public func names() async throws -> [UUID: String] {
+        Dictionary(
+            uniqueKeysWithValues: try await Member.query(on: database).field(\.$id).field(\.$name).all().compactMap { m in m.id.map { ($0, m.name) } }
+        )
+    }
+
     /// The members serving `area` (any, when nil) whose staff speak `language` (any, when nil).
     public func members(area: String? = nil, language: String? = nil) async throws -> [Member] {
         let wanted = area.map { $0.lowercased() }

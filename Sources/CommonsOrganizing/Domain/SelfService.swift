@@ -1,5 +1,6 @@
 import CommonsAudit
 import CommonsCore
+import CommonsPrivacy
 import Crypto
 import FluentKit
 import Foundation
@@ -50,24 +51,17 @@ public struct SelfService: Sendable {
         self.clock = clock
     }
 
-    static func hash(_ token: String) -> String {
-        Hex.string(SHA256.hash(data: Data(token.utf8)))
-    }
-
     /// A new link for the supporter with this address, with what the message to them needs;
     /// nil when nobody has it (the caller answers the same either way).
     public func issueLink(email: String) async throws -> (supporterID: UUID, person: Person, token: String)? {
         let address = Normalization.email(email)
         guard EmailAddress.isValid(address), let supporter = try await vault.supporter(withEmail: address, on: database) else { return nil }
         let person = try vault.open(supporter)
-        var generator = SystemRandomNumberGenerator()
-        let bytes = (0..<32).map { _ in UInt8.random(in: 0...255, using: &generator) }
-        let token = Data(bytes).base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
-            .replacingOccurrences(of: "=", with: "")
+        let token = SecretToken.make()
         let now = clock.now
         let link = SelfServiceLink()
         link.$supporter.id = try supporter.requireID()
-        link.tokenHash = Self.hash(token)
+        link.tokenHash = SecretToken.hash(token)
         link.createdAt = now
         link.expiresAt = now.addingTimeInterval(Self.linkLifetime)
         try await link.create(on: database)
@@ -78,7 +72,7 @@ public struct SelfService: Sendable {
     public func isUsable(_ token: String) async throws -> Bool {
         guard Self.looksLikeToken(token) else { return false }
         let now = clock.now
-        return try await SelfServiceLink.query(on: database).filter(\.$tokenHash == Self.hash(token)).filter(\.$usedAt == nil)
+        return try await SelfServiceLink.query(on: database).filter(\.$tokenHash == SecretToken.hash(token)).filter(\.$usedAt == nil)
             .filter(\.$expiresAt > now).first() != nil
     }
 
@@ -87,7 +81,7 @@ public struct SelfService: Sendable {
     public func redeem(_ token: String) async throws -> UUID? {
         guard Self.looksLikeToken(token) else { return nil }
         let now = clock.now
-        let hash = Self.hash(token)
+        let hash = SecretToken.hash(token)
         return try await database.transaction { db -> UUID? in
             let claimed = try await (db as! any SQLDatabase).raw(
                 """
@@ -118,7 +112,7 @@ public struct SelfService: Sendable {
         let person = try vault.open(supporter)
         let actions = try await Action.query(on: database).filter(\.$supporter.$id == supporterID).with(\.$campaign).with(\.$event)
             .sort(\.$createdAt, .descending).all()
-        let members = Dictionary(uniqueKeysWithValues: try await Member.query(on: database).all().compactMap { m in m.id.map { ($0, m.name) } })
+        let members = try await Coalition(database: database).names()
         let tags = try await SupporterTag.query(on: database).filter(\.$supporter.$id == supporterID).sort(\.$name).all(\.$name)
         return SelfServiceReport(
             supporterID: supporterID,

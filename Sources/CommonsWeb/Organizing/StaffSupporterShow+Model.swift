@@ -56,7 +56,7 @@ extension StaffSupporterRoutes {
             .init(label: strings["staff.email_opt_in"], value: record.supporter.emailOptIn ? yes : no),
             .init(label: strings["staff.sms_opt_in"], value: record.supporter.smsOptIn ? yes : no),
         ]
-        let members = Dictionary(uniqueKeysWithValues: try await site.coalition.all().compactMap { member in member.id.map { ($0, member.name) } })
+        let members = try await site.coalition.names()
         let rows = actions.map { line in
             ShowPage.ActionRow(
                 date: formatter.string(from: line.action.createdAt),
