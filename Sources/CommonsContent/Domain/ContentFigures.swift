@@ -29,16 +29,16 @@ public struct ContentFigures: Sendable {
         let draftPosts = try await Post.query(on: database).filter(\.$status == .draft).count()
         let draftPages = try await Page.query(on: database).filter(\.$status == .draft).count()
         let scheduled = try await Post.query(on: database).filter(\.$status != .draft).filter(\.$publishAt > now).count()
-        let posts = try await Post.query(on: database).filter(\.$status != .draft).filter(\.$publishAt <= now).count()
+        let posts = try await Post.publicOnly(Post.query(on: database), at: now).count()
         let pages = try await Page.query(on: database).filter(\.$status == .published).count()
         var untranslated: [String: Int] = [:]
         for language in languages {
             // Translations of what is public now; one of a draft or a deleted item does not count.
-            let posted = try await ContentTranslation.query(on: database)
-                .join(Post.self, on: \ContentTranslation.$subjectID == \Post.$id)
-                .filter(\.$subject == .post).filter(\.$language == language)
-                .filter(Post.self, \.$status != .draft).filter(Post.self, \.$publishAt <= now).filter(Post.self, \.$deletedAt == nil)
-                .count()
+            let posted = try await Post.publicOnly(
+                joined: ContentTranslation.query(on: database).join(Post.self, on: \ContentTranslation.$subjectID == \Post.$id),
+                at: now
+            )
+            .filter(\.$subject == .post).filter(\.$language == language).count()
             let paged = try await ContentTranslation.query(on: database)
                 .join(Page.self, on: \ContentTranslation.$subjectID == \Page.$id)
                 .filter(\.$subject == .page).filter(\.$language == language)

@@ -155,11 +155,10 @@ public struct Newsroom: Sendable {
             let publish_at: Date?
             let updated_at: Date?
         }
-        let draft = PublicationStatus.draft.rawValue
         let rows = try await (database as! any SQLDatabase).raw(
             """
             SELECT slug, publish_at, updated_at FROM \(ident: Post.schema)
-            WHERE status <> \(bind: draft) AND publish_at <= \(bind: clock.now) AND deleted_at IS NULL
+            WHERE \(Post.isPublicSQL(at: clock.now))
             ORDER BY publish_at DESC, slug ASC
             """
         ).all(decoding: Row.self)
@@ -256,7 +255,7 @@ public struct Newsroom: Sendable {
     }
 
     private func visible(_ query: QueryBuilder<Post>) -> QueryBuilder<Post> {
-        query.filter(\.$status != .draft).filter(\.$publishAt <= clock.now)
+        Post.publicOnly(query, at: clock.now)
     }
 
     private func publicQuery() -> QueryBuilder<Post> {

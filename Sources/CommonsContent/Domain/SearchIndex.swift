@@ -98,7 +98,7 @@ public struct SearchIndex: Sendable {
         let now = clock.now
         let limit = Self.resultsPerPage + 1
         let visibility: SQLQueryString = """
-            ((s.kind = 'post' AND s.ref_id IN (SELECT id FROM posts WHERE status <> 'draft' AND publish_at <= \(bind: now) AND deleted_at IS NULL))
+            ((s.kind = 'post' AND s.ref_id IN (SELECT id FROM posts WHERE \(Post.isPublicSQL(at: now))))
             OR (s.kind = 'page' AND s.ref_id IN (SELECT id FROM pages WHERE status = 'published' AND deleted_at IS NULL))
             OR (s.kind = 'document' AND s.ref_id IN (SELECT id FROM documents WHERE published_at <= \(bind: now) AND deleted_at IS NULL)))
             """
@@ -152,8 +152,7 @@ public struct SearchIndex: Sendable {
                     WHERE search_index MATCH \(bind: match) ORDER BY score, rowid LIMIT \(bind: candidates)
                 )
                 SELECT s.rowid AS r, s.kind AS kind, s.ref_id AS ref_id FROM ranked JOIN search_index s ON s.rowid = ranked.r
-                WHERE (s.kind = 'post' AND EXISTS (SELECT 1 FROM posts p WHERE p.id = s.ref_id AND p.status <> 'draft'
-                        AND p.publish_at <= \(bind: now) AND p.deleted_at IS NULL))
+                WHERE (s.kind = 'post' AND EXISTS (SELECT 1 FROM posts p WHERE p.id = s.ref_id AND \(Post.isPublicSQL("p", at: now))))
                     OR (s.kind = 'page' AND EXISTS (SELECT 1 FROM pages p WHERE p.id = s.ref_id AND p.status = 'published' AND p.deleted_at IS NULL))
                     OR (s.kind = 'document' AND EXISTS (SELECT 1 FROM documents d WHERE d.id = s.ref_id AND d.published_at <= \(bind: now)
                         AND d.deleted_at IS NULL))

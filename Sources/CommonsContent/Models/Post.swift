@@ -1,5 +1,6 @@
 import FluentKit
 import Foundation
+import SQLKit
 
 /// A news item: a statement, a press release, a report from an action.
 public final class Post: Model, @unchecked Sendable {
@@ -34,5 +35,26 @@ public final class Post: Model, @unchecked Sendable {
     public func isPublic(at now: Date) -> Bool {
         guard status != .draft, let publishAt else { return false }
         return publishAt <= now
+    }
+}
+
+// The one rule of a public post (not a draft, its time come, not deleted), in each form the
+// queries need: so the news, the sitemap, search and the dashboard can never disagree.
+extension Post {
+    /// Narrows a query of posts to the public ones (Fluent leaves deleted rows out by itself).
+    static func publicOnly(_ query: QueryBuilder<Post>, at now: Date) -> QueryBuilder<Post> {
+        query.filter(\.$status != .draft).filter(\.$publishAt <= now)
+    }
+
+    /// Narrows a query of another model joined to posts to the public posts.
+    static func publicOnly<Joined: Model>(joined query: QueryBuilder<Joined>, at now: Date) -> QueryBuilder<Joined> {
+        query.filter(Post.self, \.$status != .draft).filter(Post.self, \.$publishAt <= now).filter(Post.self, \.$deletedAt == nil)
+    }
+
+    /// The rule as SQL on the posts table (named `alias` in the query, when it has one).
+    static func isPublicSQL(_ alias: String? = nil, at now: Date) -> SQLQueryString {
+        let column = alias.map { "\($0)." } ?? ""
+        return
+            "\(unsafeRaw: column)status <> \(bind: PublicationStatus.draft.rawValue) AND \(unsafeRaw: column)publish_at <= \(bind: now) AND \(unsafeRaw: column)deleted_at IS NULL"
     }
 }
