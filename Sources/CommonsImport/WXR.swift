@@ -49,70 +49,100 @@ public struct WXRExport: Sendable {
     public static let supportedVersions: Set<String> = ["1.0", "1.1", "1.2"]
 
     /// Reads an export. Anything but a well-formed WXR file of a known version throws `WXRError`.
+    ///
+    /// The file is read as a stream (libxml2's `xmlTextReader`): each child of `<channel>` (an
+    /// author, a term, an item) is built as a small tree, read into its value and freed before
+    /// the next, so memory holds the items' words and never the whole file's tree.
     public static func read(_ data: Data) throws -> WXRExport {
         xmlResetLastError()
         // NONET: never fetch anything; entities are not substituted, so no external entity is read.
         let options = Int32(XML_PARSE_NONET.rawValue | XML_PARSE_NOCDATA.rawValue | XML_PARSE_NOERROR.rawValue | XML_PARSE_NOWARNING.rawValue)
-        let parsed = data.withUnsafeBytes { raw -> xmlDocPtr? in
-            guard let base = raw.baseAddress else { return nil }
-            return xmlReadMemory(base.assumingMemoryBound(to: CChar.self), Int32(raw.count), nil, nil, options)
-        }
-        guard let document = parsed else {
-            if let error = xmlGetLastError() {
-                let message = error.pointee.message.map { String(cString: $0).trimmingCharacters(in: .whitespacesAndNewlines) } ?? "unreadable"
-                throw WXRError.malformed(line: Int(error.pointee.line), message: message)
+        return try data.withUnsafeBytes { raw -> WXRExport in
+            guard let base = raw.baseAddress, raw.count > 0,
+                let reader = xmlReaderForMemory(base.assumingMemoryBound(to: CChar.self), Int32(clamping: raw.count), nil, nil, options)
+            else { throw WXRError.malformed(line: 0, message: "the file is empty") }
+            defer { xmlFreeTextReader(reader) }
+            var export = WXRExport(version: "", siteURL: "", blogURL: "")
+            var sawVersion = false
+            var status = xmlTextReaderRead(reader)
+            while status == 1 {
+                guard xmlTextReaderNodeType(reader) == Int32(XML_READER_TYPE_ELEMENT.rawValue) else {
+                    status = xmlTextReaderRead(reader)
+                    continue
+                }
+                let depth = xmlTextReaderDepth(reader)
+                let name = xmlTextReaderConstName(reader).map { String(cString: $0) } ?? ""
+                // <rss> at the top, <channel> inside it; anything else there is not an export.
+                if depth == 0, name != "rss" { throw WXRError.notWordPress }
+                if depth == 1, name != "channel" { throw WXRError.notWordPress }
+                guard depth == 2 else {
+                    status = xmlTextReaderRead(reader)
+                    continue
+                }
+                guard let node = xmlTextReaderExpand(reader) else {
+                    status = -1  // a subtree that cannot be built: the file is cut short or broken
+                    break
+                }
+                if name == "wp:wxr_version" {
+                    export.version = text(of: node)
+                    sawVersion = true
+                } else {
+                    export.add(channelChild: node, named: name)
+                }
+                // On to the next sibling: the reader frees the subtree just read.
+                status = xmlTextReaderNext(reader)
             }
-            throw WXRError.malformed(line: 0, message: "the file is empty")
+            // A file cut short can end the stream quietly: its error is still on record.
+            let recorded = xmlGetLastError().map { $0.pointee.level.rawValue >= XML_ERR_ERROR.rawValue } ?? false
+            if status < 0 || recorded {
+                let error = xmlGetLastError()
+                let message = error?.pointee.message.map { String(cString: $0).trimmingCharacters(in: .whitespacesAndNewlines) } ?? "unreadable"
+                throw WXRError.malformed(line: Int(error?.pointee.line ?? 0), message: message)
+            }
+            guard sawVersion else { throw WXRError.notWordPress }
+            guard supportedVersions.contains(export.version) else { throw WXRError.unsupportedVersion(export.version) }
+            return export
         }
-        defer { xmlFreeDoc(document) }
-        guard let root = xmlDocGetRootElement(document), name(of: root) == "rss",
-            let channel = children(of: root).first(where: { name(of: $0) == "channel" })
-        else { throw WXRError.notWordPress }
-        let channelChildren = children(of: channel)
-        guard let versionNode = channelChildren.first(where: { name(of: $0) == "wp:wxr_version" }) else { throw WXRError.notWordPress }
-        let version = text(of: versionNode)
-        guard supportedVersions.contains(version) else { throw WXRError.unsupportedVersion(version) }
+    }
 
-        var export = WXRExport(version: version, siteURL: "", blogURL: "")
-        for node in channelChildren {
-            switch name(of: node) {
-            case "wp:base_site_url": export.siteURL = text(of: node)
-            case "wp:base_blog_url": export.blogURL = text(of: node)
-            case "link": if export.blogURL.isEmpty { export.blogURL = text(of: node) }
-            case "wp:author":
-                let fields = fields(of: node)
-                if let login = fields["wp:author_login"] { export.authors[login] = fields["wp:author_display_name"] ?? login }
-            case "wp:category":
-                let fields = fields(of: node)
-                guard let slug = fields["wp:category_nicename"], !slug.isEmpty else { continue }
-                export.categories.append(
-                    Term(
-                        id: fields["wp:term_id"].flatMap { Int($0) },
-                        slug: slug,
-                        name: fields["wp:cat_name"] ?? slug,
-                        parentSlug: fields["wp:category_parent"].flatMap { $0.isEmpty ? nil : $0 },
-                        description: fields["wp:category_description"] ?? ""
-                    )
+    /// One child of `<channel>`: the site's addresses, an author, a category, a tag or an item.
+    mutating func add(channelChild node: xmlNodePtr, named name: String) {
+        switch name {
+        case "wp:base_site_url": siteURL = Self.text(of: node)
+        case "wp:base_blog_url": blogURL = Self.text(of: node)
+        case "link": if blogURL.isEmpty { blogURL = Self.text(of: node) }
+        case "wp:author":
+            let fields = Self.fields(of: node)
+            if let login = fields["wp:author_login"] { authors[login] = fields["wp:author_display_name"] ?? login }
+        case "wp:category":
+            let fields = Self.fields(of: node)
+            guard let slug = fields["wp:category_nicename"], !slug.isEmpty else { return }
+            categories.append(
+                Term(
+                    id: fields["wp:term_id"].flatMap { Int($0) },
+                    slug: slug,
+                    name: fields["wp:cat_name"] ?? slug,
+                    parentSlug: fields["wp:category_parent"].flatMap { $0.isEmpty ? nil : $0 },
+                    description: fields["wp:category_description"] ?? ""
                 )
-            case "wp:tag":
-                let fields = fields(of: node)
-                guard let slug = fields["wp:tag_slug"], !slug.isEmpty else { continue }
-                export.tags.append(
-                    Term(
-                        id: fields["wp:term_id"].flatMap { Int($0) },
-                        slug: slug,
-                        name: fields["wp:tag_name"] ?? slug,
-                        parentSlug: nil,
-                        description: fields["wp:tag_description"] ?? ""
-                    )
+            )
+        case "wp:tag":
+            let fields = Self.fields(of: node)
+            guard let slug = fields["wp:tag_slug"], !slug.isEmpty else { return }
+            tags.append(
+                Term(
+                    id: fields["wp:term_id"].flatMap { Int($0) },
+                    slug: slug,
+                    name: fields["wp:tag_name"] ?? slug,
+                    parentSlug: nil,
+                    description: fields["wp:tag_description"] ?? ""
                 )
-            case "item":
-                export.items.append(item(node))
-            default:
-                break
-            }
+            )
+        case "item":
+            items.append(Self.item(node))
+        default:
+            break
         }
-        return export
     }
 
     static func item(_ node: xmlNodePtr) -> Item {
