@@ -153,7 +153,9 @@ public struct MailingDesk: Sendable {
         outbox: Outbox,
         compose: MailingComposer
     ) async throws {
-        guard let mailing = try await Mailing.find(id, on: database), mailing.status != .queued else { throw MailingError.notEditable }
+        guard let mailing = try await Mailing.find(id, on: database), mailing.status == .draft || mailing.status == .scheduled else {
+            throw MailingError.notEditable
+        }
         if let at, at > clock.now {
             mailing.status = .scheduled
             mailing.sendAt = at
@@ -170,28 +172,40 @@ public struct MailingDesk: Sendable {
         try await queue(mailing, by: actor, outbox: outbox, compose: compose)
     }
 
-    /// Queues every scheduled mailing whose time has come; answers how many, and how many copies.
+    /// Queues every scheduled mailing whose time has come, and finishes any left half-made by a
+    /// server that stopped (no heartbeat for `abandonedAfter`); answers how many, and how many copies.
     @discardableResult
     public func queueDue(
         outbox: Outbox,
         compose: MailingComposer
     ) async throws -> (mailings: Int, messages: Int) {
         let due = try await Mailing.query(on: database).filter(\.$status == .scheduled).filter(\.$sendAt <= clock.now).all()
+        let abandoned = try await Mailing.query(on: database).filter(\.$status == .queueing)
+            .filter(\.$updatedAt < clock.now.addingTimeInterval(-Self.abandonedAfter)).all()
         var queued = (mailings: 0, messages: 0)
-        for mailing in due {
+        for mailing in due + abandoned {
             do {
                 queued.messages += try await queue(mailing, by: .system("scheduled mailing"), outbox: outbox, compose: compose)
                 queued.mailings += 1
             } catch MailingError.notEditable {
-                // Another server's scheduler queued it first.
+                // Another server's scheduler took it first.
             }
         }
         return queued
     }
 
+    /// Copies made and committed together: a short transaction each, so sign-ups are never held
+    /// up behind a big mailing, and memory holds a thousand messages, not the whole list.
+    public static let chunkSize = 1_000
+    /// A mailing being queued whose server has not committed a chunk for this long is taken over.
+    public static let abandonedAfter: TimeInterval = 300
+
     /// One copy per recipient in their language (English where the mailing has no version in
-    /// it), all in one transaction with the mailing's new state and its audit line; answers
-    /// how many copies.
+    /// it). The mailing is taken first (one conditional update: a second press, or a second
+    /// server's scheduler, finds it taken), then its copies go to the outbox a chunk at a time,
+    /// each chunk in its own transaction, then it is marked queued with its count and its audit
+    /// line. A server that stops halfway leaves it `queueing`; `queueDue` finishes it later,
+    /// skipping the people who already have their copy. Answers how many copies this call made.
     @discardableResult
     private func queue(
         _ mailing: Mailing,
@@ -203,33 +217,57 @@ public struct MailingDesk: Sendable {
         let versions = try await MailingVersion.query(on: database).filter(\.$mailing.$id == id).all()
         let byLanguage = Dictionary(versions.map { ($0.language, $0) }, uniquingKeysWith: { first, _ in first })
         guard let english = byLanguage["en"] else { throw MailingError.notEditable }
+        try await take(mailing)
         let people = try await recipients(try audience(of: mailing), outbox: outbox)
-        let messages = try people.map { person in
-            (message: try compose(byLanguage[person.language ?? "en"] ?? english, person), supporterID: Optional(person.supporterID))
+        // Whoever already has a copy (a queue cut short by a stop) is not sent a second.
+        let done = Set(try await OutboxMessage.query(on: database).filter(\.$mailingID == id).all(\.$supporterID).compactMap { $0 })
+        var made = 0
+        for chunk in people.filter({ !done.contains($0.supporterID) }).chunked(Self.chunkSize) {
+            let messages = try chunk.map { person in
+                (message: try compose(byLanguage[person.language ?? "en"] ?? english, person), supporterID: Optional(person.supporterID))
+            }
+            let rows = try outbox.sealAll(messages, kind: .mailing, mailingID: id)
+            try await database.transaction { db in
+                try await outbox.insert(rows, on: db)
+                try await Mailing.query(on: db).filter(\.$id == id).set(\.$updatedAt, to: clock.now).update()
+            }
+            made += rows.count
         }
-        let rows = try outbox.sealAll(messages, kind: .mailing, mailingID: id)
+        let total = done.count + made
         try await database.transaction { db in
-            // Queued once: a second press, or a second server's scheduler, finds it queued. The
-            // conditional update takes the row (PostgreSQL locks it until commit; the other
-            // transaction then sees "queued" and changes nothing).
-            let taken = try await (db as! any SQLDatabase).raw(
-                "UPDATE mailings SET status = \(bind: Mailing.Status.queued.rawValue) WHERE id = \(bind: id) AND status <> \(bind: Mailing.Status.queued.rawValue) RETURNING id"
-            ).all()
-            guard !taken.isEmpty, let fresh = try await Mailing.find(id, on: db) else { throw MailingError.notEditable }
-            try await outbox.insert(rows, on: db)
+            guard let fresh = try await Mailing.find(id, on: db), fresh.status == .queueing else { throw MailingError.notEditable }
             fresh.status = .queued
             fresh.queuedAt = clock.now
-            fresh.recipients = messages.count
+            fresh.recipients = total
             fresh.updatedAt = clock.now
             try await fresh.update(on: db)
             try await AuditLog(database: db).record(
                 "mailing.sent",
                 by: actor,
-                detail: "mailing=\(id.uuidString.lowercased()) recipients=\(messages.count)",
+                detail: "mailing=\(id.uuidString.lowercased()) recipients=\(total)",
                 at: clock.now
             )
         }
-        return messages.count
+        return made
+    }
+
+    /// Marks the mailing `queueing` if it is a draft, a scheduled mailing, or one being queued
+    /// whose server went quiet; throws `notEditable` when someone else has it. The conditional
+    /// update takes the row (PostgreSQL locks it until commit; the other transaction then finds
+    /// it changed and takes nothing).
+    private func take(_ mailing: Mailing) async throws {
+        let id = try mailing.requireID()
+        let now = clock.now
+        let quiet = now.addingTimeInterval(-Self.abandonedAfter)
+        let taken = try await (database as! any SQLDatabase).raw(
+            """
+            UPDATE mailings SET status = \(bind: Mailing.Status.queueing.rawValue), updated_at = \(bind: now)
+            WHERE id = \(bind: id) AND (status IN (\(bind: Mailing.Status.draft.rawValue), \(bind: Mailing.Status.scheduled.rawValue))
+                OR (status = \(bind: Mailing.Status.queueing.rawValue) AND updated_at < \(bind: quiet)))
+            RETURNING id
+            """
+        ).all()
+        guard !taken.isEmpty else { throw MailingError.notEditable }
     }
 }
 

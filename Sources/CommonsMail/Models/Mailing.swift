@@ -10,6 +10,9 @@ public final class Mailing: Model, @unchecked Sendable {
         case draft
         /// Waits for `sendAt`.
         case scheduled
+        /// Its copies are being made, a thousand at a time (each thousand in the outbox, and
+        /// on its way, as soon as it is made); `updatedAt` is the heartbeat of the server doing it.
+        case queueing
         /// Its copies are in the outbox.
         case queued
     }
