@@ -117,7 +117,7 @@ SECTION=$(
   echo
   echo "| figure | value |"
   echo "|---|---:|"
-  echo "| messages queued (composed and sealed, then inserted in one transaction) | $QUEUED |"
+  echo "| messages queued (composed, sealed and committed a thousand to a transaction) | $QUEUED |"
   echo "| time to queue them | $QUEUE_MS ms |"
   echo "| messages delivered | $DELIVERED |"
   echo "| delivery, messages/s while nothing else runs | $ALONE |"
