@@ -151,6 +151,11 @@ struct LookAndFeelTests {
             ] {
                 #expect(try await client.get(bad).status == .notFound, "\(bad)")
             }
+            // A photo taken down is no longer served by its copies' addresses either.
+            try await site.withStore { store async throws in
+                try await DocumentLibrary(database: store.database, clock: .system).delete(try #require(UUID(uuidString: documentID)))
+            }
+            #expect(try await client.get("/images/\(sha)-480.webp").status == .notFound)
         }
     }
 

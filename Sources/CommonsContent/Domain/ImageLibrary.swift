@@ -44,9 +44,11 @@ public struct ImageLibrary: Sendable {
         return result
     }
 
-    /// One copy with its bytes, for its address.
+    /// One copy with its bytes, for its address; nil unless a document in the library (not
+    /// deleted) is that picture, so a photo an editor took down stops being served at once.
     public func variant(of sha256: String, width: Int, format: ImageFormat) async throws -> ImageVariant? {
-        try await ImageVariant.query(on: database)
+        guard try await Document.query(on: database).filter(\.$file.$id == sha256).first() != nil else { return nil }
+        return try await ImageVariant.query(on: database)
             .filter(\.$sourceSHA256 == sha256).filter(\.$width == width).filter(\.$format == format.rawValue)
             .first()
     }
