@@ -82,7 +82,7 @@ read -r _ BASE_RPS _ BASE_P99 _ < <(load "$DURATION")
 echo "bench: home page before the mailing: $BASE_RPS req/s, p99 $BASE_P99 ms" >&2
 [ "$(sunk count)" -eq 0 ] || { echo "bench: the mailing started before the baseline run ended; raise DUE_IN" >&2; exit 1; }
 
-for _ in $(seq 1 600); do grep -q "Mail queued" "$WORK/app.log" && break; sleep 0.1; done
+for _ in $(seq 1 6000); do grep -q "Mail queued" "$WORK/app.log" && break; sleep 0.1; done
 QUEUED_LINE=$(grep -m1 "Mail queued" "$WORK/app.log") || { echo "bench: the mailing was not queued" >&2; cat "$WORK/app.log" >&2; exit 1; }
 QUEUE_TOOK=$(printf '%s\n' "$QUEUED_LINE" | sed -E 's/.*took=([0-9.e+-]+) seconds.*/\1/')
 QUEUED=$(printf '%s\n' "$QUEUED_LINE" | sed -E 's/.*messages=([0-9]+).*/\1/')
