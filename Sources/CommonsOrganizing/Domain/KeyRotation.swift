@@ -4,6 +4,7 @@ import CommonsCore
 import CommonsPrivacy
 import FluentKit
 import Foundation
+import SQLKit
 
 /// Re-encrypts supporters' personal data under the current key version, a few rows per
 /// transaction, while the site keeps serving: rows not yet done stay readable and findable
@@ -92,20 +93,22 @@ public struct KeyRotation: Sendable {
     public func indexNames(batchSize: Int = 500) async throws -> (indexed: Int, unreadable: Int) {
         var done = 0
         var unreadable = 0
+        var after: UUID?
         while true {
-            let batch = try await Supporter.query(on: database).filter(\.$nameIndex == nil).limit(batchSize).all()
-            guard !batch.isEmpty else { break }
-            let indexes = batch.map { supporter in (try? vault.open(supporter)).map(vault.nameIndex) }
-            unreadable += indexes.filter { $0 == nil }.count
-            try await database.transaction { db in
-                for (supporter, index) in zip(batch, indexes) {
-                    try await Supporter.query(on: db)
-                        .filter(\.$id == supporter.requireID())
-                        .filter(\.$nameIndex == nil)
-                        .set(\.$nameIndex, to: index ?? " ")
-                        .update()
-                }
-            }
+            // Forward by id, so each batch starts where the last stopped instead of scanning
+            // the table again for the ones still without an index.
+            var query = Supporter.query(on: database).filter(\.$nameIndex == nil).sort(\.$id).limit(batchSize)
+            if let after { query = query.filter(\.$id > after) }
+            let batch = try await query.all()
+            guard let last = batch.last else { break }
+            after = try last.requireID()
+            let indexes = try batch.map { supporter in (try supporter.requireID(), (try? vault.open(supporter)).map(vault.nameIndex)) }
+            unreadable += indexes.filter { $0.1 == nil }.count
+            // One statement for the batch; a row indexed meanwhile (a sign-up sealed it) keeps its own.
+            var update: SQLQueryString = "UPDATE \(ident: Supporter.schema) SET name_index = CASE id"
+            for (id, index) in indexes { update += " WHEN \(bind: id) THEN \(bind: index ?? " ")" }
+            update += " END WHERE id IN (\(binds: indexes.map(\.0))) AND name_index IS NULL"
+            try await (database as! any SQLDatabase).raw(update).run()
             done += batch.count
         }
         return (done, unreadable)
