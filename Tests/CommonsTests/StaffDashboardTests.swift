@@ -104,6 +104,10 @@ struct StaffDashboardTests {
             let editors = try await editor.get(client, "/admin").text
             #expect(editors.contains("Drafts: 1") && !editors.contains("Fund community schools") && !editors.contains("Town hall"))
             #expect(editors.contains("public posts and pages are not yet in Español"))
+            // The public home page names the next event beside the mission, with its day on a leaf.
+            let home = try await client.get("/").text
+            #expect(home.contains("<p class=\"campaign-title\"><a href=\"/events/town-hall\">Town hall</a></p>"))
+            #expect(home.contains("<span class=\"date-badge-day\">11</span>"))
             // In Spanish, with its numbers.
             #expect(try await admin.get(client, "/es/admin").text.contains("7 de 10 firmas"))
         }

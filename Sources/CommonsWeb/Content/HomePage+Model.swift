@@ -35,25 +35,8 @@ struct HomePage {
     let hasAside: Bool
 
     struct NextEvent {
+        let summary: EventSummary
         let eventsURL: String
-        let title: String
-        let url: String
-        let whenText: String
-        let startISO: String
-        let place: String?
-        let badgeMonth: String
-        let badgeDay: String
-
-        init(_ summary: EventSummary, eventsURL: String) {
-            self.eventsURL = eventsURL
-            title = summary.title
-            url = summary.url
-            whenText = summary.whenText
-            startISO = summary.startISO
-            place = summary.place
-            badgeMonth = summary.badgeMonth
-            badgeDay = summary.badgeDay
-        }
     }
 
     /// - Parameter translations: the translations into the page's language of the posts, pages
@@ -108,7 +91,7 @@ struct HomePage {
         }
         event = query.nextEvent.map { event in
             let title = event.id.flatMap { translations[$0] }?.title
-            return NextEvent(EventSummary(event, title: title, formatting: formatting), eventsURL: SitePath.events(in: language))
+            return NextEvent(summary: EventSummary(event, title: title, formatting: formatting), eventsURL: SitePath.events(in: language))
         }
         hasAside = campaign != nil || event != nil
     }
