@@ -12,8 +12,9 @@ final class Stylesheets: Sendable {
     static let darkPaper = Colour(hex: "#16161a")!
 
     private let assets: Assets
-    /// Made stylesheets by path; a handful at most (one per colour pair since the start).
-    private let made = Mutex<[String: Assets.Asset]>([:])
+    /// Made stylesheets by path, and their paths by colour pair; a handful at most (one per
+    /// colour pair since the start), so a page's layout finds its path without hashing the file.
+    private let made = Mutex<(byPath: [String: Assets.Asset], byColours: [String: String])>(([:], [:]))
 
     init(assets: Assets) {
         self.assets = assets
@@ -22,20 +23,21 @@ final class Stylesheets: Sendable {
     /// The path of the stylesheet for these colours, made now if it is new.
     func path(primary: Colour?, accent: Colour?) -> String {
         guard primary != nil || accent != nil else { return assets.path("site.css") }
+        let colours = "\(primary?.description ?? "")|\(accent?.description ?? "")"
+        if let path = made.withLock({ $0.byColours[colours] }) { return path }
         let css = Self.css(base: assets.byPath[assets.path("site.css")]!.bytes, primary: primary, accent: accent)
         let path = "/assets/site.\(Hex.string(SHA256.hash(data: css).prefix(6))).css"
         made.withLock { made in
-            if made[path] == nil {
-                if made.count >= 16 { made.removeAll() }
-                made[path] = Assets.Asset(path: path, bytes: css, contentType: "text/css; charset=utf-8")
-            }
+            if made.byPath.count >= 16 { made = ([:], [:]) }
+            made.byPath[path] = Assets.Asset(path: path, bytes: css, contentType: "text/css; charset=utf-8")
+            made.byColours[colours] = path
         }
         return path
     }
 
     /// A stylesheet made for this process's colours, by its path.
     func asset(path: String) -> Assets.Asset? {
-        made.withLock { $0[path] }
+        made.withLock { $0.byPath[path] }
     }
 
     /// `site.css`, then the colours. White text sits on both (the settings refuse a colour it
