@@ -71,5 +71,4 @@ static inline int commons_vips_save(VipsImage *image, int webp, int quality, voi
 
 static inline void commons_vips_release(VipsImage *image) { g_object_unref(image); }
 static inline void commons_vips_free(void *buffer) { g_free(buffer); }
-static inline const char *commons_vips_error(void) { return vips_error_buffer(); }
 static inline void commons_vips_clear_error(void) { vips_error_clear(); }

@@ -150,7 +150,7 @@ public struct DocumentLibrary: Sendable {
     /// A picture's resized copies, made before the transaction; none when the library already has
     /// the file (its copies came with it) or it is not a picture.
     private func pictureCopies(_ bytes: Data, sha256: String, type: FileType, keepingUnreadable: Bool) async throws -> [ResizedImage] {
-        guard try await StoredFile.find(sha256, on: database) == nil else { return [] }
+        guard try await !StoredFile.exists(sha256, on: database) else { return [] }
         do {
             return try await ImageLibrary.resize(bytes, type: type)
         } catch  where keepingUnreadable {
@@ -159,13 +159,7 @@ public struct DocumentLibrary: Sendable {
     }
 
     private func storeFile(_ bytes: Data, sha256: String, type: FileType, copies: [ResizedImage], on db: any Database) async throws {
-        guard try await StoredFile.find(sha256, on: db) == nil else { return }
-        let file = StoredFile()
-        file.id = sha256
-        file.bytes = bytes
-        file.contentType = type.contentType
-        file.byteCount = bytes.count
-        try await file.create(on: db)
+        guard try await StoredFile.keep(bytes, sha256: sha256, contentType: type.contentType, on: db) else { return }
         try await ImageLibrary.store(copies, of: sha256, on: db)
     }
 

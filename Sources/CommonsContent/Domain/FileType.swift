@@ -31,6 +31,9 @@ public enum FileType: String, Sendable, CaseIterable {
 
     public var fileExtension: String { self == .jpeg ? "jpg" : rawValue }
 
+    /// A PNG, JPEG or WebP: what pages show as a picture (featured images, logos, resized copies).
+    public var isPicture: Bool { self == .png || self == .jpeg || self == .webp }
+
     /// Opened in the browser rather than downloaded.
     public var opensInline: Bool { self == .pdf || self == .png || self == .jpeg || self == .webp }
 

@@ -56,7 +56,7 @@ public struct ImageLibrary: Sendable {
     /// Resizes an upload before any transaction opens (it takes a moment, on another thread).
     /// Throws `ValidationErrors` on the `file` field when the picture cannot be read or is too large.
     static func resize(_ bytes: Data, type: FileType) async throws -> [ResizedImage] {
-        guard [.png, .jpeg, .webp].contains(type) else { return [] }
+        guard type.isPicture else { return [] }
         do {
             return try await ImageResizer.variants(of: bytes)
         } catch ImageProblem.tooLarge {
@@ -68,7 +68,7 @@ public struct ImageLibrary: Sendable {
 
     /// Stores the copies of one picture, unless it already has them.
     static func store(_ copies: [ResizedImage], of sha256: String, on db: any Database) async throws {
-        guard !copies.isEmpty, try await ImageVariant.query(on: db).filter(\.$sourceSHA256 == sha256).first() == nil else { return }
+        guard !copies.isEmpty, try await ImageVariant.query(on: db).filter(\.$sourceSHA256 == sha256).count() == 0 else { return }
         for copy in copies { try await ImageVariant(source: sha256, copy).create(on: db) }
     }
 }

@@ -11,7 +11,7 @@ public struct LogoFile: Sendable, Equatable {
 
     /// The file as it will be served; nil for anything else.
     public static func check(_ bytes: [UInt8], allowsSVG: Bool = true) -> LogoFile? {
-        if let type = FileType.sniff(Data(bytes.prefix(16))), [.png, .jpeg, .webp].contains(type) {
+        if let type = FileType.sniff(Data(bytes.prefix(16))), type.isPicture {
             return LogoFile(bytes: Data(bytes), contentType: type.contentType)
         }
         if allowsSVG, let svg = SVGSanitizer.sanitize(bytes) { return LogoFile(bytes: Data(svg.utf8), contentType: "image/svg+xml") }
@@ -38,26 +38,15 @@ public struct LogoFile: Sendable, Equatable {
 
     /// The media type a stored file's name (`SHA256.svg`) stands for; nil for any other name.
     public static func contentType(ofName name: String) -> String? {
-        switch name.split(separator: ".").last {
-        case "svg": "image/svg+xml"
-        case "png": "image/png"
-        case "jpg": "image/jpeg"
-        case "webp": "image/webp"
-        default: nil
-        }
+        guard let ending = name.split(separator: ".").last else { return nil }
+        if ending == "svg" { return "image/svg+xml" }
+        return FileType.allCases.first { $0.isPicture && $0.fileExtension == ending }?.contentType
     }
 
     /// Stores the bytes once, named by their SHA-256, and returns the file's name: `SHA256.svg`.
     func store(on db: any Database) async throws -> String {
         let sha256 = Hex.string(SHA256.hash(data: bytes))
-        if try await StoredFile.find(sha256, on: db) == nil {
-            let file = StoredFile()
-            file.id = sha256
-            file.bytes = bytes
-            file.contentType = contentType
-            file.byteCount = bytes.count
-            try await file.create(on: db)
-        }
+        try await StoredFile.keep(bytes, sha256: sha256, contentType: contentType, on: db)
         return "\(sha256).\(fileExtension)"
     }
 }

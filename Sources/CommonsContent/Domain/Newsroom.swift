@@ -274,7 +274,7 @@ public struct Newsroom: Sendable {
         if draft.status == .scheduled && draft.publishAt == nil { errors.add(field: "publish_at", message: "error.publish_at_required") }
         if let imageID = draft.featuredDocumentID {
             let image = try await Document.find(imageID, on: database)
-            if image.flatMap({ FileType(contentType: $0.contentType) }).map({ [.png, .jpeg, .webp].contains($0) }) != true {
+            if image.flatMap({ FileType(contentType: $0.contentType) })?.isPicture != true {
                 errors.add(field: "featured_document", message: "error.featured_image_invalid")
             }
         }

@@ -20,7 +20,7 @@ public struct CreateImageVariants: AsyncMigration {
             .create()
         // One picture at a time, so memory holds one file and its copies however many there are.
         let pictures = try await StoredFile.query(on: database)
-            .filter(\.$contentType ~~ [FileType.png.contentType, FileType.jpeg.contentType, FileType.webp.contentType])
+            .filter(\.$contentType ~~ FileType.allCases.filter(\.isPicture).map(\.contentType))
             .field(\.$id).all()
         for picture in pictures {
             guard let file = try await StoredFile.find(picture.id, on: database) else { continue }

@@ -35,4 +35,22 @@ public final class StoredFile: Model, @unchecked Sendable {
     @Timestamp(key: "created_at", on: .create) public var createdAt: Date?
 
     public init() {}
+
+    /// Whether these bytes are stored, asked without reading them (a file may be 25 MB).
+    static func exists(_ sha256: String, on db: any Database) async throws -> Bool {
+        try await StoredFile.query(on: db).filter(\.$id == sha256).count() > 0
+    }
+
+    /// Stores the bytes under their SHA-256 unless they are there; true when they were new.
+    @discardableResult
+    static func keep(_ bytes: Data, sha256: String, contentType: String, on db: any Database) async throws -> Bool {
+        guard try await !exists(sha256, on: db) else { return false }
+        let file = StoredFile()
+        file.id = sha256
+        file.bytes = bytes
+        file.contentType = contentType
+        file.byteCount = bytes.count
+        try await file.create(on: db)
+        return true
+    }
 }

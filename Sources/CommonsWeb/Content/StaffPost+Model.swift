@@ -84,7 +84,7 @@ extension StaffPostRoutes {
         let chosenImage = values["featured_document"] ?? ""
         let images =
             [ActionForm.Option(value: "", label: strings["staff.none"], selected: chosenImage.isEmpty)]
-            + (try await site.library.all()).filter { FileType(contentType: $0.contentType).map { [.png, .jpeg, .webp].contains($0) } == true }.map {
+            + (try await site.library.all()).filter { FileType(contentType: $0.contentType)?.isPicture == true }.map {
                 ActionForm.Option(value: $0.id!.uuidString, label: $0.title, selected: $0.id!.uuidString == chosenImage)
             }
         let model = EditorPage(
