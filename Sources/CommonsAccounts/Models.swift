@@ -24,6 +24,12 @@ public final class StaffAccount: Model, @unchecked Sendable {
     /// The step of the last code accepted: a code is good once, so only later steps are.
     @OptionalField(key: "totp_last_step") var totpLastStep: Int64?
 
+    /// Its database properties, named so that FluentKit does not find them by reflection on
+    /// every save and load (see `ModelPropertiesTests`).
+    public var properties: [any AnyProperty] {
+        [$id, $email, $name, $role, $passwordHash, $disabledAt, $createdAt, $totpSecret, $totpPendingSecret, $twoFactorEnabledAt, $totpLastStep]
+    }
+
     public init() {}
 
     public var isActive: Bool { disabledAt == nil }
@@ -44,6 +50,10 @@ public final class StaffSession: Model, @unchecked Sendable {
     /// The browser family ("Firefox on Linux"), from its User-Agent at sign-in; never an address.
     @OptionalField(key: "browser") public var browser: String?
 
+    /// Its database properties, named so that FluentKit does not find them by reflection on
+    /// every save and load (see `ModelPropertiesTests`).
+    public var properties: [any AnyProperty] { [$id, $account, $csrfToken, $createdAt, $lastSeenAt, $verifiedAt, $browser] }
+
     public init() {}
 
     /// A short name for this session that is not its token, for "sign out" buttons.
@@ -59,6 +69,10 @@ public final class RecoveryCode: Model, @unchecked Sendable {
     /// SHA-256 of the code (the codes carry 50 random bits each, so a fast hash is enough).
     @Field(key: "code_hash") var codeHash: String
     @OptionalField(key: "used_at") public var usedAt: Date?
+
+    /// Its database properties, named so that FluentKit does not find them by reflection on
+    /// every save and load (see `ModelPropertiesTests`).
+    public var properties: [any AnyProperty] { [$id, $account, $codeHash, $usedAt] }
 
     public init() {}
 }
@@ -103,6 +117,10 @@ public final class SignInFailure: Model, @unchecked Sendable {
     @OptionalField(key: "email_key") public var emailKey: String?
     @Field(key: "at") public var at: Date
 
+    /// Its database properties, named so that FluentKit does not find them by reflection on
+    /// every save and load (see `ModelPropertiesTests`).
+    public var properties: [any AnyProperty] { [$id, $accountID, $emailKey, $at] }
+
     public init() {}
 }
 
@@ -113,6 +131,10 @@ public final class UsedSignInForm: Model, @unchecked Sendable {
 
     @ID(custom: "form_id", generatedBy: .user) public var id: String?
     @Field(key: "at") public var at: Date
+
+    /// Its database properties, named so that FluentKit does not find them by reflection on
+    /// every save and load (see `ModelPropertiesTests`).
+    public var properties: [any AnyProperty] { [$id, $at] }
 
     public init() {}
 }

@@ -15,5 +15,9 @@ public final class AuditEntry: Model, @unchecked Sendable {
     /// Plain facts about the act, such as an export's filter and row count; never personal data.
     @Field(key: "detail") public var detail: String
 
+    /// Its database properties, named so that FluentKit does not find them by reflection on
+    /// every save and load (see `ModelPropertiesTests`).
+    public var properties: [any AnyProperty] { [$id, $at, $actorID, $action, $subjectType, $subjectID, $detail] }
+
     public init() {}
 }

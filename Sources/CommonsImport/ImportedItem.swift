@@ -20,6 +20,10 @@ public final class ImportedItem: Model, @unchecked Sendable {
     @Field(key: "local_id") public var localID: UUID
     @Timestamp(key: "imported_at", on: .update) public var importedAt: Date?
 
+    /// Its database properties, named so that FluentKit does not find them by reflection on
+    /// every save and load (see `ModelPropertiesTests`).
+    public var properties: [any AnyProperty] { [$id, $source, $sourceID, $guid, $kind, $localID, $importedAt] }
+
     public init() {}
 }
 

@@ -29,6 +29,10 @@ public final class APIToken: Model, @unchecked Sendable {
     @OptionalField(key: "revoked_at") public var revokedAt: Date?
     @OptionalField(key: "last_used_at") public var lastUsedAt: Date?
 
+    /// Its database properties, named so that FluentKit does not find them by reflection on
+    /// every save and load (see `ModelPropertiesTests`).
+    public var properties: [any AnyProperty] { [$id, $name, $tokenHash, $scope, $createdBy, $createdAt, $expiresAt, $revokedAt, $lastUsedAt] }
+
     public init() {}
 
     /// Whether a request with it is answered at `now`.

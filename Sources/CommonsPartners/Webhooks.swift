@@ -31,6 +31,12 @@ public final class Webhook: Model, @unchecked Sendable {
     /// Why it was turned off, for the admins: the last answer it gave.
     @OptionalField(key: "disabled_reason") public var disabledReason: String?
 
+    /// Its database properties, named so that FluentKit does not find them by reflection on
+    /// every save and load (see `ModelPropertiesTests`).
+    public var properties: [any AnyProperty] {
+        [$id, $url, $eventList, $secret, $active, $createdBy, $createdAt, $failingSince, $disabledAt, $disabledReason]
+    }
+
     public init() {}
 
     public var events: Set<WebhookEvent> { Set(eventList.split(separator: ",").compactMap { WebhookEvent(rawValue: String($0)) }) }
@@ -60,6 +66,12 @@ public final class WebhookDelivery: Model, @unchecked Sendable {
     @OptionalField(key: "last_error") public var lastError: String?
     @Field(key: "created_at") public var createdAt: Date
     @OptionalField(key: "finished_at") public var finishedAt: Date?
+
+    /// Its database properties, named so that FluentKit does not find them by reflection on
+    /// every save and load (see `ModelPropertiesTests`).
+    public var properties: [any AnyProperty] {
+        [$id, $webhook, $event, $body, $status, $attempts, $nextAttemptAt, $claimedUntil, $responseCode, $lastError, $createdAt, $finishedAt]
+    }
 
     public init() {}
 }

@@ -10,6 +10,10 @@ public final class Category: Model, @unchecked Sendable {
     @Field(key: "name") public var name: String
     @Field(key: "description") public var description: String
 
+    /// Its database properties, named so that FluentKit does not find them by reflection on
+    /// every save and load (see `ModelPropertiesTests`).
+    public var properties: [any AnyProperty] { [$id, $slug, $name, $description] }
+
     public init() {}
 
     public init(slug: String, name: String, description: String = "") {
@@ -27,6 +31,10 @@ public final class Tag: Model, @unchecked Sendable {
     @Field(key: "slug") public var slug: String
     @Field(key: "name") public var name: String
 
+    /// Its database properties, named so that FluentKit does not find them by reflection on
+    /// every save and load (see `ModelPropertiesTests`).
+    public var properties: [any AnyProperty] { [$id, $slug, $name] }
+
     public init() {}
 
     public init(slug: String, name: String) {
@@ -42,6 +50,10 @@ public final class PostCategory: Model, @unchecked Sendable {
     @Parent(key: "post_id") public var post: Post
     @Parent(key: "category_id") public var category: Category
 
+    /// Its database properties, named so that FluentKit does not find them by reflection on
+    /// every save and load (see `ModelPropertiesTests`).
+    public var properties: [any AnyProperty] { [$id, $post, $category] }
+
     public init() {}
 }
 
@@ -51,6 +63,10 @@ public final class PostTag: Model, @unchecked Sendable {
     @ID(key: .id) public var id: UUID?
     @Parent(key: "post_id") public var post: Post
     @Parent(key: "tag_id") public var tag: Tag
+
+    /// Its database properties, named so that FluentKit does not find them by reflection on
+    /// every save and load (see `ModelPropertiesTests`).
+    public var properties: [any AnyProperty] { [$id, $post, $tag] }
 
     public init() {}
 }

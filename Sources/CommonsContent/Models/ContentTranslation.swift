@@ -27,6 +27,10 @@ public final class ContentTranslation: Model, @unchecked Sendable {
     @Field(key: "body_html") public internal(set) var bodyHTML: String
     @Timestamp(key: "updated_at", on: .update) public var updatedAt: Date?
 
+    /// Its database properties, named so that FluentKit does not find them by reflection on
+    /// every save and load (see `ModelPropertiesTests`).
+    public var properties: [any AnyProperty] { [$id, $subject, $subjectID, $language, $title, $summary, $body, $bodyHTML, $updatedAt] }
+
     public init() {}
 
     public var bodyText: String { HTMLText.stripTags(bodyHTML) }

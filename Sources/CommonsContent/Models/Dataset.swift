@@ -29,6 +29,15 @@ public final class Dataset: Model, @unchecked Sendable {
     @Timestamp(key: "created_at", on: .create) public var createdAt: Date?
     @Timestamp(key: "updated_at", on: .update) public var updatedAt: Date?
 
+    /// Its database properties, named so that FluentKit does not find them by reflection on
+    /// every save and load (see `ModelPropertiesTests`).
+    public var properties: [any AnyProperty] {
+        [
+            $id, $slug, $title, $notes, $sourceName, $sourceURL, $dataDate, $fileName, $csv, $columnsJSON, $chartJSON, $mapGeoJSON, $mapKey,
+            $createdAt, $updatedAt,
+        ]
+    }
+
     public init() {}
 
     public var columns: [Column] {

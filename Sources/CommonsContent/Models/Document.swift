@@ -18,6 +18,12 @@ public final class Document: Model, @unchecked Sendable {
     @OptionalField(key: "published_at") public var publishedAt: Date?
     @Timestamp(key: "deleted_at", on: .delete) public var deletedAt: Date?
 
+    /// Its database properties, named so that FluentKit does not find them by reflection on
+    /// every save and load (see `ModelPropertiesTests`).
+    public var properties: [any AnyProperty] {
+        [$id, $slug, $title, $description, $file, $contentType, $byteCount, $fileName, $createdAt, $updatedAt, $publishedAt, $deletedAt]
+    }
+
     public init() {}
 
     /// The file's SHA-256 in hex, which is also its strong ETag.
@@ -33,6 +39,10 @@ public final class StoredFile: Model, @unchecked Sendable {
     @Field(key: "content_type") public var contentType: String
     @Field(key: "byte_count") public var byteCount: Int
     @Timestamp(key: "created_at", on: .create) public var createdAt: Date?
+
+    /// Its database properties, named so that FluentKit does not find them by reflection on
+    /// every save and load (see `ModelPropertiesTests`).
+    public var properties: [any AnyProperty] { [$id, $bytes, $contentType, $byteCount, $createdAt] }
 
     public init() {}
 

@@ -15,6 +15,10 @@ public final class ImageVariant: Model, @unchecked Sendable {
     @Field(key: "bytes") public var bytes: Data
     @Field(key: "byte_count") public var byteCount: Int
 
+    /// Its database properties, named so that FluentKit does not find them by reflection on
+    /// every save and load (see `ModelPropertiesTests`).
+    public var properties: [any AnyProperty] { [$id, $sourceSHA256, $width, $height, $format, $bytes, $byteCount] }
+
     public init() {}
 
     init(source sha256: String, _ image: ResizedImage) {

@@ -23,5 +23,11 @@ public final class Page: Model, @unchecked Sendable {
     @OptionalField(key: "published_at") public var publishedAt: Date?
     @Timestamp(key: "deleted_at", on: .delete) public var deletedAt: Date?
 
+    /// Its database properties, named so that FluentKit does not find them by reflection on
+    /// every save and load (see `ModelPropertiesTests`).
+    public var properties: [any AnyProperty] {
+        [$id, $slug, $title, $summary, $body, $bodyFormat, $bodyHTML, $status, $createdAt, $updatedAt, $publishedAt, $deletedAt]
+    }
+
     public init() {}
 }

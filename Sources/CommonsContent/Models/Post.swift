@@ -29,6 +29,15 @@ public final class Post: Model, @unchecked Sendable {
     @Timestamp(key: "updated_at", on: .update) public var updatedAt: Date?
     @Timestamp(key: "deleted_at", on: .delete) public var deletedAt: Date?
 
+    /// Its database properties, named so that FluentKit does not find them by reflection on
+    /// every save and load (see `ModelPropertiesTests`).
+    public var properties: [any AnyProperty] {
+        [
+            $id, $slug, $title, $summary, $body, $bodyFormat, $bodyHTML, $status, $publishAt, $byline, $featuredDocument, $categories, $tags,
+            $createdAt, $updatedAt, $deletedAt,
+        ]
+    }
+
     public init() {}
 
     /// True when a reader may see the post at `now`.

@@ -14,5 +14,9 @@ public final class PostRevision: Model, @unchecked Sendable {
     @Field(key: "slug") public var slug: String
     @Timestamp(key: "saved_at", on: .create) public var savedAt: Date?
 
+    /// Its database properties, named so that FluentKit does not find them by reflection on
+    /// every save and load (see `ModelPropertiesTests`).
+    public var properties: [any AnyProperty] { [$id, $post, $title, $summary, $body, $byline, $slug, $savedAt] }
+
     public init() {}
 }

@@ -11,5 +11,9 @@ public final class Redirect: Model, @unchecked Sendable {
     @Field(key: "to_path") public var toPath: String
     @Timestamp(key: "created_at", on: .create) public var createdAt: Date?
 
+    /// Its database properties, named so that FluentKit does not find them by reflection on
+    /// every save and load (see `ModelPropertiesTests`).
+    public var properties: [any AnyProperty] { [$id, $fromPath, $toPath, $createdAt] }
+
     public init() {}
 }

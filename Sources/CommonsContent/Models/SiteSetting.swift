@@ -7,6 +7,10 @@ public final class SiteSetting: Model, @unchecked Sendable {
     @ID(custom: "key", generatedBy: .user) public var id: String?
     @Field(key: "value") public var value: String
 
+    /// Its database properties, named so that FluentKit does not find them by reflection on
+    /// every save and load (see `ModelPropertiesTests`).
+    public var properties: [any AnyProperty] { [$id, $value] }
+
     public init() {}
 
     public init(key: String, value: String) {

@@ -30,6 +30,12 @@ public final class Mailing: Model, @unchecked Sendable {
     @Field(key: "updated_at") public var updatedAt: Date
     @Children(for: \.$mailing) public var versions: [MailingVersion]
 
+    /// Its database properties, named so that FluentKit does not find them by reflection on
+    /// every save and load (see `ModelPropertiesTests`).
+    public var properties: [any AnyProperty] {
+        [$id, $status, $audienceJSON, $sendAt, $queuedAt, $recipients, $createdBy, $createdAt, $updatedAt, $versions]
+    }
+
     public init() {}
 }
 
@@ -42,6 +48,10 @@ public final class MailingVersion: Model, @unchecked Sendable {
     @Field(key: "language") public var language: String
     @Field(key: "subject") public var subject: String
     @Field(key: "body") public var body: String
+
+    /// Its database properties, named so that FluentKit does not find them by reflection on
+    /// every save and load (see `ModelPropertiesTests`).
+    public var properties: [any AnyProperty] { [$id, $mailing, $language, $subject, $body] }
 
     public init() {}
 }

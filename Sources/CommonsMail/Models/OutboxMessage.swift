@@ -62,6 +62,15 @@ public final class OutboxMessage: Model, @unchecked Sendable {
     @Field(key: "created_at") public var createdAt: Date
     @OptionalField(key: "sent_at") public var sentAt: Date?
 
+    /// Its database properties, named so that FluentKit does not find them by reflection on
+    /// every save and load (see `ModelPropertiesTests`).
+    public var properties: [any AnyProperty] {
+        [
+            $id, $kind, $status, $supporterID, $mailingID, $recipient, $recipientIndex, $content, $language, $dedupeKey, $attempts, $nextAttemptAt,
+            $claimedUntil, $lastError, $createdAt, $sentAt,
+        ]
+    }
+
     public init() {}
 }
 
@@ -73,6 +82,10 @@ public final class MailSuppression: Model, @unchecked Sendable {
     @ID(custom: "email_index", generatedBy: .user) public var id: String?
     @Field(key: "reason") public var reason: String
     @Field(key: "created_at") public var createdAt: Date
+
+    /// Its database properties, named so that FluentKit does not find them by reflection on
+    /// every save and load (see `ModelPropertiesTests`).
+    public var properties: [any AnyProperty] { [$id, $reason, $createdAt] }
 
     public init() {}
 }

@@ -28,6 +28,10 @@ public final class SupporterChange: Model, @unchecked Sendable {
     @OptionalField(key: "action_id") public var actionID: UUID?
     @Field(key: "at") public var at: Date
 
+    /// Its database properties, named so that FluentKit does not find them by reflection on
+    /// every save and load (see `ModelPropertiesTests`).
+    public var properties: [any AnyProperty] { [$id, $supporterID, $kind, $actionID, $at] }
+
     public init() {}
 
     init(_ kind: Kind, supporter: UUID, action: UUID? = nil, at date: Date) {

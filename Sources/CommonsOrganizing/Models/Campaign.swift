@@ -48,6 +48,15 @@ public final class Campaign: Model, @unchecked Sendable {
     @Timestamp(key: "created_at", on: .create) public var createdAt: Date?
     @Timestamp(key: "updated_at", on: .update) public var updatedAt: Date?
 
+    /// Its database properties, named so that FluentKit does not find them by reflection on
+    /// every save and load (see `ModelPropertiesTests`).
+    public var properties: [any AnyProperty] {
+        [
+            $id, $slug, $title, $kind, $description, $descriptionHTML, $petitionText, $petitionTarget, $goal, $status, $thankYou, $featured,
+            $supporterTags, $askedFields, $requiredFields, $sendsConfirmation, $doubleOptIn, $createdAt, $updatedAt,
+        ]
+    }
+
     public init() {}
 }
 

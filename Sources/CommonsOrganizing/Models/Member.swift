@@ -35,6 +35,15 @@ public final class Member: Model, @unchecked Sendable {
     @Timestamp(key: "created_at", on: .create) public var createdAt: Date?
     @Timestamp(key: "updated_at", on: .update) public var updatedAt: Date?
 
+    /// Its database properties, named so that FluentKit does not find them by reflection on
+    /// every save and load (see `ModelPropertiesTests`).
+    public var properties: [any AnyProperty] {
+        [
+            $id, $slug, $name, $description, $descriptionHTML, $website, $areas, $languages, $contact, $position, $logo, $logoType, $createdAt,
+            $updatedAt,
+        ]
+    }
+
     public init() {}
 
     public var areaList: [String] {
@@ -54,6 +63,10 @@ public final class Cosponsorship: Model, @unchecked Sendable {
     @Parent(key: "member_id") public var member: Member
     @OptionalParent(key: "campaign_id") public var campaign: Campaign?
     @OptionalParent(key: "event_id") public var event: Event?
+
+    /// Its database properties, named so that FluentKit does not find them by reflection on
+    /// every save and load (see `ModelPropertiesTests`).
+    public var properties: [any AnyProperty] { [$id, $member, $campaign, $event] }
 
     public init() {}
 }

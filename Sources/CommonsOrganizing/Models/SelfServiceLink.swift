@@ -14,6 +14,10 @@ public final class SelfServiceLink: Model, @unchecked Sendable {
     @OptionalField(key: "used_at") public var usedAt: Date?
     @Field(key: "created_at") public var createdAt: Date
 
+    /// Its database properties, named so that FluentKit does not find them by reflection on
+    /// every save and load (see `ModelPropertiesTests`).
+    public var properties: [any AnyProperty] { [$id, $supporter, $tokenHash, $expiresAt, $usedAt, $createdAt] }
+
     public init() {}
 }
 

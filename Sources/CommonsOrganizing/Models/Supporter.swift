@@ -27,6 +27,15 @@ public final class Supporter: Model, @unchecked Sendable {
     @Field(key: "last_action_at") public var lastActionAt: Date
     @Children(for: \.$supporter) public var actions: [Action]
 
+    /// Its database properties, named so that FluentKit does not find them by reflection on
+    /// every save and load (see `ModelPropertiesTests`).
+    public var properties: [any AnyProperty] {
+        [
+            $id, $givenName, $familyName, $email, $emailIndex, $phone, $phoneIndex, $nameIndex, $school, $postalCode, $preferredLanguage, $role,
+            $emailOptIn, $smsOptIn, $createdAt, $updatedAt, $lastActionAt, $actions,
+        ]
+    }
+
     public init() {}
 }
 
@@ -37,6 +46,10 @@ public final class SupporterTag: Model, @unchecked Sendable {
     @ID(key: .id) public var id: UUID?
     @Parent(key: "supporter_id") public var supporter: Supporter
     @Field(key: "name") public var name: String
+
+    /// Its database properties, named so that FluentKit does not find them by reflection on
+    /// every save and load (see `ModelPropertiesTests`).
+    public var properties: [any AnyProperty] { [$id, $supporter, $name] }
 
     public init() {}
 }
@@ -83,6 +96,15 @@ public final class Action: Model, @unchecked Sendable {
     /// The member organization whose website the form was embedded on (`?via=SLUG`), if any.
     @OptionalField(key: "via_member_id") public var viaMemberID: UUID?
 
+    /// Its database properties, named so that FluentKit does not find them by reflection on
+    /// every save and load (see `ModelPropertiesTests`).
+    public var properties: [any AnyProperty] {
+        [
+            $id, $supporter, $campaign, $event, $kind, $formToken, $emailOptIn, $smsOptIn, $consentVersion, $consentedAt, $guests, $waitlisted,
+            $createdAt, $submitted, $language, $confirmedAt, $promotedAt, $viaMemberID,
+        ]
+    }
+
     public init() {}
 }
 
@@ -115,6 +137,15 @@ public final class Event: Model, @unchecked Sendable {
     @Field(key: "status") public var status: Status
     @Timestamp(key: "created_at", on: .create) public var createdAt: Date?
     @Timestamp(key: "updated_at", on: .update) public var updatedAt: Date?
+
+    /// Its database properties, named so that FluentKit does not find them by reflection on
+    /// every save and load (see `ModelPropertiesTests`).
+    public var properties: [any AnyProperty] {
+        [
+            $id, $slug, $title, $description, $descriptionHTML, $startsAt, $endsAt, $timeZone, $venue, $address, $onlineURL, $capacity, $status,
+            $createdAt, $updatedAt,
+        ]
+    }
 
     public init() {}
 }
