@@ -70,6 +70,14 @@ struct ActionBatchTests {
             let changes = try await SupporterChange.query(on: store.database).all()
             #expect(changes.filter { $0.kind == .created }.count == 2)
             #expect(changes.filter { $0.kind == .acted }.count == 4)
+            // Every new row has its key, and a new supporter the group's time (one insert per table).
+            let tagRows = try await SupporterTag.query(on: store.database).all()
+            #expect(Set(tagRows.compactMap(\.id)).count == tagRows.count)
+            #expect(Set(changes.compactMap(\.id)).count == 6)
+            for supporter in try await Supporter.query(on: store.database).all() {
+                #expect(abs(try #require(supporter.createdAt).timeIntervalSince(now)) < 0.001)
+                #expect(abs(try #require(supporter.updatedAt).timeIntervalSince(now)) < 0.001)
+            }
 
             // A later group finds them in the database, by every means, and adds only what is new.
             let later = await writer.write([

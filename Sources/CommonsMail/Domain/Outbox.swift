@@ -1,4 +1,5 @@
 import CommonsCore
+import CommonsOrganizing
 import CommonsPrivacy
 import FluentKit
 import Foundation
@@ -153,7 +154,7 @@ public struct Outbox: Sendable {
 
     /// Inserts rows from `sealAll`, 200 to a statement.
     public func insert(_ rows: [OutboxMessage], on db: any Database) async throws {
-        for chunk in rows.chunked(200) { try await chunk.create(on: db) }
+        for chunk in rows.chunked(200) { try await chunk.insert(on: db, at: clock.now) }
     }
 
     private func seal(

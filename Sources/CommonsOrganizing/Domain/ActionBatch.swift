@@ -70,7 +70,7 @@ struct ActionBatch: Sendable {
                 )
             )
         }
-        try await state.save(on: db)
+        try await state.save(on: db, at: requests[0].at)
         // Someone who erased themselves and now signs up again on a public form chose to come back.
         let returning = requests.filter { $0.campaign != nil || $0.event != nil }.map(\.submission.person).flatMap { person in
             (person.email.map(vault.emailIndexes) ?? []) + (person.phone.map(vault.phoneIndexes) ?? [])
@@ -229,12 +229,12 @@ struct ActionBatch: Sendable {
 
         /// One insert per table (in pieces under the parameter limit) and one update per
         /// supporter stored before who acted again.
-        func save(on db: any Database) async throws {
-            for chunk in created.chunked(ActionBatch.listChunk / 5) { try await chunk.create(on: db) }
+        func save(on db: any Database, at now: Date) async throws {
+            for chunk in created.chunked(ActionBatch.listChunk / 5) { try await chunk.insert(on: db, at: now) }
             for supporter in updated.values { try await supporter.update(on: db) }
-            for chunk in actions.chunked(ActionBatch.listChunk / 5) { try await chunk.create(on: db) }
-            for chunk in tags.chunked(ActionBatch.listChunk) { try await chunk.create(on: db) }
-            for chunk in changes.chunked(ActionBatch.listChunk) { try await chunk.create(on: db) }
+            for chunk in actions.chunked(ActionBatch.listChunk / 5) { try await chunk.insert(on: db, at: now) }
+            for chunk in tags.chunked(ActionBatch.listChunk) { try await chunk.insert(on: db, at: now) }
+            for chunk in changes.chunked(ActionBatch.listChunk) { try await chunk.insert(on: db, at: now) }
         }
     }
 }
