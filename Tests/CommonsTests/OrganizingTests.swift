@@ -321,6 +321,40 @@ struct OrganizingTests {
         }
     }
 
+    /// The campaign a form posts to is kept between sign-ups (`ContentLookups`), but no longer
+    /// than a page is: closed elsewhere (another server, a command), it refuses sign-ups once
+    /// this server next reads the content version.
+    @Test func test_a_campaign_closed_elsewhere_refuses_sign_ups_within_the_check_interval() async throws {
+        let clock = TestClock()
+        var arranged = try await TestSite.make(clock: clock.clock)
+        arranged.settings.contentCheckInterval = .seconds(1)
+        arranged.settings.formRateLimit = 1_000
+        let site = arranged
+        defer { Task { await site.destroy() } }
+        try await site.run { client async throws in
+            let token = try formToken(in: try await client.get("/campaigns/sanctuary-schools").text)
+            clock.advance(by: 5)
+            let form = [("form_token", token), ("given_name", "A"), ("email", "a@example.org")]
+            #expect(try await client.post("/campaigns/sanctuary-schools", form: form).status == .seeOther)
+            try await site.withStore { store async throws in
+                let campaign = try #require(try await Campaign.query(on: store.database).filter(\.$slug == "sanctuary-schools").first())
+                campaign.status = .closed
+                try await campaign.save(on: store.database)
+            }
+            // The same form sent again: "already recorded" while the kept campaign still says
+            // open, then 410 once the version is read again.
+            let closed = ContinuousClock.now
+            var refused = false
+            while !refused, ContinuousClock.now < closed + .seconds(30) {
+                try await Task.sleep(for: .milliseconds(200))
+                let post = try await client.post("/campaigns/sanctuary-schools", form: form)
+                refused = post.status == .gone
+                if !refused { #expect(post.status == .seeOther) }
+            }
+            #expect(refused, "sign-ups refused once the version moved")
+        }
+    }
+
     @Test func test_petition_shows_its_count_and_progress_but_never_its_signers() async throws {
         let clock = TestClock()
         let site = try await TestSite.make(clock: clock.clock)

@@ -71,7 +71,7 @@ struct CampaignRoutes {
     }
 
     func sign(slug: String, _ request: Request, _ context: AppRequestContext, frame: EmbedFrame? = nil) async throws -> Response {
-        guard let campaign = try await site.campaigns.campaign(slug: slug) else { throw SiteError.notFound }
+        guard let campaign = try await site.formCampaign(slug: slug) else { throw SiteError.notFound }
         let form = PublicForm(
             takesAnswers: campaign.status == .open,
             asked: campaign.asked,

@@ -156,3 +156,12 @@ extension Site {
         return (words, try await layout(meta, context: context))
     }
 }
+
+extension Site {
+    /// The campaign a sign-up form posts to, looked up once per content version (see
+    /// `ContentLookups`); with the page cache turned off, every time.
+    func formCampaign(slug: String) async throws -> Campaign? {
+        guard let version = await pageCache?.currentVersion() else { return try await campaigns.campaign(slug: slug) }
+        return try await contentLookups.value("campaign:\(slug)", version: version) { try await campaigns.campaign(slug: slug) }
+    }
+}

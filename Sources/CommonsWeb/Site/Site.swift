@@ -30,6 +30,8 @@ struct Site: Sendable {
     let actionWriter: ActionWriter
     /// Rendered public pages; nil when turned off.
     let pageCache: PageCache?
+    /// Records public forms post to, kept while the content version stands.
+    let contentLookups = ContentLookups()
     /// What `/metrics` reports.
     let metrics: SiteMetrics
     /// The API's OpenAPI 3.1 document, served as it is in the bundle.
