@@ -186,3 +186,35 @@ struct PlaceholderPDFTests {
         }
     }
 }
+
+@Suite("Form fields")
+struct FormFieldsTests {
+    /// The byte-level decoder answers what Foundation's `removingPercentEncoding` answers (after
+    /// `+` to a space), on hand-picked edges and on random strings of the characters that matter;
+    /// except that bytes which are not UTF-8 always give nil, where Foundation on Linux sometimes
+    /// answers nil and sometimes puts U+FFFD in their place.
+    @Test func test_decoding_matches_foundation() {
+        func expected(_ text: String) -> String? {
+            // `+` replaced scalar by scalar: `replacingOccurrences` misses a `+` carrying a combining mark.
+            let spaced = String(String.UnicodeScalarView(text.unicodeScalars.map { $0 == "+" ? " " : $0 }))
+            guard let decoded = spaced.removingPercentEncoding else { return nil }
+            return decoded.contains("\u{FFFD}") ? nil : decoded
+        }
+        let edges = [
+            "", "plain", "a+b", "%20", "%2", "%", "%zz", "%e2%9c%93", "%E2%9C%93", "%ff", "%c3", "%c3%a9+%C3%A9", "%00", "100%25",
+            "caf%C3%A9", "✓+%2B", "%%41", "%4", "a%2Bb", "%C32z", "b+\u{310}",
+        ]
+        for text in edges { #expect(FormFields.decode(text[...]) == expected(text), "\(text)") }
+        var generator = SystemRandomNumberGenerator()
+        let alphabet = Array("%+aF09zé✓cC3Ee2") + ["+\u{310}"]
+        for _ in 0..<5_000 {
+            let text = String((0..<Int.random(in: 0...12, using: &generator)).map { _ in alphabet.randomElement(using: &generator)! })
+            #expect(FormFields.decode(text[...]) == expected(text), "\(text)")
+        }
+        #expect(
+            FormFields.parse("given_name=Ana+Mar%C3%ADa&email=ana%40example.org&bad=%zz&given_name=second") == [
+                "given_name": "Ana María", "email": "ana@example.org", "bad": "",
+            ]
+        )
+    }
+}
