@@ -37,20 +37,31 @@ struct MyDataTests {
                 #expect(answer.status == .ok)
                 return (answer.text, ContinuousClock.now - started)
             }
-            let known = try await ask(" Canary.Person@Example.ORG ")
-            let unknown = try await ask("nobody.here@example.org")
-            #expect(known.text == unknown.text)
-            #expect(known.text.contains("If we hold data for this address, a link is on its way."))
-            #expect(known.took >= MyDataRoutes.answerTime && unknown.took >= MyDataRoutes.answerTime)
-            #expect(abs((known.took - unknown.took) / .milliseconds(1)) < 400, "\(known.took) against \(unknown.took)")
+            // Two of each, alternating, compared by their quickest: a pause of the machine under
+            // the whole suite's load lengthens one answer, not the quickest of two (the address
+            // may ask three times an hour; the third is kept for the expired link below).
+            var knownTimes: [Duration] = []
+            var unknownTimes: [Duration] = []
+            for round in 0..<2 {
+                let known = try await ask(" Canary.Person@Example.ORG ")
+                let unknown = try await ask(round == 0 ? "nobody.here@example.org" : "nobody.\(round)@example.org")
+                #expect(known.text == unknown.text)
+                #expect(known.text.contains("If we hold data for this address, a link is on its way."))
+                #expect(known.took >= MyDataRoutes.answerTime && unknown.took >= MyDataRoutes.answerTime)
+                knownTimes.append(known.took)
+                unknownTimes.append(unknown.took)
+            }
+            let quickestKnown = try #require(knownTimes.min())
+            let quickestUnknown = try #require(unknownTimes.min())
+            #expect(abs((quickestKnown - quickestUnknown) / .milliseconds(1)) < 400, "\(knownTimes) against \(unknownTimes)")
             let wrongToken = try formToken(in: try await client.get("/my-data").text)
             clock.advance(by: 5)
             let wrong = try await client.post("/my-data", form: [("form_token", wrongToken), ("email", "x")])
             #expect(wrong.status == .unprocessableContent)
 
             // The message: to the address on file, in the person's own language (Spanish).
-            let messages = try await smtp.waitForMessages(3)
-            #expect(messages.count == 3)
+            let messages = try await smtp.waitForMessages(4)
+            #expect(messages.count == 4)
             @Sendable func linkPath() throws -> String {
                 let parsed = smtp.parsedMessages()
                 let text = try #require(parsed.last { $0.part("text/plain")?.content?.contains("/my-data/") == true }?.part("text/plain")?.content)
@@ -101,7 +112,7 @@ struct MyDataTests {
 
             // A link left unused stops working after 30 minutes.
             _ = try await ask("canary.person@example.org", language: "/ar")
-            _ = try await smtp.waitForMessages(4)
+            _ = try await smtp.waitForMessages(5)
             let second = try linkPath()
             #expect(second != path)
             clock.advance(by: 31 * 60)
