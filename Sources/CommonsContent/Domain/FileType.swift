@@ -35,7 +35,7 @@ public enum FileType: String, Sendable, CaseIterable {
     public var isPicture: Bool { self == .png || self == .jpeg || self == .webp }
 
     /// Opened in the browser rather than downloaded.
-    public var opensInline: Bool { self == .pdf || self == .png || self == .jpeg || self == .webp }
+    public var opensInline: Bool { self == .pdf || isPicture }
 
     public init?(contentType: String) {
         guard let match = FileType.allCases.first(where: { $0.contentType == contentType }) else { return nil }
