@@ -7,8 +7,7 @@ import Foundation
 public enum SecretToken {
     /// 256 random bits from the system's generator, as base64url without padding (43 characters).
     public static func make() -> String {
-        SymmetricKey(size: .bits256).withUnsafeBytes { Data($0) }.base64EncodedString()
-            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
+        SymmetricKey(size: .bits256).withUnsafeBytes { Data($0) }.base64URLEncoded
     }
 
     /// The SHA-256 of the text in hex: what the database keeps in the token's place.
