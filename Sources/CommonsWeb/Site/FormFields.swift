@@ -17,9 +17,10 @@ enum FormFields {
         return fields
     }
 
-    /// `+` to a space and `%XX` to its byte, over the bytes themselves (Foundation's
-    /// `removingPercentEncoding` was a tenth of a sign-up's time). Nil for a `%` without two hex
-    /// digits after it, or bytes that are not UTF-8, as `removingPercentEncoding` answers.
+    /// `+` to a space and `%XX` to its byte, over the bytes themselves. Foundation's
+    /// `replacingOccurrences` and `removingPercentEncoding` work on characters, so a `+` carrying
+    /// a combining mark stayed a `+`. Nil for a `%` without two hex digits after it, or bytes that
+    /// are not UTF-8.
     static func decode(_ part: Substring) -> String? {
         let utf8 = part.utf8
         guard utf8.contains(where: { $0 == UInt8(ascii: "+") || $0 == UInt8(ascii: "%") }) else { return String(part) }
