@@ -150,7 +150,12 @@ final class MarkdownDocument {
     /// Moves a node's children to where it stands and removes it (a link that may not link).
     private func unwrap(_ node: OpaquePointer) {
         while let child = cmark_node_first_child(node) {
-            cmark_node_insert_before(node, child)
+            guard cmark_node_insert_before(node, child) == 0 else { continue }
+            // cmark refused the child where the link stands (its parent may not hold one), which
+            // left it in place and looped for ever: its text goes there instead, or nothing.
+            let text = Self.textNode(Self.text(of: child))
+            cmark_node_free(child)
+            if let text, cmark_node_insert_before(node, text) == 0 { cmark_node_free(text) }
         }
         cmark_node_unlink(node)
         cmark_node_free(node)
