@@ -37,6 +37,7 @@ targets=(
   "trusted-proxies|Sources/CommonsWeb/Site/TrustedProxies.swift"
   "smtp-reply|Sources/CommonsSMTP/SMTPReply.swift Sources/CommonsSMTP/SMTPError.swift"
   "osdi-filter|Sources/CommonsWeb/Partners/OSDIFilter.swift"
+  "request-head|Sources/CommonsWeb/Site/SimpleRequestHead.swift"
   "staff-input|Sources/CommonsWeb/Accounts/StaffInput.swift Sources/CommonsAccounts/Base32.swift Sources/CommonsAccounts/QRCode.swift"
 )
 

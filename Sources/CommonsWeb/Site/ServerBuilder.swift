@@ -7,7 +7,8 @@ import NIOCore
 /// The HTTP server the site runs on: HTTP/1.1, or with a certificate HTTP/2 where the client
 /// offers it (ALPN) and HTTP/1.1 otherwise; every connection and stream guarded alike
 /// (`ConnectionGuard`). Over plain HTTP/1.1 (the usual place behind a reverse proxy) cached
-/// pages are answered on the event loop (`CachedPageHandler`) when the page cache is on.
+/// pages are answered on the event loop, most from the request's bytes before HTTP decoding
+/// (`CachedPageBytesHandler`, `CachedPageHandler`), when the page cache is on.
 func serverBuilder(
     settings: Settings,
     site: Site,
@@ -34,9 +35,15 @@ func serverBuilder(
     }
     let configuration = HTTP1Channel.Configuration(additionalChannelHandlers: guardHandlers(), idleTimeout: idleAmount)
     guard let cache = site.pageCache else { return (.http1(configuration: configuration), nil) }
-    let pages = CachedPageHandler.Pages(cache: cache, site: responder, metrics: site.metrics, logger: logger)
+    let pages = CachedPages(cache: cache, site: responder, metrics: site.metrics, logger: logger)
+    // `ConnectionIdleTimer` keeps the idle timeout instead of Hummingbird (see `CachedPageChannel`).
+    let withoutIdleTimeout = HTTP1Channel.Configuration(additionalChannelHandlers: guardHandlers(), idleTimeout: nil)
     let server = HTTPServerBuilder { respond in
-        CachedPageChannel(http1: HTTP1Channel(responder: respond, configuration: configuration), pages: pages)
+        CachedPageChannel(
+            http1: HTTP1Channel(responder: respond, configuration: withoutIdleTimeout),
+            pages: pages,
+            idleTimeout: idleAmount
+        )
     }
     return (server, nil)
 }

@@ -28,7 +28,7 @@ final class SiteMetrics: Sendable {
     }
     private let requestMetrics = Mutex<[String: RequestMetrics]>([:])
     private let cacheLookups = Mutex<[Bool: Counter]>([:])
-    private let fastPathAnswers = Mutex<Counter?>(nil)
+    private let fastPathAnswers = Mutex<[Bool: Counter]>([:])
 
     func request(route: String, method: String, status: Int, duration: Duration) {
         let key = route + " " + method + " " + String(status)
@@ -64,16 +64,21 @@ final class SiteMetrics: Sendable {
         }.increment()
     }
 
-    /// A cached page answered on the event loop, before the router (`CachedPageHandler`); it is
-    /// also counted as a page cache hit and as a request.
-    func fastPathAnswer() {
+    /// A cached page answered on the event loop, before the router: from the request's bytes
+    /// (`CachedPageBytesHandler`) or from the head NIO decoded (`CachedPageHandler`). It is also
+    /// counted as a page cache hit and as a request.
+    func fastPathAnswer(fromBytes: Bool) {
         fastPathAnswers.withLock { cached in
-            if let cached { return cached }
+            if let found = cached[fromBytes] { return found }
             let made = registry.makeCounter(
-                descriptor: Self.name("page_cache_fast_path_answers", "total", "Cached pages answered before the router, on the event loop."),
-                labels: []
+                descriptor: Self.name(
+                    "page_cache_fast_path_answers",
+                    "total",
+                    "Cached pages answered before the router, on the event loop, by stage (from the request's bytes or after HTTP decoding)."
+                ),
+                labels: [("stage", fromBytes ? "bytes" : "decoded")]
             )
-            cached = made
+            cached[fromBytes] = made
             return made
         }.increment()
     }

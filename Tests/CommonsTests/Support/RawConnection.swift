@@ -66,6 +66,42 @@ final class RawConnection: @unchecked Sendable {
         }
     }
 
+    /// The next `count` answers on a kept-alive connection (each framed by its
+    /// `Content-Length`), fewer if the server closes or `seconds` pass first.
+    func readAnswers(_ count: Int, within seconds: Double) async -> [(status: Int, head: String, body: String)] {
+        await withCheckedContinuation { continuation in
+            DispatchQueue.global().async { continuation.resume(returning: self.blockingReadAnswers(count, within: seconds)) }
+        }
+    }
+
+    private func blockingReadAnswers(_ count: Int, within seconds: Double) -> [(status: Int, head: String, body: String)] {
+        var answers: [(status: Int, head: String, body: String)] = []
+        var received: [UInt8] = []
+        let deadline = Date().addingTimeInterval(seconds)
+        var buffer = [UInt8](repeating: 0, count: 65536)
+        let separator = Array("\r\n\r\n".utf8)
+        while answers.count < count, Date() < deadline {
+            // Take every whole answer already received.
+            while let end = received.indices.first(where: { received[$0...].starts(with: separator) }) {
+                let head = String(decoding: received[..<end], as: UTF8.self)
+                let length =
+                    head.split(separator: "\r\n").first { $0.lowercased().hasPrefix("content-length:") }
+                    .flatMap { Int($0.dropFirst("content-length:".count).trimmingCharacters(in: .whitespaces)) } ?? 0
+                guard received.count >= end + 4 + length else { break }
+                let status = Int(head.split(separator: " ").dropFirst().first ?? "") ?? 0
+                answers.append((status, head, String(decoding: received[(end + 4)..<(end + 4 + length)], as: UTF8.self)))
+                received.removeFirst(end + 4 + length)
+            }
+            guard answers.count < count else { break }
+            var poller = pollfd(fd: socket, events: Int16(POLLIN), revents: 0)
+            guard poll(&poller, 1, 200) > 0 else { continue }
+            let read = recv(socket, &buffer, buffer.count, 0)
+            if read <= 0 { break }
+            received += buffer[0..<read]
+        }
+        return answers
+    }
+
     private func blockingRead(within seconds: Double) -> (text: String, closed: Bool) {
         let (bytes, closed) = blockingReadBytes(within: seconds)
         return (String(decoding: bytes, as: UTF8.self), closed)
