@@ -16,6 +16,11 @@ enum SQLitePragmas {
             ("foreign_keys", "ON", "1"),
             // Deleted supporter data must not linger in free pages of the file.
             ("secure_delete", "ON", "1"),
+            // Statement journals (what undoes one failed statement inside a transaction, such
+            // as a group's multi-row insert) and sorts stay in memory: SQLite otherwise spills a
+            // statement journal over 64 KB to a temporary file, a write per page a group touches.
+            // Nothing in them is needed after a crash; the WAL is what makes a commit durable.
+            ("temp_store", "MEMORY", "2"),
         ]
     }
 

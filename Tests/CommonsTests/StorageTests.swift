@@ -119,6 +119,7 @@ struct StorageTests {
         #expect(try await pragma("foreign_keys") == "1")
         #expect(try await pragma("busy_timeout") == "5000")
         #expect(try await pragma("secure_delete") == "1")
+        #expect(try await pragma("temp_store") == "2")
         await store.shutdown()
     }
 
