@@ -64,6 +64,7 @@ struct Serve: AsyncParsableCommand {
     var port: Int?
 
     func run() async throws {
+        EventLoops.matchAffinity()
         var settings = loadSettings()
         let explicitBaseURL = ProcessInfo.processInfo.environment["COMMONS_BASE_URL"].map { !$0.isEmpty } ?? false
         if let hostname { settings.hostname = hostname }

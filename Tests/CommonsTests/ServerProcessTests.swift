@@ -163,11 +163,23 @@ struct ServerProcessTests {
     }
 
     /// Starts `commons serve` on a free port with its data in `folder`, and waits until it is healthy.
-    func startServer(folder: URL, logLevel: String, output: Pipe?, environment: [String: String] = [:]) async throws -> (Process, Int) {
+    /// `pinnedTo`: CPUs to run it on, through `taskset -c` (which then runs it as the same process).
+    func startServer(
+        folder: URL,
+        logLevel: String,
+        output: Pipe?,
+        environment: [String: String] = [:],
+        pinnedTo cpus: String? = nil
+    ) async throws -> (Process, Int) {
         let port = Self.freePort()
         let process = Process()
-        process.executableURL = Self.executable
-        process.arguments = ["serve", "--port", String(port)]
+        if let cpus, let executable = Self.executable {
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/taskset")
+            process.arguments = ["-c", cpus, executable.path, "serve", "--port", String(port)]
+        } else {
+            process.executableURL = Self.executable
+            process.arguments = ["serve", "--port", String(port)]
+        }
         process.environment = ["COMMONS_DATA_DIR": folder.path, "LOG_LEVEL": logLevel, "PATH": "/usr/bin:/bin"].merging(environment) { _, new in new }
         if let output {
             process.standardOutput = output
@@ -184,6 +196,27 @@ struct ServerProcessTests {
         }
         #expect(healthy)
         return (process, port)
+    }
+
+    /// Pinned to one CPU, the server runs one event loop, not one per core taking turns on it.
+    @Test(
+        .enabled(
+            if: executable != nil && FileManager.default.isExecutableFile(atPath: "/usr/bin/taskset"),
+            "needs the commons executable and taskset"
+        )
+    )
+    func test_a_server_pinned_to_one_cpu_runs_one_event_loop() async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("commons-proc-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let (process, port) = try await startServer(folder: folder, logLevel: "warning", output: nil, pinnedTo: "0")
+        defer { process.terminate() }
+        #expect(try await get("http://127.0.0.1:\(port)/").0 == 200)
+        let tasks = try FileManager.default.contentsOfDirectory(atPath: "/proc/\(process.processIdentifier)/task")
+        let loops = tasks.filter { task in
+            let name = (try? String(contentsOfFile: "/proc/\(process.processIdentifier)/task/\(task)/comm", encoding: .utf8)) ?? ""
+            return name.hasPrefix("NIO-SGLTN")
+        }
+        #expect(loops.count == 1, "\(loops.count) event loops on one CPU")
     }
 
     func get(_ url: String) async throws -> (Int, String) {
