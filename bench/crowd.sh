@@ -14,17 +14,13 @@
 # BENCH_CROWD (1000). The app is on core 0, wrk and the crowd on core 1.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-export PATH="$PATH:/usr/sbin:/sbin"
+source bench/lib.sh
 DURATION=${BENCH_DURATION:-10}
 CROWD=${BENCH_CROWD:-1000}
 PORT=18092
 
-if [ -n "${BENCH_BIN:-}" ]; then
-  BIN=$BENCH_BIN
-else
-  swift build -c release --product commons >&2
-  BIN=$(swift build -c release --show-bin-path)
-fi
+bench_need wrk taskset curl python3
+bench_binaries commons
 WORK=$(mktemp -d /tmp/commons-crowd.XXXXXX)
 APP_PID=""
 CROWD_PID=""
@@ -39,9 +35,7 @@ export COMMONS_DATA_DIR="$WORK/data" COMMONS_DEMO=1 LOG_LEVEL=warning COMMONS_BA
 unset DATABASE_URL
 
 start_app() {
-  taskset -c 0 "$BIN/commons" serve --port "$PORT" >>"$WORK/app.log" 2>&1 &
-  APP_PID=$!
-  for _ in $(seq 1 100); do curl -fsS "http://127.0.0.1:$PORT/healthz" >/dev/null 2>&1 && break; sleep 0.1; done
+  bench_start_app "$PORT" "$WORK/app.log"
   for _ in 1 2 3; do curl -fsS -o /dev/null "http://127.0.0.1:$PORT/"; done
 }
 stop_app() { kill "$APP_PID" && wait "$APP_PID" 2>/dev/null || true; APP_PID=""; }

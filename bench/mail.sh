@@ -12,6 +12,7 @@
 # The app runs on core 0; wrk and the SMTP sink share core 1.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source bench/lib.sh
 
 DURATION=${BENCH_DURATION:-10}
 CONNECTIONS=${BENCH_CONNECTIONS:-32}
@@ -19,19 +20,8 @@ SUPPORTERS=${BENCH_MAIL_SUPPORTERS:-20000}
 RATE=${BENCH_MAIL_RATE:-10000}
 APP_PORT=18090
 SMTP_PORT=18025
-export PATH="$PATH:/usr/sbin:/sbin"
-for tool in wrk taskset curl python3; do
-  command -v "$tool" >/dev/null || { echo "bench: $tool is needed (apt-get install wrk util-linux curl python3)" >&2; exit 1; }
-done
-
-if [ -n "${BENCH_BIN:-}" ]; then
-  BIN=$BENCH_BIN
-else
-  echo "bench: building in release mode" >&2
-  swift build -c release --product commons >&2
-  swift build -c release --product bench-seed >&2
-  BIN=$(swift build -c release --show-bin-path)
-fi
+bench_need wrk taskset curl python3
+bench_binaries commons bench-seed
 
 WORK=$(mktemp -d /tmp/commons-mailbench.XXXXXX)
 APP_PID=""
@@ -66,13 +56,7 @@ SINK_PID=$!
 for _ in $(seq 1 50); do grep -q ready "$WORK/sink.log" 2>/dev/null && break; sleep 0.1; done
 
 COMMONS_SMTP_URL="smtp://127.0.0.1:$SMTP_PORT" COMMONS_MAIL_FROM="CEJ <news@example.org>" COMMONS_MAIL_RATE=$RATE LOG_LEVEL=notice \
-  taskset -c 0 "$BIN/commons" serve --port "$APP_PORT" >"$WORK/app.log" 2>&1 &
-APP_PID=$!
-for _ in $(seq 1 100); do
-  curl -fsS "http://127.0.0.1:$APP_PORT/healthz" >/dev/null 2>&1 && break
-  sleep 0.1
-done
-curl -fsS "http://127.0.0.1:$APP_PORT/healthz" >/dev/null
+  bench_start_app "$APP_PORT" "$WORK/app.log"
 
 load() { taskset -c 1 wrk -t1 -c"$CONNECTIONS" -d"${1}s" --latency -s bench/report.lua "http://127.0.0.1:$APP_PORT/" | grep '^RESULT'; }
 sunk() { python3 -c "import json,sys; print(json.load(open(sys.argv[1]))[sys.argv[2]] or 0)" "$WORK/sink.json" "$1"; }

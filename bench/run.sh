@@ -6,9 +6,12 @@
 #
 # Environment: BENCH_BIN (use binaries already built there instead of building), BENCH_DURATION (seconds per run, default 10), BENCH_CONNECTIONS (default 32),
 # BENCH_POSTS (1000), BENCH_SUPPORTERS (10000). Each figure is the median of 3 runs. The app
-# and nginx are pinned to core 0 and wrk to core 1 (taskset), one nginx worker, one wrk thread.
+# and nginx are pinned to core 0 and wrk to core 1 (taskset), one nginx worker, one wrk thread;
+# pinned to one CPU the app runs one event loop (`EventLoops.matchAffinity`). Shared steps are
+# in bench/lib.sh.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source bench/lib.sh
 
 DURATION=${BENCH_DURATION:-10}
 CONNECTIONS=${BENCH_CONNECTIONS:-32}
@@ -18,35 +21,8 @@ RUNS=3
 APP_PORT=18080
 NGINX_PORT=18081
 
-need() {
-  local missing=()
-  for tool in "$@"; do command -v "$tool" >/dev/null 2>&1 || missing+=("$tool"); done
-  [ ${#missing[@]} -eq 0 ] && return 0
-  echo "bench: installing ${missing[*]} with apt" >&2
-  local packages=()
-  for tool in "${missing[@]}"; do
-    case "$tool" in
-      nginx) packages+=(nginx-light) ;;
-      taskset) packages+=(util-linux) ;;
-      curl) packages+=(curl) ;;
-      *) packages+=("$tool") ;;
-    esac
-  done
-  local sudo=""
-  [ "$(id -u)" -ne 0 ] && sudo="sudo"
-  $sudo apt-get install -y "${packages[@]}" >/dev/null
-}
-export PATH="$PATH:/usr/sbin:/sbin"
-need nginx wrk taskset curl python3
-
-if [ -n "${BENCH_BIN:-}" ]; then
-  BIN=$BENCH_BIN # already built binaries (a quick check of this script with a debug build)
-else
-  echo "bench: building in release mode" >&2
-  swift build -c release --product commons >&2
-  swift build -c release --product bench-seed >&2
-  BIN=$(swift build -c release --show-bin-path)
-fi
+bench_need nginx wrk taskset curl python3
+bench_binaries commons bench-seed
 
 WORK=$(mktemp -d /tmp/commons-bench.XXXXXX)
 chmod 755 "$WORK"
@@ -69,13 +45,7 @@ unset DATABASE_URL
 echo "bench: seeding $POSTS posts and $SUPPORTERS supporters" >&2
 "$BIN/bench-seed" "$POSTS" "$SUPPORTERS" >&2
 
-taskset -c 0 "$BIN/commons" serve --port "$APP_PORT" >"$WORK/app.log" 2>&1 &
-APP_PID=$!
-for _ in $(seq 1 100); do
-  curl -fsS "http://127.0.0.1:$APP_PORT/healthz" >/dev/null 2>&1 && break
-  sleep 0.1
-done
-curl -fsS "http://127.0.0.1:$APP_PORT/healthz" >/dev/null
+bench_start_app "$APP_PORT" "$WORK/app.log"
 
 # The same bytes for nginx: what the app answers for each page.
 POST_PATH=/news/generated-update-$(( (POSTS + 1) / 2 ))
@@ -113,10 +83,7 @@ http {
 CONF
 taskset -c 0 nginx -c "$WORK/nginx.conf" -p "$WORK" &
 NGINX_PID=$!
-for _ in $(seq 1 50); do
-  curl -fsS "http://127.0.0.1:$NGINX_PORT/" >/dev/null 2>&1 && break
-  sleep 0.1
-done
+bench_wait "http://127.0.0.1:$NGINX_PORT/" 50 || true
 cmp -s "$WORK/www/home.html" <(curl -fsS "http://127.0.0.1:$NGINX_PORT/") || { echo "bench: nginx does not serve the same bytes" >&2; cat "$WORK/nginx-error.log" >&2; exit 1; }
 
 # wrk on core 1, one thread; prints "RESULT rps p50 p99 errors".
@@ -201,11 +168,7 @@ as_pg "'$PG_BIN/createdb' -h 127.0.0.1 -p $PG_PORT -U commons commons"
 PG_URL="postgres://commons@127.0.0.1:$PG_PORT/commons"
 COMMONS_DATA_DIR="$WORK/data-pg" DATABASE_URL="$PG_URL" taskset -c 0 "$BIN/commons" serve --port "$PG_APP_PORT" >"$WORK/app-pg.log" 2>&1 &
 PG_APP_PID=$!
-for _ in $(seq 1 300); do
-  curl -fsS "http://127.0.0.1:$PG_APP_PORT/healthz" >/dev/null 2>&1 && break
-  sleep 0.1
-done
-curl -fsS "http://127.0.0.1:$PG_APP_PORT/healthz" >/dev/null
+bench_wait "http://127.0.0.1:$PG_APP_PORT/healthz" 300
 count_postgres_actions() { "$PG_BIN/psql" -h 127.0.0.1 -p "$PG_PORT" -U commons -d commons -tAc 'select count(*) from actions'; }
 signups signup-postgres "$PG_APP_PORT" count_postgres_actions
 PG_PEAK_RSS_KB=$(awk '/VmHWM/ { print $2 }' "/proc/$PG_APP_PID/status")

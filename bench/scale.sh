@@ -12,20 +12,14 @@
 # server's peak resident memory is read from /proc (VmHWM) after the export.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-export PATH="$PATH:/usr/sbin:/sbin"
+source bench/lib.sh
 POSTS=${BENCH_POSTS:-10000}
 SUPPORTERS=${BENCH_SUPPORTERS:-100000}
 PORT=18090
 PASSWORD="measuring-a-big-coalition-77"
 
-if [ -n "${BENCH_BIN:-}" ]; then
-  BIN=$BENCH_BIN
-else
-  echo "scale: building in release mode" >&2
-  swift build -c release --product commons >&2
-  swift build -c release --product bench-seed >&2
-  BIN=$(swift build -c release --show-bin-path)
-fi
+bench_need taskset curl python3
+bench_binaries commons bench-seed
 
 WORK=$(mktemp -d /tmp/commons-scale.XXXXXX)
 DATA=${BENCH_DATA:-$WORK/data}
@@ -46,9 +40,7 @@ fi
 # The admin the script signs in as (already there when BENCH_DATA was seeded before).
 echo "$PASSWORD" | "$BIN/commons" user add --email bench@example.org --role admin --password-stdin >/dev/null 2>&1 || true
 
-taskset -c 0 "$BIN/commons" serve --port "$PORT" >"$WORK/app.log" 2>&1 &
-APP_PID=$!
-for _ in $(seq 1 100); do curl -fsS "http://127.0.0.1:$PORT/healthz" >/dev/null 2>&1 && break; sleep 0.1; done
+bench_start_app "$PORT" "$WORK/app.log"
 BASE="http://127.0.0.1:$PORT"
 JAR="$WORK/cookies"
 TOKEN=$(curl -fsS -c "$JAR" "$BASE/admin/login" | sed -n 's/.*name="form_token" value="\([^"]*\)".*/\1/p')
