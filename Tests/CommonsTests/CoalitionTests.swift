@@ -45,6 +45,11 @@ struct CoalitionTests {
         let kept = try #require(SVGSanitizer.sanitize(Array(quoted.utf8)))
         #expect(kept == "<svg xmlns=\"http://www.w3.org/2000/svg\"><path d=\"M0 0\" fill=\"url(&#39;#g&#39;)\"></path><title>a\nb</title></svg>")
         #expect(SVGSanitizer.sanitize(Array(kept.utf8)) == kept)
+        // Found by fuzzing: `href=` as text inside another attribute's value stays that value's
+        // text, escaped; it never becomes an attribute.
+        let inValue = "<svg xmlns=\"http://www.w3.org/2000/svg\"><circle r=\"le>\n  mage href=\"/></svg>"
+        let escaped = try #require(SVGSanitizer.sanitize(Array(inValue.utf8)))
+        #expect(escaped == "<svg xmlns=\"http://www.w3.org/2000/svg\"><circle r=\"le&gt;   mage href=\"></circle></svg>")
         // Not an SVG drawing at all: refused.
         #expect(SVGSanitizer.sanitize(Array("<html><body>x</body></html>".utf8)) == nil)
         #expect(SVGSanitizer.sanitize(Array("not xml".utf8)) == nil)

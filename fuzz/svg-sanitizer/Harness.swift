@@ -10,7 +10,9 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     let bytes = Array(UnsafeBufferPointer(start: data, count: size))
     guard let svg = SVGSanitizer.sanitize(bytes) else { return 0 }
     let source = String(decoding: bytes, as: UTF8.self)
-    checkMarkup(svg, allowed: allowedTags, source: source)
+    // No link of any kind: an attribute is read as a browser reads it, so `href="` inside
+    // another attribute's value (which the fuzzer found) is not taken for one.
+    checkMarkup(svg, allowed: allowedTags, source: source, links: false)
     // Attribute values (text in `title` and `desc` is only text): no link, no outside reference.
     for piece in svg.components(separatedBy: "=\"").dropFirst() {
         let value = piece.prefix { $0 != "\"" }.lowercased().replacingOccurrences(of: "&#39;", with: "'")
@@ -21,8 +23,6 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
             rest = rest[range.upperBound...]
         }
     }
-    // An attribute is written ` name="`; text cannot hold `="` (its quotes are escaped).
-    check(!svg.lowercased().contains("href=\""), "a link from \(source.debugDescription)")
     check(SVGSanitizer.sanitize(Array(svg.utf8)) == svg, "not stable: \(svg.debugDescription) from \(source.debugDescription)")
     return 0
 }
