@@ -1,7 +1,12 @@
+import Foundation
+
 /// Every tag in `html` is allowed, has no event-handler attribute, and its `href` and `src`
-/// use no scheme but http, https, mailto and tel; with `links: false`, no attribute is a link
-/// at all (`href`, `xlink:href`, `src`). Attributes are read as browsers read our output:
-/// names, `=`, a double-quoted value (so text inside a value is never taken for an attribute).
+/// use no scheme but http, https, mailto and tel; with `links: false` (a drawing), no attribute
+/// is a link at all (`href`, `xlink:href`, `src`), no value names a script or data scheme, and
+/// every `url(` in a value points inside the drawing (`url(#id)`). Attributes are read as
+/// browsers read our output: names, `=`, a double-quoted value (so text inside a value, or
+/// between tags, is never taken for an attribute; the fuzzer found both mistakes in a plain
+/// text search).
 func checkMarkup(_ html: String, allowed: Set<String>, source: String, links: Bool = true) {
     var rest = html.unicodeScalars[...]
     while let open = rest.firstIndex(of: "<") {
@@ -29,6 +34,15 @@ func checkMarkup(_ html: String, allowed: Set<String>, source: String, links: Bo
             let value = String(String.UnicodeScalarView(rest.prefix { $0 != "\"" }))
             rest = rest.dropFirst(value.unicodeScalars.count + 1)
             precondition(!value.contains("<") && !value.contains(">"), "raw < or > in a value from \(source.debugDescription)")
+            if !links {
+                let lowered = value.lowercased().replacingOccurrences(of: "&#39;", with: "'")
+                precondition(!lowered.contains("javascript:") && !lowered.contains("data:"), "a script or data scheme from \(source.debugDescription)")
+                var remaining = Substring(lowered)
+                while let range = remaining.range(of: "url(") {
+                    precondition(remaining[range.upperBound...].drop { $0 == " " || $0 == "'" }.first == "#", "url() outside from \(source.debugDescription)")
+                    remaining = remaining[range.upperBound...]
+                }
+            }
             if attribute == "href" || attribute == "src" {
                 // A scheme as a browser reads one (RFC 3986: a letter, then letters, digits, + - .),
                 // before the first ":", by scalar: a Character may hide a ":" or "/".

@@ -50,6 +50,9 @@ struct CoalitionTests {
         let inValue = "<svg xmlns=\"http://www.w3.org/2000/svg\"><circle r=\"le>\n  mage href=\"/></svg>"
         let escaped = try #require(SVGSanitizer.sanitize(Array(inValue.utf8)))
         #expect(escaped == "<svg xmlns=\"http://www.w3.org/2000/svg\"><circle r=\"le&gt;   mage href=\"></circle></svg>")
+        // And `url(` with an outside address in a title's text is text, not a reference.
+        let titled = "<svg xmlns=\"http://www.w3.org/2000/svg\"><title>see url(https://tracker.example/x)</title></svg>"
+        #expect(SVGSanitizer.sanitize(Array(titled.utf8)) == titled)
         // Not an SVG drawing at all: refused.
         #expect(SVGSanitizer.sanitize(Array("<html><body>x</body></html>".utf8)) == nil)
         #expect(SVGSanitizer.sanitize(Array("not xml".utf8)) == nil)
