@@ -103,7 +103,7 @@ public struct APITokens: Sendable {
             Self.prefix + SecretToken.make()
         let now = clock.now
         let token = APIToken()
-        token.id = UUID()
+        token.id = UUID.random()
         token.name = name
         token.tokenHash = SecretToken.hash(secret)
         token.scope = scope

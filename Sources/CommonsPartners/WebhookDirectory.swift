@@ -55,7 +55,7 @@ public struct WebhookDirectory: Sendable {
         try errors.throwIfAny()
         let secret = "whsec_" + SymmetricKey(size: .bits256).withUnsafeBytes { Hex.string($0) }
         let webhook = Webhook()
-        let id = UUID()
+        let id = UUID.random()
         webhook.id = id
         webhook.url = url!.absoluteString
         webhook.eventList = WebhookEvent.allCases.filter(events.contains).map(\.rawValue).joined(separator: ",")

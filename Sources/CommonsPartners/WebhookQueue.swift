@@ -40,7 +40,7 @@ public struct WebhookQueue: Sendable {
 
     /// Queues `body` for `webhook` on `db`, the caller's transaction.
     public func enqueue(_ event: WebhookEvent, body: String, to webhook: UUID, on db: any Database) async throws {
-        let id = UUID()
+        let id = UUID.random()
         let delivery = WebhookDelivery()
         delivery.id = id
         delivery.$webhook.id = webhook

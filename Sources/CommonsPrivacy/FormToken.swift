@@ -46,10 +46,20 @@ public struct FormToken: Sendable, Equatable {
 }
 
 extension Data {
+    /// Base64url without padding, in one pass over base64's bytes (Foundation's
+    /// `replacingOccurrences`, three times, was a few percent of checking a sign-up's token).
     var base64URLEncoded: String {
-        base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(
-            of: "=",
-            with: ""
-        )
+        var bytes: [UInt8] = []
+        let standard = base64EncodedData()
+        bytes.reserveCapacity(standard.count)
+        for byte in standard {
+            switch byte {
+            case UInt8(ascii: "+"): bytes.append(UInt8(ascii: "-"))
+            case UInt8(ascii: "/"): bytes.append(UInt8(ascii: "_"))
+            case UInt8(ascii: "="): continue
+            default: bytes.append(byte)
+            }
+        }
+        return String(decoding: bytes, as: UTF8.self)
     }
 }

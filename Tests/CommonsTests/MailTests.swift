@@ -543,6 +543,10 @@ struct MailTests {
             let expected = sample.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\r", with: "\n")
             #expect(ReceivedMail.decodeQuotedPrintable(encoded).replacingOccurrences(of: "\r\n", with: "\n") == expected)
         }
+        // The subject as the HTML part's title: the markup characters escaped, the rest as written.
+        #expect(MailMessage.attribute(#"Tom & Jerry's <"show">"#) == "Tom &amp; Jerry's &lt;&quot;show&quot;&gt;")
+        #expect(MailMessage.attribute("Reunión — 3 p.m.") == "Reunión — 3 p.m.")
+        #expect(MailMessage.attribute("&&") == "&amp;&amp;")
         #expect(MailMessage.rfc5322Date(Date(timeIntervalSince1970: 0)) == "Thu, 01 Jan 1970 00:00:00 +0000")
         #expect(MailMessage.rfc5322Date(Date(timeIntervalSince1970: 1_796_551_281)) == "Sun, 06 Dec 2026 10:01:21 +0000")
         #expect(MailSender("no-at-sign") == nil)

@@ -631,6 +631,26 @@ struct NormalizationTests {
         #expect(Normalization.postalCode("10007-1234") == "10007-1234")
         #expect(Normalization.postalCode("1007") == nil)
         #expect(Normalization.postalCode("１００07") == nil)
+        #expect(Normalization.postalCode(" 10007\n") == "10007")
+        for bad in ["", "10007-", "1000a", "10007 1234", "100071234", "10007-12345", "10007-123", "-10007", "10007_1234", "10007\n1234"] {
+            #expect(Normalization.postalCode(bad) == nil, "\(bad)")
+        }
+    }
+
+    @Test func test_form_token_signatures_are_base64url_without_padding() throws {
+        let signer = FormToken.Signer(keys: try DataKeys(material: Data(repeating: 1, count: 32)))
+        for _ in 0..<200 {
+            let parts = signer.issue(at: Date(timeIntervalSince1970: 1_800_000_000)).split(separator: ".")
+            #expect(parts.count == 3)
+            // 16 random bytes and a 32-byte HMAC: 22 and 43 characters of A-Z a-z 0-9 - _.
+            #expect(parts[0].count == 22 && parts[2].count == 43)
+            let alphabet = Set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_")
+            #expect(parts[0].allSatisfy(alphabet.contains) && parts[2].allSatisfy(alphabet.contains))
+            // Back to standard base64, the id decodes to 16 bytes.
+            var standard = parts[0].replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
+            standard += "=="
+            #expect(Data(base64Encoded: standard)?.count == 16)
+        }
     }
 
     @Test func test_form_tokens_cannot_be_forged_or_altered() throws {

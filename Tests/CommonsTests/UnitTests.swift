@@ -43,6 +43,26 @@ struct HexTests {
     }
 }
 
+@Suite("Random ids")
+struct RandomIDTests {
+    @Test func test_random_uuids_are_version_4_and_all_different() {
+        let ids = (0..<2_000).map { _ in UUID.random() }
+        #expect(Set(ids).count == ids.count)
+        for id in ids {
+            let text = id.uuidString
+            #expect(Array(text)[14] == "4", "version 4: \(text)")
+            #expect("89AB".contains(Array(text)[19]), "RFC 9562 variant: \(text)")
+            #expect(UUID(uuidString: text) == id)
+        }
+        // Every other bit varies: OR-ing and AND-ing them all leaves only the fixed ones.
+        let bytes = ids.map { id in withUnsafeBytes(of: id.uuid) { Array($0) } }
+        let ored = bytes.reduce([UInt8](repeating: 0, count: 16)) { zip($0, $1).map { $0 | $1 } }
+        let anded = bytes.reduce([UInt8](repeating: 0xFF, count: 16)) { zip($0, $1).map { $0 & $1 } }
+        #expect(ored == (0..<16).map { $0 == 6 ? 0x4F : $0 == 8 ? 0xBF : 0xFF })
+        #expect(anded == (0..<16).map { $0 == 6 ? 0x40 : $0 == 8 ? 0x80 : 0x00 })
+    }
+}
+
 @Suite("Chunks")
 struct ChunkTests {
     @Test func test_chunks_keep_every_element_in_order_and_the_last_may_be_shorter() {

@@ -153,8 +153,19 @@ public struct MailMessage: Sendable {
     }
 
     static func attribute(_ value: String) -> String {
-        value.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
-            .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
+        guard value.utf8.contains(where: { "&<>\"".utf8.contains($0) }) else { return value }
+        var escaped = ""
+        escaped.reserveCapacity(value.utf8.count + 16)
+        for scalar in value.unicodeScalars {
+            switch scalar {
+            case "&": escaped += "&amp;"
+            case "<": escaped += "&lt;"
+            case ">": escaped += "&gt;"
+            case "\"": escaped += "&quot;"
+            default: escaped.unicodeScalars.append(scalar)
+            }
+        }
+        return escaped
     }
 
     /// RFC 2047: plain when it is short printable ASCII; otherwise `=?UTF-8?B?…?=` words of at

@@ -95,7 +95,7 @@ public struct MailingDesk: Sendable {
                 mailing = found
             } else {
                 mailing = Mailing()
-                mailing.id = UUID()
+                mailing.id = UUID.random()
                 mailing.status = .draft
                 mailing.recipients = 0
                 mailing.createdBy = staffID

@@ -83,7 +83,7 @@ struct ActionBatch: Sendable {
     private func makeAction(_ request: ActionRequest, supporterID: UUID) throws -> Action {
         let submission = request.submission
         let action = Action()
-        action.id = UUID()
+        action.id = UUID.random()
         action.$supporter.id = supporterID
         try vault.sealSubmission(submission.person, into: action)
         action.formToken = submission.formToken
@@ -182,7 +182,7 @@ struct ActionBatch: Sendable {
                 return (supporter, false, PendingChange(fields: fields, emailOptIn: optIn, address: address))
             }
             let supporter = Supporter()
-            let id = UUID()
+            let id = UUID.random()
             supporter.id = id
             try vault.seal(person, into: supporter)
             let confirmFirst = request.doubleOptIn && submission.emailOptIn && person.email != nil

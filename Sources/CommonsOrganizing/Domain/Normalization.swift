@@ -28,9 +28,14 @@ public enum Normalization {
     /// A US ZIP code or ZIP+4.
     public static func postalCode(_ raw: String) -> String? {
         let code = raw.trimmingCharacters(in: .whitespacesAndNewlines)
-        let ascii = code.allSatisfy { $0.isASCII }
-        guard ascii, code.range(of: #"^[0-9]{5}(-[0-9]{4})?$"#, options: .regularExpression) != nil else { return nil }
-        return code
+        // Five digits, or ZIP+4: five digits, a hyphen, four digits.
+        let bytes = Array(code.utf8)
+        let digits = { (range: Range<Int>) in bytes[range].allSatisfy { (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) } }
+        switch bytes.count {
+        case 5: return digits(0..<5) ? code : nil
+        case 10: return digits(0..<5) && bytes[5] == UInt8(ascii: "-") && digits(6..<10) ? code : nil
+        default: return nil
+        }
     }
 
     /// Text from a form: see `PlainText.line`.

@@ -181,7 +181,7 @@ public struct SelfService: Sendable {
             try await supporter.update(on: db)
             if startsEmail || startsSMS {
                 let action = Action()
-                action.id = UUID()
+                action.id = UUID.random()
                 action.$supporter.id = supporterID
                 action.kind = .signup
                 action.formToken = "self-service:\(action.id!.uuidString.lowercased())"

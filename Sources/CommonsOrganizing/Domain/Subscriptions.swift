@@ -28,7 +28,7 @@ public struct Subscriptions: Sendable {
             supporter.emailOptIn = false
             try await supporter.update(on: db)
             let action = Action()
-            action.id = UUID()
+            action.id = UUID.random()
             action.$supporter.id = supporterID
             action.kind = reason == .requested ? .unsubscribe : .bounce
             action.formToken = "\(action.kind.rawValue):\(action.id!.uuidString.lowercased())"

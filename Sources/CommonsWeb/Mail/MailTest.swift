@@ -25,7 +25,7 @@ public func sendTestMail(settings: Settings, to address: String) async throws ->
     let connection = try await SMTPConnection.open(to: server, heloName: sender.domain)
     var transcript = await connection.transcript
     do {
-        let id = UUID().uuidString.lowercased()
+        let id = UUID.random().uuidString.lowercased()
         let reply = try await connection.send(from: sender.address, to: address, message: message.rendered(from: sender, messageID: id, date: Date()))
         transcript.append(reply.text)
     } catch {

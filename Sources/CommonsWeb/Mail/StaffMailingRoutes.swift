@@ -25,7 +25,12 @@ struct StaffMailingRoutes {
             let (mailing, versions) = try await mailing(context)
             let version = versions.first { $0.language == context.language.code } ?? versions.first { $0.language == "en" }
             if let version {
-                let me = MailRecipient(supporterID: UUID(), email: context.staff.email, language: version.language, givenName: context.staff.name)
+                let me = MailRecipient(
+                    supporterID: UUID.random(),
+                    email: context.staff.email,
+                    language: version.language,
+                    givenName: context.staff.name
+                )
                 var message = site.letters.mailing(version, to: me, siteName: try await site.siteName())
                 message.subject = "[TEST] " + message.subject
                 try await site.outbox.enqueue(message, kind: .test, mailingID: nil, on: site.database)

@@ -64,7 +64,7 @@ extension APIRoutes {
             person: checked.person,
             emailOptIn: checked.emailOptIn,
             smsOptIn: checked.smsOptIn,
-            formToken: "api:\(UUID().uuidString.lowercased())",
+            formToken: "api:\(UUID.random().uuidString.lowercased())",
             language: checked.person.preferredLanguage ?? "en"
         )
         let receipt: ActionReceipt

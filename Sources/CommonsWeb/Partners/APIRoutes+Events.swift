@@ -60,7 +60,7 @@ extension APIRoutes {
             person: checked.person,
             emailOptIn: checked.emailOptIn,
             smsOptIn: checked.smsOptIn,
-            formToken: "api:\(UUID().uuidString.lowercased())",
+            formToken: "api:\(UUID.random().uuidString.lowercased())",
             guests: body.guests ?? 0,
             language: checked.person.preferredLanguage ?? "en"
         )
