@@ -70,7 +70,17 @@ public struct BlindIndex: Sendable {
         keys.all.map { Self.hash(normalizedValue, purpose: purpose, key: $0.indexKey) }
     }
 
+    /// The first four bytes of the hash under the current key version, as a number: a value
+    /// that cannot be told from random without the key (see `SupporterVault.newSupporterID`).
+    public func prefix(_ value: String, purpose: String) -> UInt32 {
+        Self.digest(value, purpose: purpose, key: keys.current.indexKey).prefix(4).reduce(0) { $0 << 8 | UInt32($1) }
+    }
+
     static func hash(_ value: String, purpose: String, key: SymmetricKey) -> String {
-        Hex.string(HMAC<SHA256>.authenticationCode(for: Data("\(purpose)|\(value)".utf8), using: key))
+        Hex.string(digest(value, purpose: purpose, key: key))
+    }
+
+    private static func digest(_ value: String, purpose: String, key: SymmetricKey) -> HashedAuthenticationCode<SHA256> {
+        HMAC<SHA256>.authenticationCode(for: Data("\(purpose)|\(value)".utf8), using: key)
     }
 }

@@ -1,6 +1,7 @@
 import CommonsContent
 import CommonsCore
 import CommonsMail
+import CommonsPrivacy
 import CommonsStorage
 import FluentKit
 import Foundation
@@ -58,6 +59,17 @@ struct ActionBatchTests {
             #expect(receipts[3].outcome == .alreadyRecorded(waitlisted: false))
             #expect(receipts[3].actionID == receipts[0].actionID)
             #expect(Set(receipts.map(\.actionID)).count == 4)
+            // Ids that sit together in their indexes: the new supporters' share the minute's
+            // keyed prefix (version 8), the actions' begin with the group's time (version 7).
+            func bytes(_ id: UUID) -> [UInt8] { withUnsafeBytes(of: id.uuid) { Array($0) } }
+            let newSupporters = [receipts[0].supporterID, receipts[1].supporterID].map(bytes)
+            #expect(newSupporters[0].prefix(4) == newSupporters[1].prefix(4))
+            #expect(newSupporters.allSatisfy { $0[6] >> 4 == 8 && $0[8] >> 6 == 2 })
+            let milliseconds = UInt64((now.timeIntervalSince1970 * 1000).rounded())
+            for action in receipts.map({ bytes($0.actionID) }) {
+                #expect(action[6] >> 4 == 7 && action[8] >> 6 == 2)
+                #expect(action.prefix(6).reduce(0) { $0 << 8 | UInt64($1) } == milliseconds)
+            }
 
             #expect(try await Supporter.query(on: store.database).count() == 2)
             let vault = SupporterVault(keys: keys)
@@ -92,6 +104,26 @@ struct ActionBatchTests {
             #expect(try await Supporter.query(on: store.database).count() == 2)
             #expect(try await SupporterTag.query(on: store.database).filter(\.$supporter.$id == receipts[0].supporterID).count() == tags.count + 1)
         }
+    }
+
+    @Test func test_new_supporter_ids_group_by_minute_without_telling_the_time() throws {
+        let vault = SupporterVault(keys: try DataKeys(material: Data(repeating: 5, count: 32)))
+        let other = SupporterVault(keys: try DataKeys(material: Data(repeating: 6, count: 32)))
+        let minute = Date(timeIntervalSince1970: 1_800_000_000)  // 30,000,000 minutes exactly
+        func bytes(_ id: UUID) -> [UInt8] { withUnsafeBytes(of: id.uuid) { Array($0) } }
+        let first = bytes(vault.newSupporterID(at: minute.addingTimeInterval(1.5)))
+        let second = bytes(vault.newSupporterID(at: minute.addingTimeInterval(59.25)))
+        let next = bytes(vault.newSupporterID(at: minute.addingTimeInterval(60)))
+        #expect(first.prefix(4) == second.prefix(4), "one minute, one prefix")
+        #expect(first.prefix(4) != next.prefix(4), "the next minute, another")
+        #expect(bytes(other.newSupporterID(at: minute.addingTimeInterval(1.5))).prefix(4) != first.prefix(4), "another key, another prefix")
+        // The prefix is not the minute written out: 30,000,000 is 01 C9 C3 80.
+        #expect(Array(first.prefix(4)) != [0x01, 0xC9, 0xC3, 0x80] && Array(first.prefix(4).reversed()) != [0x01, 0xC9, 0xC3, 0x80])
+        #expect(first[4...5] == [0x05, 0xDC], "1,500 ms into the minute")
+        #expect(second[4...5] == [0xE7, 0x72], "59,250 ms into the minute")
+        #expect(first.lexicographicallyPrecedes(second), "later in the minute sorts later")
+        #expect(first[6] >> 4 == 8 && first[8] >> 6 == 2, "version 8, RFC 9562 variant")
+        #expect(first != bytes(vault.newSupporterID(at: minute.addingTimeInterval(1.5))), "random after the time")
     }
 
     @Test func test_a_person_twice_in_one_group_is_one_supporter_on_sqlite() async throws { try await samePersonTwice(.sqlite) }

@@ -61,6 +61,34 @@ struct RandomIDTests {
         #expect(ored == (0..<16).map { $0 == 6 ? 0x4F : $0 == 8 ? 0xBF : 0xFF })
         #expect(anded == (0..<16).map { $0 == 6 ? 0x40 : $0 == 8 ? 0x80 : 0x00 })
     }
+
+    @Test func test_time_ordered_uuids_begin_with_the_millisecond_and_sort_by_it() {
+        func bytes(_ id: UUID) -> [UInt8] { withUnsafeBytes(of: id.uuid) { Array($0) } }
+        let milliseconds = (0..<500).map { 1_796_551_281_123 + UInt64($0) * 7 / 3 }  // some twice
+        let ids = milliseconds.map { UUID.timeOrdered(at: Date(timeIntervalSince1970: Double($0) / 1000)) }.map(bytes)
+        #expect(ids.map { $0.prefix(6).reduce(0) { $0 << 8 | UInt64($1) } } == milliseconds)
+        for (earlier, later) in zip(ids, ids.dropFirst()) where earlier.prefix(6) != later.prefix(6) {
+            #expect(earlier.lexicographicallyPrecedes(later), "a later millisecond sorts later")
+        }
+        #expect(ids.allSatisfy { $0[6] >> 4 == 7 && $0[8] >> 6 == 2 })
+        // A time before 1970, past 48 bits or not a number never traps.
+        for odd in [-1.0, 1e300, .infinity, .nan] {
+            let id = bytes(UUID.timeOrdered(at: Date(timeIntervalSince1970: odd)))
+            #expect(id[6] >> 4 == 7)
+            let grouped = bytes(UUID.grouped(at: Date(timeIntervalSince1970: odd)) { _ in 7 })
+            #expect(grouped[6] >> 4 == 8)
+        }
+        var minutes: [UInt64] = []
+        let grouped = bytes(
+            UUID.grouped(at: Date(timeIntervalSince1970: 120.007)) {
+                minutes.append($0)
+                return 0xDEAD_BEEF
+            }
+        )
+        #expect(minutes == [2])
+        #expect(Array(grouped.prefix(6)) == [0xDE, 0xAD, 0xBE, 0xEF, 0x00, 0x07])
+        #expect(grouped[6] >> 4 == 8 && grouped[8] >> 6 == 2)
+    }
 }
 
 @Suite("Chunks")

@@ -166,7 +166,7 @@ public struct Outbox: Sendable {
         now: Date,
         notBefore: Date?
     ) throws -> OutboxMessage {
-        let id = UUID.random()
+        let id = UUID.timeOrdered(at: now)
         let row = OutboxMessage()
         row.id = id
         row.kind = kind

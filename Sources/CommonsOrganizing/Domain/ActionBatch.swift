@@ -83,7 +83,7 @@ struct ActionBatch: Sendable {
     private func makeAction(_ request: ActionRequest, supporterID: UUID) throws -> Action {
         let submission = request.submission
         let action = Action()
-        action.id = UUID.random()
+        action.id = UUID.timeOrdered(at: request.at)
         action.$supporter.id = supporterID
         try vault.sealSubmission(submission.person, into: action)
         action.formToken = submission.formToken
@@ -182,7 +182,7 @@ struct ActionBatch: Sendable {
                 return (supporter, false, PendingChange(fields: fields, emailOptIn: optIn, address: address))
             }
             let supporter = Supporter()
-            let id = UUID.random()
+            let id = vault.newSupporterID(at: request.at)
             supporter.id = id
             try vault.seal(person, into: supporter)
             let confirmFirst = request.doubleOptIn && submission.emailOptIn && person.email != nil

@@ -36,9 +36,10 @@ extension Collection where Element: Model {
 }
 
 extension Collection where Element: Model, Element.IDValue == UUID {
-    /// As above; a model without an id gets a new UUID, as `create` gives it.
+    /// As above; a model without an id gets a new UUID, as `create` gives it, but ordered by
+    /// time (`UUID.timeOrdered`) so that the rows of a group sit together in the id's index.
     public func insert(on db: any Database, at now: Date) async throws {
-        try await insert(on: db, at: now) { UUID.random() }
+        try await insert(on: db, at: now) { UUID.timeOrdered(at: now) }
     }
 }
 
