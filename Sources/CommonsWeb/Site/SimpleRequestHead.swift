@@ -53,11 +53,6 @@ struct SimpleRequestHead: Equatable {
         return SimpleRequestHead(isHead: isHead, target: String(decoding: target, as: UTF8.self), fields: fields, length: reader.offset)
     }
 
-    /// The values of fields of this name (any case), in order.
-    func values(_ name: String) -> [String] {
-        fields.filter { $0.name.count == name.count && $0.name.lowercased() == name }.map(\.value)
-    }
-
     /// RFC 3986's unreserved and reserved characters (less the fragment's `#` and the
     /// brackets of an address literal) and `%`: what a target may hold unescaped.
     static func isTargetByte(_ byte: UInt8) -> Bool { targetBytes[Int(byte)] }
