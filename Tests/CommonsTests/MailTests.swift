@@ -544,9 +544,13 @@ struct MailTests {
             #expect(ReceivedMail.decodeQuotedPrintable(encoded).replacingOccurrences(of: "\r\n", with: "\n") == expected)
         }
         // The subject as the HTML part's title: the markup characters escaped, the rest as written.
-        #expect(MailMessage.attribute(#"Tom & Jerry's <"show">"#) == "Tom &amp; Jerry's &lt;&quot;show&quot;&gt;")
-        #expect(MailMessage.attribute("Reunión — 3 p.m.") == "Reunión — 3 p.m.")
-        #expect(MailMessage.attribute("&&") == "&amp;&amp;")
+        for (subject, title) in [
+            (#"Tom & Jerry's <"show">"#, "Tom &amp; Jerry&#39;s &lt;&quot;show&quot;&gt;"), ("Reunión — 3 p.m.", "Reunión — 3 p.m."),
+        ] {
+            let mail = MailMessage(to: "a@example.org", subject: subject, text: "x", html: "<p>x</p>", language: "es")
+            let rendered = String(decoding: mail.rendered(from: MailSender("CEJ <news@example.org>")!, messageID: "t", date: Date()), as: UTF8.self)
+            #expect(ReceivedMail.decodeQuotedPrintable(rendered).contains("<title>\(title)</title>"), "\(subject)")
+        }
         #expect(MailMessage.rfc5322Date(Date(timeIntervalSince1970: 0)) == "Thu, 01 Jan 1970 00:00:00 +0000")
         #expect(MailMessage.rfc5322Date(Date(timeIntervalSince1970: 1_796_551_281)) == "Sun, 06 Dec 2026 10:01:21 +0000")
         #expect(MailSender("no-at-sign") == nil)

@@ -102,8 +102,8 @@ public struct MailMessage: Sendable {
         let direction = isRightToLeft ? "rtl" : "ltr"
         let document = """
             <!DOCTYPE html>
-            <html lang="\(Self.attribute(language))" dir="\(direction)">
-            <head><meta charset="utf-8"><title>\(Self.attribute(subject))</title></head>
+            <html lang="\(XMLText.escape(language))" dir="\(direction)">
+            <head><meta charset="utf-8"><title>\(XMLText.escape(subject))</title></head>
             <body dir="\(direction)" style="font-family:system-ui,sans-serif;line-height:1.5;max-width:40em">
             \(html)
             </body>
@@ -150,22 +150,6 @@ public struct MailMessage: Sendable {
     /// A header value on one line: a value never starts a header of its own.
     static func oneLine(_ value: String) -> String {
         String(String.UnicodeScalarView(value.unicodeScalars.map { $0 == "\r" || $0 == "\n" ? " " : $0 }))
-    }
-
-    static func attribute(_ value: String) -> String {
-        guard value.utf8.contains(where: { "&<>\"".utf8.contains($0) }) else { return value }
-        var escaped = ""
-        escaped.reserveCapacity(value.utf8.count + 16)
-        for scalar in value.unicodeScalars {
-            switch scalar {
-            case "&": escaped += "&amp;"
-            case "<": escaped += "&lt;"
-            case ">": escaped += "&gt;"
-            case "\"": escaped += "&quot;"
-            default: escaped.unicodeScalars.append(scalar)
-            }
-        }
-        return escaped
     }
 
     /// RFC 2047: plain when it is short printable ASCII; otherwise `=?UTF-8?B?…?=` words of at
