@@ -19,11 +19,11 @@ public struct SupporterVault: Sendable {
     /// A new supporter's id. Ids made in the same minute share their first four bytes and
     /// follow each other by the millisecond, so the indexes on supporter ids (the supporters'
     /// own, and those of their actions, tags and changes) grow in one place while a crowd signs
-    /// up, instead of each new supporter dirtying a random page of each; with random ids a
-    /// group of sign-ups wrote several times the pages. The shared bytes are a keyed hash of
-    /// the minute, not the time: an id in an unsubscribe link or a staff page's address does
-    /// not tell anyone without the data key when the person joined. What it does tell someone
-    /// holding two ids is whether they were made in the same minute, and how far apart.
+    /// up, instead of each new supporter dirtying a random page of each. The shared bytes are
+    /// a keyed hash of the minute, not the time: an id in an unsubscribe link or a staff
+    /// page's address does not tell anyone without the data key when the person joined. What
+    /// it does tell someone holding two ids is whether they were made in the same minute, and
+    /// how far apart.
     func newSupporterID(at date: Date) -> UUID {
         UUID.grouped(at: date) { minute in index.prefix(String(minute), purpose: "supporter-id") }
     }
