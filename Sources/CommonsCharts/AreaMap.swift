@@ -62,6 +62,8 @@ public struct AreaMap: Sendable, Equatable {
             case "MultiPolygon": polygons = coordinates
             default: throw .geometry(area: number)
             }
+            // A MultiPolygon of no polygons is no area at all (the fuzzer found one).
+            guard !polygons.isEmpty else { throw .coordinates(area: number) }
             var read: [[[Point]]] = []
             for polygon in polygons {
                 guard let rings = polygon as? [Any], !rings.isEmpty else { throw .coordinates(area: number) }
