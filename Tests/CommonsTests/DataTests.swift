@@ -343,7 +343,9 @@ struct DataMapTests {
         #expect(throws: AreaMap.Failure.geometry(area: 2)) { try parse(point) }
         let far = Self.districts.replacingOccurrences(of: "[-74.0, 40.6]", with: "[-74.0, 140.6]")
         #expect(throws: AreaMap.Failure.coordinates(area: 3)) { try parse(far) }
-        let none = #"{"type": "FeatureCollection", "features": [{"type": "Feature", "properties": {"district": 1}, "geometry": {"type": "MultiPolygon", "coordinates": []}}]}"#
+        let none =
+            #"{"type": "FeatureCollection", "features": [{"type": "Feature", "properties": {"district": 1}, "#
+            + #""geometry": {"type": "MultiPolygon", "coordinates": []}}]}"#
         #expect(throws: AreaMap.Failure.coordinates(area: 1)) { try parse(none) }
         let short = Self.districts.replacingOccurrences(of: "[-73.75, 40.85], [-73.8, 40.85], [-73.8, 40.8]]", with: "[-73.8, 40.8]]")
         #expect(throws: AreaMap.Failure.ring(area: 2)) { try parse(short) }
